@@ -1,0 +1,67 @@
+"""The `handbook` command: one subcommand per module in `generator.commands`.
+
+Exit codes are stable for CI: 0 clean, 1 the program has errors (or findings at or above the
+failure level), 2 usage errors, unreadable files and internal errors. No command prints a
+Python traceback; set HANDBOOK_DEBUG=1 to see one for an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import NoReturn
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+# Each module has `register(subparsers)`, which adds its parser and sets `run(args) -> int`.
+COMMANDS: tuple[str, ...] = (
+    "generator.commands.check",
+    "generator.commands.schema",
+    "generator.commands.init",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="handbook",
+        description="Validate a mentorship program.toml, publish its handbook, propose pairings.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for module_name in COMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: never a traceback for users
+        if os.environ.get("HANDBOOK_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"handbook: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in the handbook tool; set HANDBOOK_DEBUG=1 to see details.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE

@@ -1,0 +1,1 @@
+"""Subcommands of `handbook`; each module adds its own parser (see `generator.cli`)."""

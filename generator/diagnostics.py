@@ -1,0 +1,85 @@
+"""Located messages: where in which file, what is wrong, and the source line with a caret.
+
+Both the loader's errors and the rules' findings are shown this way, so a program owner reads
+one format whatever found the problem.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based line and column (in characters, not bytes) in a file, with an end point."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int = 0
+    end_column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error in a program definition: the program cannot be used until it is fixed."""
+
+    location: Location
+    message: str
+    path: str = ""
+    source_line: str = field(default="", compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.location.file, self.location.line, self.location.column, self.message)
+
+
+def caret_excerpt(source_line: str, column: int, end_column: int = 0, indent: str = "    ") -> str:
+    """The source line and a caret line under the offending text.
+
+    Wide characters (CJK) take two cells and combining marks none, so the caret lands under the
+    right character on a terminal.
+    """
+    line = source_line.rstrip("\r\n").replace("\t", " ")
+    start = max(column - 1, 0)
+    stop = end_column - 1 if end_column > column else start + 1
+    stop = min(max(stop, start + 1), max(len(line), start + 1))
+    pad = sum(_cell_width(ch) for ch in line[:start])
+    width = max(sum(_cell_width(ch) for ch in line[start:stop]), 1)
+    return f"{indent}{line}\n{indent}{' ' * pad}{'^' * width}"
+
+
+def _cell_width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def format_problem(problem: Problem) -> str:
+    text = f"{problem.location}: {problem.message}"
+    if problem.source_line:
+        text += "\n" + caret_excerpt(
+            problem.source_line,
+            problem.location.column,
+            problem.location.end_column if problem.location.end_line == problem.location.line else 0,
+        )
+    return text
+
+
+class ProgramError(Exception):
+    """The program definition has errors; `problems` holds every one of them, sorted."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__(f"{len(self.problems)} error(s) in the program definition")
+
+
+class UnreadableProgram(Exception):
+    """The file could not be read at all (missing, a directory, no permission): a usage error."""
+
+    def __init__(self, file: str, message: str) -> None:
+        self.file = file
+        super().__init__(f"{file}: {message}")

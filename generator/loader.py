@@ -1,0 +1,195 @@
+"""program.toml -> a validated `Program`, or every problem in the file, located.
+
+This is the first step of the data flow: read (source.py), validate the structure (pydantic),
+resolve cross-references (references.py), and translate pydantic's errors into messages a
+program owner can act on.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from generator.diagnostics import Problem, ProgramError
+from generator.model import Program
+from generator.references import check_references, did_you_mean
+from generator.source import KeyPath, Source, format_path, parse_source, read_source
+
+
+@dataclass
+class LoadedProgram:
+    """A validated program and the source it came from (for locating findings)."""
+
+    program: Program
+    source: Source
+    path: Path
+
+    @property
+    def root(self) -> Path:
+        """The folder program.toml lives in: relative paths in it are resolved from here."""
+        return self.path.parent
+
+
+def load_program(path: Path | str, display: str | None = None) -> LoadedProgram:
+    """Load and validate a program file; raises ProgramError with every problem found."""
+    path = Path(path)
+    source = read_source(path, display)
+    return LoadedProgram(validate_source(source), source, path)
+
+
+def load_program_text(text: str | bytes, display: str = "program.toml") -> Program:
+    """Validate program text held in memory (tests, editors)."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return validate_source(parse_source(raw, display))
+
+
+def validate_source(source: Source) -> Program:
+    problems: list[Problem] = []
+    program: Program | None = None
+    try:
+        program = Program.model_validate(source.data)
+    except ValidationError as exc:
+        problems.extend(_translate(source, error) for error in exc.errors(include_url=False))
+    problems.extend(check_references(source))
+    if problems:
+        raise ProgramError(_unique(problems))
+    assert program is not None
+    return program
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for p in problems:
+        key = (p.location, p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# pydantic errors -> messages
+# --------------------------------------------------------------------------------------------
+
+_TYPE_WORDS = {
+    "string_type": "text (a quoted string)",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list ([...])",
+    "dict_type": "a table",
+    "model_type": "a table",
+    "model_attributes_type": "a table",
+    "date_type": "a date such as 2027-01-15",
+    "date_parsing": "a date such as 2027-01-15",
+    "date_from_datetime_parsing": "a date such as 2027-01-15",
+    "date_from_datetime_inexact": "a date without a time, such as 2027-01-15",
+}
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _model_at(path: KeyPath) -> type[BaseModel] | None:
+    """The model class that validates the table at `path` (for listing its keys)."""
+    current: Any = Program
+    for part in path:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            current = field.annotation if field else None
+        else:
+            return None
+    current = _unwrap(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] so `Foo | None` becomes `Foo`."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return annotation
+
+
+def _table_name(path: KeyPath) -> str:
+    return format_path(path) if path else "the top level"
+
+
+def _translate(source: Source, error: Any) -> Problem:
+    path: KeyPath = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    key = path[-1] if path else ""
+
+    if kind == "extra_forbidden":
+        model = _model_at(path[:-1])
+        known = sorted(model.model_fields) if model else []
+        hint = did_you_mean(str(key), known)
+        if not hint and known:
+            hint = f"; expected one of: {', '.join(known)}"
+        return source.problem(
+            path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True
+        )
+    if kind == "missing":
+        return source.problem(
+            path,
+            f"missing key {key!r} in {_table_name(path[:-1])}: add `{key} = ...` to this table",
+        )
+    if kind == "literal_error":
+        import re
+
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        return source.problem(
+            path,
+            f"{_describe(value)} is not a valid {key}{hint} "
+            f"(expected one of: {', '.join(repr(c) for c in choices)})",
+        )
+    if kind in _TYPE_WORDS:
+        return source.problem(
+            path, f"{key} must be {_TYPE_WORDS[kind]}, not {_describe(value)}"
+        )
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "")
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        return source.problem(path, f"{key} must be {words} {bound}, not {_describe(value)}")
+    if kind in ("too_short", "string_too_short"):
+        what = "at least one item" if kind == "too_short" else "some text"
+        return source.problem(path, f"{key} must not be empty: give {what}")
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    # Custom errors already read as advice; pydantic's own get the offending value.
+    if not kind.startswith(("unsafe_id", "self_pair", "end_before", "reason_", "cadence_",
+                            "interval_", "due_")):
+        message = f"{key}: {message[:1].lower()}{message[1:]} (got {_describe(value)})"
+    return source.problem(path, message)

@@ -1,0 +1,626 @@
+"""The validated shape of program.toml.
+
+Every practice of a well-run executive mentorship program (P01-P32 in the domain notes) has a
+home here. Models reject unknown keys so a typo never silently drops a setting; the loader turns
+pydantic's errors into located, compiler-style messages. Cross-references between sections
+(person ids in pairs, competency tags, cadence ids) are resolved in `references.py`, which
+works on the raw TOML so that it can report alongside any structural error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    PlainSerializer,
+    WithJsonSchema,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+# --------------------------------------------------------------------------------------------
+# Scalar types
+# --------------------------------------------------------------------------------------------
+
+_SAFE_ID = re.compile(r"^[\w][\w.-]*$")
+
+
+def _check_id(value: str) -> str:
+    """Ids become file names and page addresses, so they must be safe in both."""
+    if value == "":
+        raise PydanticCustomError("unsafe_id", "id is empty: give it a short name such as 'emea-2027'")
+    if value.startswith("."):
+        raise PydanticCustomError(
+            "unsafe_id",
+            "id {id!r} starts with a dot, which hides files and breaks page addresses: "
+            "start it with a letter or digit",
+            {"id": value},
+        )
+    if ".." in value or "/" in value or "\\" in value:
+        raise PydanticCustomError(
+            "unsafe_id",
+            "id {id!r} contains a path separator or '..', so it could point outside the site: "
+            "use letters, digits, '-' and '_' only",
+            {"id": value},
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise PydanticCustomError(
+            "unsafe_id",
+            "id {id!r} contains a control character: use letters, digits, '-' and '_' only",
+            {"id": value},
+        )
+    if not _SAFE_ID.match(value):
+        raise PydanticCustomError(
+            "unsafe_id",
+            "id {id!r} is not safe as a file name or URL: use letters, digits, '-' and '_' only",
+            {"id": value},
+        )
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+"""A stable identifier: used in cross-references, file names and page addresses."""
+
+Text = Annotated[str, Field(min_length=1)]
+
+_INTERVAL = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months)\s*$")
+
+
+class Interval(BaseModel):
+    """A span of time such as '1 month' or '2 weeks', written as a string in program.toml."""
+
+    model_config = ConfigDict(frozen=True)
+
+    count: int
+    unit: Literal["day", "week", "month"]
+
+    @property
+    def approx_days(self) -> float:
+        return self.count * {"day": 1.0, "week": 7.0, "month": 30.44}[self.unit]
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit}{'s' if self.count != 1 else ''}"
+
+    def add_to(self, start: dt.date, times: int = 1) -> dt.date:
+        """The date `times` intervals after `start` (months keep the day of month where it exists)."""
+        n = self.count * times
+        if self.unit == "day":
+            return start + dt.timedelta(days=n)
+        if self.unit == "week":
+            return start + dt.timedelta(weeks=n)
+        month_index = start.month - 1 + n
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        for day in (start.day, 30, 29, 28):
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                continue
+        raise AssertionError("unreachable: every month has 28 days")
+
+
+def _parse_interval(value: Any) -> Any:
+    if isinstance(value, Interval):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "interval_type",
+            "expected a duration string such as '1 month' or '2 weeks'",
+        )
+    m = _INTERVAL.match(value)
+    if not m or int(m.group(1)) == 0:
+        raise PydanticCustomError(
+            "interval_format",
+            "{value!r} is not a duration: write a positive number and a unit, "
+            "such as '1 month', '2 weeks' or '10 days'",
+            {"value": value},
+        )
+    return Interval(count=int(m.group(1)), unit=m.group(2).rstrip("s"))  # type: ignore[arg-type]
+
+
+Duration = Annotated[
+    Interval,
+    BeforeValidator(_parse_interval),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _INTERVAL.pattern,
+            "description": "A duration such as '1 month', '2 weeks' or '10 days'.",
+        }
+    ),
+]
+
+
+class Section(BaseModel):
+    """Base for every table of program.toml: unknown keys are errors (typo protection)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Program, objectives, sponsors (P01, P07, P24)
+# --------------------------------------------------------------------------------------------
+
+
+class Owner(Section):
+    name: Text
+    role: str = ""
+    contact: str = ""
+
+
+class Sponsor(Section):
+    """An executive sponsor: reviews priorities, budgets and succession with the program."""
+
+    id: Id
+    name: Text
+    title: str = ""
+
+
+class Objective(Section):
+    """P01: which development outcome, for which leaders, over what timeframe, measured how."""
+
+    id: Id
+    outcome: Text
+    audience: Text
+    timeframe: Text
+    measure: Text
+    metrics: list[str] = Field(default_factory=list, description="Metric ids that track it.")
+
+
+class ProgramInfo(Section):
+    name: Text
+    summary: str = ""
+    owners: list[Owner] = Field(min_length=1)
+    sponsors: list[Sponsor] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+    how_to_use: str = Field("", description="Shown on the handbook's home page.")
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabularies (P02, P03)
+# --------------------------------------------------------------------------------------------
+
+
+class Competency(Section):
+    id: Id
+    name: Text
+    description: str = ""
+
+
+class Experience(Section):
+    id: Id
+    name: Text
+    kind: Literal["market", "function", "crisis", "industry", "other"] = "other"
+    description: str = ""
+
+
+class Vocabulary(Section):
+    competencies: list[Competency] = Field(default_factory=list)
+    experiences: list[Experience] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# People (P02-P06, P11, P21, P30)
+# --------------------------------------------------------------------------------------------
+
+LeadershipStyle = Literal["risk-aware", "methodical", "improvisational", "big-picture", "balanced"]
+LearningStyle = Literal["reflective", "experiential", "conversational", "structured", "observational"]
+Level = Literal["low", "moderate", "high"]
+
+
+class Confidential(Section):
+    """P06: assessment results and private notes. Used by owners and matching only.
+
+    Nothing in this section may reach the handbook site; the site receives a public view of the
+    program that does not contain it at all.
+    """
+
+    communication_tone: str = ""
+    risk_tolerance: Level | None = None
+    political_sensitivity: Level | None = None
+    assessment_notes: str = ""
+    feedback_360: str = ""
+    notes: str = ""
+
+
+class Person(Section):
+    id: Id
+    name: Text
+    title: str = ""
+    division: Text
+    function: str = ""
+    geography: Text
+    generation: str = Field("", description="Generation or career stage, e.g. 'Gen X'.")
+    career_stage: str = ""
+    industry: str = Field("", description="Industry background before joining.")
+    role: Literal["mentor", "mentee", "both"]
+    bio: str = Field("", description="Public profile text shown in the handbook.")
+    strengths: list[str] = Field(default_factory=list)
+    development_goals: list[str] = Field(default_factory=list)
+    experiences: list[str] = Field(default_factory=list)
+    leadership_style: LeadershipStyle | None = None
+    learning_style: LearningStyle | None = None
+    leadership_goals: list[str] = Field(default_factory=list, description="Intake, in their words.")
+    past_challenges: list[str] = Field(default_factory=list)
+    hours_per_month: float = Field(0, ge=0, le=200)
+    manager: str | None = None
+    confidential: Confidential = Field(default_factory=Confidential)
+
+    @property
+    def mentors(self) -> bool:
+        return self.role in ("mentor", "both")
+
+    @property
+    def mentee(self) -> bool:
+        return self.role in ("mentee", "both")
+
+
+# --------------------------------------------------------------------------------------------
+# Learning contracts (P12, P17, P18, P20)
+# --------------------------------------------------------------------------------------------
+
+
+class ContractTerms(Section):
+    """A learning contract's terms. Unset fields fall back: pair -> [contract] -> [guardrails]."""
+
+    mentor_role: str | None = None
+    mentee_objectives: list[str] | None = Field(None, description="Prompts the mentee answers.")
+    cadences: list[str] | None = Field(None, description="Cadence ids the pair follows.")
+    milestones: list[str] | None = Field(None, description="Milestone ids the pair works to.")
+    confidentiality: list[str] | None = None
+    feedback_channels: list[str] | None = None
+    escalation_path: list[str] | None = None
+    session_prompts: list[str] | None = Field(
+        None, description="Questions that surface assumptions and invite dissent (P12)."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Cohorts, pairs, events (P13, P14, P22, P25, P32)
+# --------------------------------------------------------------------------------------------
+
+
+class Activity(Section):
+    """P13: a joint project or shadowing opportunity."""
+
+    kind: Literal["joint-project", "shadowing"]
+    title: Text
+    description: str = ""
+    participants: list[str] = Field(default_factory=list)
+
+
+class Event(Section):
+    """P14: a shared learning moment for the whole cohort."""
+
+    id: Id
+    kind: Literal["roundtable", "case-debrief", "simulation", "workshop", "other"]
+    title: Text
+    date: dt.date
+    description: str = ""
+
+
+class Pair(Section):
+    mentor: str
+    mentee: str
+    start: dt.date | None = Field(None, description="Defaults to the cohort's start.")
+    state: Literal["active", "completed", "rebalanced"] = "active"
+    reason: str = Field("", description="Why the pair was rebalanced or ended early.")
+    activities: list[Activity] = Field(default_factory=list)
+    contract: ContractTerms = Field(default_factory=ContractTerms)
+
+    @field_validator("mentee")
+    @classmethod
+    def _not_self(cls, mentee: str, info: ValidationInfo) -> str:
+        if mentee == info.data.get("mentor"):
+            raise PydanticCustomError(
+                "self_pair",
+                "{person!r} is paired with themself: choose a different mentor or mentee",
+                {"person": mentee},
+            )
+        return mentee
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_when_rebalanced(cls, reason: str, info: ValidationInfo) -> str:
+        if info.data.get("state") == "rebalanced" and not reason:
+            raise PydanticCustomError(
+                "reason_missing",
+                "a rebalanced pair needs a reason: say why the mentee was reassigned",
+            )
+        return reason
+
+
+class Cohort(Section):
+    id: Id
+    name: Text
+    start: dt.date
+    end: dt.date
+    sponsor: str | None = None
+    members: list[str] = Field(default_factory=list)
+    pairs: list[Pair] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise PydanticCustomError(
+                "end_before_start",
+                "cohort ends on {end} but starts on {start}: the end date must be after the start",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        return end
+
+    @property
+    def months(self) -> float:
+        return (self.end - self.start).days / 30.44
+
+
+# --------------------------------------------------------------------------------------------
+# Cadences (P08, P24, P27)
+# --------------------------------------------------------------------------------------------
+
+CadenceKind = Literal[
+    "alignment-check", "mid-course-correction", "sponsor-review", "end-review", "check-in", "other"
+]
+Attendee = Literal["mentor", "mentee", "sponsor", "program-owner", "cohort"]
+
+
+class Cadence(Section):
+    """A recurring or one-off touchpoint; the handbook turns it into dated schedule entries."""
+
+    id: Id
+    name: Text
+    kind: CadenceKind
+    every: Duration | None = Field(None, description="Repeat interval, e.g. '1 month'.")
+    at: Literal["start", "midpoint", "end"] | None = Field(
+        None, description="For one-off touchpoints: when in the cohort window."
+    )
+    attendees: list[Attendee] = Field(default_factory=list)
+    duration_minutes: int = Field(60, gt=0, le=24 * 60)
+    checklist: list[str] = Field(default_factory=list, description="Review checklist items.")
+
+    @field_validator("at")
+    @classmethod
+    def _when(cls, at: str | None, info: ValidationInfo) -> str | None:
+        every = info.data.get("every")
+        if at is None and every is None and "every" in info.data:
+            raise PydanticCustomError(
+                "cadence_when",
+                "a cadence needs 'every' (e.g. '1 month') or 'at' ('start', 'midpoint' or 'end')",
+            )
+        if at is not None and every is not None:
+            raise PydanticCustomError(
+                "cadence_when",
+                "a cadence has either 'every' or 'at', not both: remove one",
+            )
+        return at
+
+
+# --------------------------------------------------------------------------------------------
+# Guardrails (P10, P17, P20)
+# --------------------------------------------------------------------------------------------
+
+
+class FeedbackChannel(Section):
+    name: Text
+    description: str = ""
+    every: Duration | None = None
+
+
+class Guardrails(Section):
+    max_mentees_per_mentor: int = Field(2, ge=0)
+    max_hours_per_month: float = Field(8, ge=0)
+    confidentiality: list[str] = Field(default_factory=list)
+    boundaries: list[str] = Field(default_factory=list)
+    escalation_path: list[str] = Field(default_factory=list, description="Ordered steps.")
+    feedback_channels: list[FeedbackChannel] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Milestones and metrics (P16, P19, P28)
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_due(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        return _parse_interval(value)
+    raise PydanticCustomError(
+        "due_type",
+        "expected a date (2027-03-01) or an offset from the pair's start such as '8 weeks'",
+    )
+
+
+class Milestone(Section):
+    id: Id
+    title: Text
+    success_criteria: list[str] = Field(default_factory=list)
+    due: Annotated[
+        dt.date | Interval,
+        BeforeValidator(_parse_due),
+        PlainSerializer(lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "format": "date"},
+                    {"type": "string", "pattern": _INTERVAL.pattern},
+                ],
+                "description": "A date, or an offset from the pair's start such as '8 weeks'.",
+            }
+        ),
+    ]
+    incremental_wins: list[str] = Field(default_factory=list)
+
+    def due_date(self, pair_start: dt.date) -> dt.date:
+        return self.due if isinstance(self.due, dt.date) else self.due.add_to(pair_start)
+
+
+class Metric(Section):
+    id: Id
+    name: Text
+    kind: Literal["quantitative", "qualitative"]
+    category: Literal["outcome", "behaviour", "experience"] = "outcome"
+    definition: str = ""
+    target: str = ""
+    source: str = ""
+    every: Duration | None = Field(None, description="How often it is collected.")
+
+
+# --------------------------------------------------------------------------------------------
+# Guides, prompts and recognition (P09, P15, P23, P26, P31)
+# --------------------------------------------------------------------------------------------
+
+
+class Resource(Section):
+    title: Text
+    description: str = ""
+    link: str = ""
+
+
+class Prompt(Section):
+    month: int = Field(ge=1, le=24, description="Month of the cohort, 1 = the first.")
+    prompt: Text
+
+
+class MentorGuide(Section):
+    coaching_resources: list[Resource] = Field(default_factory=list)
+    conversation_protocol: list[str] = Field(default_factory=list)
+    reflective_prompts: list[Prompt] = Field(default_factory=list)
+    giving_feedback: list[str] = Field(default_factory=list)
+
+
+class MenteeGuide(Section):
+    preparing: list[str] = Field(default_factory=list)
+    better_questions: list[str] = Field(default_factory=list)
+    experiments: list[str] = Field(default_factory=list)
+
+
+class Recognition(Section):
+    mentors: list[str] = Field(default_factory=list, description="How mentors are recognised.")
+    milestones: Literal["aggregate", "none"] = Field(
+        "aggregate", description="Reached milestones are celebrated in aggregate only."
+    )
+
+
+class Templates(Section):
+    journaling_prompts: list[str] = Field(default_factory=list)
+    after_action_review: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration tables for later steps of the flow
+# --------------------------------------------------------------------------------------------
+
+
+class Suppression(Section):
+    rule: Text
+    path: Text = Field(description="Key path the finding is on, e.g. 'cohorts[0].pairs[2]'.")
+    reason: Text
+    expires: dt.date | None = None
+
+
+class Checks(BaseModel):
+    """`[checks]`: rule selection and options. Per-rule tables (e.g. `[checks.mentor-load]`)
+    are validated by the rule that owns them, so extra keys are kept here."""
+
+    model_config = ConfigDict(extra="allow")
+
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    plugins: list[str] = Field(default_factory=list)
+    disable_plugins: list[str] = Field(default_factory=list)
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    suppress: list[Suppression] = Field(default_factory=list)
+
+
+class Matching(BaseModel):
+    """`[matching]`: weights and options for `handbook match`; validated by the matcher."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Site(Section):
+    """`[site]`: how the handbook is published."""
+
+    templates: str | None = Field(
+        None, description="Folder (relative to program.toml) whose templates override the defaults."
+    )
+    language: str = "en"
+
+
+# --------------------------------------------------------------------------------------------
+# The whole program
+# --------------------------------------------------------------------------------------------
+
+
+class Program(Section):
+    """The root of program.toml."""
+
+    program: ProgramInfo
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    people: list[Person] = Field(default_factory=list)
+    cohorts: list[Cohort] = Field(default_factory=list)
+    cadences: list[Cadence] = Field(default_factory=list)
+    guardrails: Guardrails = Field(default_factory=Guardrails)
+    milestones: list[Milestone] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    contract: ContractTerms = Field(default_factory=ContractTerms)
+    mentor_guide: MentorGuide = Field(default_factory=MentorGuide)
+    mentee_guide: MenteeGuide = Field(default_factory=MenteeGuide)
+    recognition: Recognition = Field(default_factory=Recognition)
+    templates: Templates = Field(default_factory=Templates)
+    checks: Checks = Field(default_factory=Checks)
+    matching: Matching = Field(default_factory=Matching)
+    site: Site = Field(default_factory=Site)
+
+    def person(self, person_id: str) -> Person:
+        return self._people_by_id()[person_id]
+
+    def _people_by_id(self) -> dict[str, Person]:
+        cache = self.__dict__.get("_people_cache")
+        if cache is None:
+            cache = {p.id: p for p in self.people}
+            self.__dict__["_people_cache"] = cache
+        return cache
+
+    def cadence(self, cadence_id: str) -> Cadence:
+        return next(c for c in self.cadences if c.id == cadence_id)
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        return next(m for m in self.milestones if m.id == milestone_id)
+
+    def contract_for(self, pair: Pair) -> ContractTerms:
+        """The pair's effective contract: its overrides, then [contract], then [guardrails]."""
+        g = self.guardrails
+        fallback = ContractTerms(
+            mentor_role=None,
+            mentee_objectives=None,
+            cadences=[c.id for c in self.cadences],
+            milestones=[m.id for m in self.milestones],
+            confidentiality=list(g.confidentiality),
+            feedback_channels=[ch.name for ch in g.feedback_channels],
+            escalation_path=list(g.escalation_path),
+            session_prompts=None,
+        )
+        merged: dict[str, Any] = {}
+        for name in ContractTerms.model_fields:
+            for layer in (pair.contract, self.contract, fallback):
+                value = getattr(layer, name)
+                if value is not None:
+                    merged[name] = value
+                    break
+            else:
+                merged[name] = None
+        return ContractTerms(**merged)

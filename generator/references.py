@@ -1,0 +1,179 @@
+"""Cross-references in program.toml: every id is unique and every reference resolves.
+
+This works on the raw TOML data rather than the validated model, so a dangling reference is
+reported in the same run as a wrong type elsewhere in the file. Values of the wrong shape are
+skipped here: validation reports them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from generator.diagnostics import Problem
+from generator.source import KeyPath, Source, format_path
+
+_DECLARED_IN = {
+    "person": "[[people]]",
+    "competency": "[[vocabulary.competencies]]",
+    "experience": "[[vocabulary.experiences]]",
+    "sponsor": "[[program.sponsors]]",
+    "cadence": "[[cadences]]",
+    "milestone": "[[milestones]]",
+    "metric": "[[metrics]]",
+}
+
+
+def did_you_mean(value: str, candidates: list[str] | set[str]) -> str:
+    """'; did you mean 'x'?' when a close candidate exists, else ''."""
+    close = difflib.get_close_matches(value, sorted(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _items(data: Any, *keys: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    node = data
+    for key in keys:
+        node = node.get(key) if isinstance(node, dict) else None
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _strings(value: Any) -> Iterator[tuple[int | None, str]]:
+    if isinstance(value, str):
+        yield None, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                yield i, item
+
+
+class _Checker:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.data = source.data
+        self.problems: list[Problem] = []
+        self.ids: dict[str, set[str]] = {}
+
+    def error(self, path: KeyPath, message: str) -> None:
+        self.problems.append(self.source.problem(path, message))
+
+    def declare(self, kind: str, path: tuple[str, ...], scope: KeyPath = ()) -> set[str]:
+        """Collect the ids of one array of tables, reporting duplicates at the second one."""
+        seen: dict[str, int] = {}
+        parent: Any = self.data
+        for part in scope:
+            parent = parent[part]
+        for i, item in _items(parent, *path):
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                where = format_path((*scope, *path, seen[ident]))
+                self.error(
+                    (*scope, *path, i, "id"),
+                    f"duplicate {kind} id {ident!r} (first used at {where}): ids must be unique",
+                )
+            else:
+                seen[ident] = i
+        return set(seen)
+
+    def resolve(self, kind: str, known: set[str], path: KeyPath, value: Any) -> None:
+        for index, ref in _strings(value):
+            if ref in known:
+                continue
+            where = path if index is None else (*path, index)
+            hint = did_you_mean(ref, known)
+            self.error(
+                where,
+                f"unknown {kind} {ref!r}{hint} ({kind} ids are declared in {_DECLARED_IN[kind]})",
+            )
+
+
+def check_references(source: Source) -> list[Problem]:
+    """Every duplicate id and dangling reference in the program, located."""
+    c = _Checker(source)
+    data = c.data
+    people = c.declare("person", ("people",))
+    competencies = c.declare("competency", ("vocabulary", "competencies"))
+    experiences = c.declare("experience", ("vocabulary", "experiences"))
+    sponsors = c.declare("sponsor", ("program", "sponsors"))
+    c.declare("objective", ("program", "objectives"))
+    cadences = c.declare("cadence", ("cadences",))
+    milestones = c.declare("milestone", ("milestones",))
+    metrics = c.declare("metric", ("metrics",))
+    c.declare("cohort", ("cohorts",))
+
+    roles: dict[str, str] = {}
+    for i, person in _items(data, "people"):
+        if isinstance(person.get("id"), str) and isinstance(person.get("role"), str):
+            roles[person["id"]] = person["role"]
+        c.resolve("competency", competencies, ("people", i, "strengths"), person.get("strengths"))
+        c.resolve(
+            "competency",
+            competencies,
+            ("people", i, "development_goals"),
+            person.get("development_goals"),
+        )
+        c.resolve("experience", experiences, ("people", i, "experiences"), person.get("experiences"))
+        if isinstance(person.get("manager"), str):
+            c.resolve("person", people, ("people", i, "manager"), person["manager"])
+
+    for i, objective in _items(data, "program", "objectives"):
+        c.resolve("metric", metrics, ("program", "objectives", i, "metrics"), objective.get("metrics"))
+
+    _check_contract(c, ("contract",), data.get("contract"), cadences, milestones)
+
+    for i, cohort in _items(data, "cohorts"):
+        here: tuple[str | int, ...] = ("cohorts", i)
+        c.declare("event", ("events",), scope=here)
+        if isinstance(cohort.get("sponsor"), str):
+            c.resolve("sponsor", sponsors, (*here, "sponsor"), cohort["sponsor"])
+        members = cohort.get("members")
+        c.resolve("person", people, (*here, "members"), members)
+        member_set = {m for _, m in _strings(members)} if isinstance(members, list) else set()
+        for j, activity in _items(cohort, "activities"):
+            c.resolve(
+                "person", people, (*here, "activities", j, "participants"),
+                activity.get("participants"),
+            )
+        for j, pair in _items(cohort, "pairs"):
+            at = (*here, "pairs", j)
+            for side in ("mentor", "mentee"):
+                ref = pair.get(side)
+                if not isinstance(ref, str):
+                    continue
+                if ref not in people:
+                    c.resolve("person", people, (*at, side), ref)
+                    continue
+                if member_set and ref not in member_set:
+                    c.error(
+                        (*at, side),
+                        f"{ref!r} is paired here but is not in this cohort's members: "
+                        f"add {ref!r} to members",
+                    )
+                role = roles.get(ref)
+                if role is not None and role not in (side, "both"):
+                    c.error(
+                        (*at, side),
+                        f"{ref!r} is paired as {side} but their role is {role!r}: "
+                        f"set their role to {side!r} or 'both', or swap the pair",
+                    )
+            _check_contract(c, (*at, "contract"), pair.get("contract"), cadences, milestones)
+            for k, activity in _items(pair, "activities"):
+                c.resolve(
+                    "person", people, (*at, "activities", k, "participants"),
+                    activity.get("participants"),
+                )
+    return c.problems
+
+
+def _check_contract(
+    c: _Checker, path: KeyPath, contract: Any, cadences: set[str], milestones: set[str]
+) -> None:
+    if not isinstance(contract, dict):
+        return
+    c.resolve("cadence", cadences, (*path, "cadences"), contract.get("cadences"))
+    c.resolve("milestone", milestones, (*path, "milestones"), contract.get("milestones"))
