@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from generator.diagnostics import Problem, ProgramError
+from generator.diagnostics import Location, Problem, ProgramError
 from generator.model import Program
 from generator.references import check_references, did_you_mean
 from generator.source import KeyPath, Source, format_path, parse_source, read_source
@@ -49,6 +49,12 @@ def load_program_text(text: str | bytes, display: str = "program.toml") -> Progr
 
 
 def validate_source(source: Source) -> Program:
+    if not source.data and not source.text.strip(" \t\r\n"):
+        raise ProgramError([Problem(
+            Location(source.display, 1, 1),
+            "the file is empty: a program starts with a [program] table "
+            "(run `handbook init DIR` for a commented starter)",
+        )])
     problems: list[Problem] = []
     program: Program | None = None
     try:
@@ -155,10 +161,15 @@ def _translate(source: Source, error: Any) -> Problem:
             path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True
         )
     if kind == "missing":
-        return source.problem(
-            path,
-            f"missing key {key!r} in {_table_name(path[:-1])}: add `{key} = ...` to this table",
-        )
+        model = _model_at(path[:-1])
+        field = model.model_fields.get(str(key)) if model else None
+        annotation = _unwrap(field.annotation) if field else None
+        full = format_path(path)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fix = f"add a [{full}] table"
+        else:
+            fix = f"add `{key} = ...` to this table"
+        return source.problem(path, f"missing key {key!r} in {_table_name(path[:-1])}: {fix}")
     if kind == "literal_error":
         import re
 
@@ -175,6 +186,8 @@ def _translate(source: Source, error: Any) -> Problem:
         )
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(ctx.values()), "")
+        if isinstance(bound, float) and bound.is_integer():
+            bound = int(bound)
         words = {
             "greater_than_equal": "at least",
             "greater_than": "more than",

@@ -1,0 +1,50 @@
+"""Shared test fixtures: run the real `handbook` command and write small program files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def output(self) -> str:
+        return self.out + self.err
+
+
+def run_handbook(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run `python -m generator ARGS` as a user would, capturing both streams."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd or ROOT,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        timeout=600,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def handbook():
+    return run_handbook
+
+
+@pytest.fixture
+def minimal_text() -> str:
+    """A small valid program (tests/fixtures/program/minimal.toml) to edit into bad input."""
+    return (FIXTURES / "program" / "minimal.toml").read_text(encoding="utf-8")
