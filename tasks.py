@@ -25,8 +25,8 @@ STAMP = VENV / ".installed"
 
 
 def _ensure_environment() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed (this is %s)" % sys.version.split()[0])
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be started by an older Python
+        sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]})")
     wanted = hashlib.sha256(
         (ROOT / "pyproject.toml").read_bytes() + (ROOT / "constraints.txt").read_bytes()
     ).hexdigest()

@@ -11,14 +11,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.generate import generate_program_text  # noqa: E402
-from generator.loader import load_program  # noqa: E402
+from benchmarks.generate import generate_program_text
+from generator.loader import load_program
 
 
 def _best_of(runs: int, work: Callable[[], object]) -> tuple[float, float]:

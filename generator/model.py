@@ -17,11 +17,11 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
-    PlainSerializer,
-    WithJsonSchema,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -37,30 +37,30 @@ def _check_id(value: str) -> str:
     """Ids become file names and page addresses, so they must be safe in both."""
     if value == "":
         raise PydanticCustomError("unsafe_id", "id is empty: give it a short name such as 'emea-2027'")
-    if value.startswith("."):
-        raise PydanticCustomError(
-            "unsafe_id",
-            "id {id!r} starts with a dot, which hides files and breaks page addresses: "
-            "start it with a letter or digit",
-            {"id": value},
-        )
     if ".." in value or "/" in value or "\\" in value:
         raise PydanticCustomError(
             "unsafe_id",
-            "id {id!r} contains a path separator or '..', so it could point outside the site: "
+            "id '{id}' contains a path separator or '..', so it could point outside the site: "
             "use letters, digits, '-' and '_' only",
+            {"id": value},
+        )
+    if value.startswith("."):
+        raise PydanticCustomError(
+            "unsafe_id",
+            "id '{id}' starts with a dot, which hides files and breaks page addresses: "
+            "start it with a letter or digit",
             {"id": value},
         )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise PydanticCustomError(
             "unsafe_id",
-            "id {id!r} contains a control character: use letters, digits, '-' and '_' only",
-            {"id": value},
+            "id '{id}' contains a control character: use letters, digits, '-' and '_' only",
+            {"id": value.encode("unicode_escape").decode("ascii")},
         )
     if not _SAFE_ID.match(value):
         raise PydanticCustomError(
             "unsafe_id",
-            "id {id!r} is not safe as a file name or URL: use letters, digits, '-' and '_' only",
+            "id '{id}' is not safe as a file name or URL: use letters, digits, '-' and '_' only",
             {"id": value},
         )
     return value
@@ -118,7 +118,7 @@ def _parse_interval(value: Any) -> Any:
     if not m or int(m.group(1)) == 0:
         raise PydanticCustomError(
             "interval_format",
-            "{value!r} is not a duration: write a positive number and a unit, "
+            "'{value}' is not a duration: write a positive number and a unit, "
             "such as '1 month', '2 weeks' or '10 days'",
             {"value": value},
         )
@@ -322,7 +322,7 @@ class Pair(Section):
         if mentee == info.data.get("mentor"):
             raise PydanticCustomError(
                 "self_pair",
-                "{person!r} is paired with themself: choose a different mentor or mentee",
+                "'{person}' is paired with themself: choose a different mentor or mentee",
                 {"person": mentee},
             )
         return mentee

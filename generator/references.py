@@ -143,8 +143,8 @@ def check_references(source: Source) -> list[Problem]:
             at = (*here, "pairs", j)
             for side in ("mentor", "mentee"):
                 ref = pair.get(side)
-                if not isinstance(ref, str):
-                    continue
+                if not isinstance(ref, str) or pair.get("mentor") == pair.get("mentee"):
+                    continue  # a self-pair is reported by validation
                 if ref not in people:
                     c.resolve("person", people, (*at, side), ref)
                     continue

@@ -151,6 +151,9 @@ def _syntax_problem(text: str, message: str, display: str) -> Problem:
         column = len(lines[-1]) + 1
         message = _TOML_AT_END.sub("", message)
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if message.startswith("Cannot overwrite") and source_line.strip():
+        # The parser stops after the repeated value; point at the repeated key instead.
+        column = len(source_line) - len(source_line.lstrip()) + 1
     return Problem(Location(display, line, column), _hint(message), "", source_line)
 
 
