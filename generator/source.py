@@ -8,6 +8,7 @@ nothing for it.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -157,66 +158,101 @@ def _syntax_problem(text: str, message: str, display: str) -> Problem:
     return Problem(Location(display, line, column), _hint(message), "", source_line)
 
 
+_NEWLINE = re.compile("\n")
+_BARE_DOTTED = re.compile(r"^[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*$")
+_HEADER_OR_MULTILINE = re.compile(r"^[ \t]*\[|\"\"\"|\'\'\'", re.MULTILINE)
+_HEADER = re.compile(r"\[\[?\s*((?:[^\]\"\'#]|\"(?:[^\"\\\n]|\\.)*\"|\'[^\'\n]*\')+?)\s*\]\]?")
+
+
 class SourceMap:
-    """Positions of tables, keys and values, found through a concrete-syntax parse."""
+    """Positions of tables, keys and values.
+
+    A quick scan finds every table header (skipping multi-line strings) and gives it its
+    concrete key path, e.g. `[[cohorts.pairs]]` -> `('cohorts', 1, 'pairs', 3)`. A lookup then
+    parses only the one table it needs with tree-sitter's TOML grammar, so locating a finding in
+    a 10 MB program costs a scan and a few small parses, not a full concrete-syntax tree.
+    """
 
     def __init__(self, source: Source) -> None:
-        import tree_sitter
-        import tree_sitter_toml
-
         self._source = source
-        self._bytes = source.text.encode("utf-8")
-        parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_toml.language()))
-        self._root = parser.parse(self._bytes).root_node
-        self._line_starts: list[int] | None = None
-        self._tables: dict[KeyPath, Any] = {(): self._root}
+        self._text = source.text
+        self._line_starts = _line_starts(self._text)
+        # concrete path -> (offset of the header line, offset where the table's body ends)
+        self._tables: dict[KeyPath, tuple[int, int]] = {}
+        self._parsed: dict[int, Any] = {}
         self._index_tables()
 
     # -- index -----------------------------------------------------------------------------
 
     def _index_tables(self) -> None:
-        """Give every [table] and [[array.element]] header its concrete key path."""
-        counts: dict[KeyPath, int] = {}
-        for node in self._root.named_children:
-            if node.type not in ("table", "table_array_element"):
+        headers: list[tuple[int, list[str], bool]] = []
+        in_string: str | None = None
+        for m in _HEADER_OR_MULTILINE.finditer(self._text):
+            token = m.group(0)
+            if token in ('"""', "'''"):
+                if in_string is None:
+                    in_string = token
+                elif in_string == token:
+                    in_string = None
                 continue
-            parts = self._key_parts(node.named_children[0])
+            if in_string is not None:
+                continue
+            header = _HEADER.match(self._text, m.end() - 1)
+            if header is None:
+                continue
+            parts = _split_key(header.group(1))
+            if parts:
+                headers.append((m.start(), parts, header.group(0).startswith("[[")))
+        ends = [start for start, _, _ in headers[1:]] + ([len(self._text)] if headers else [])
+        self._tables[()] = (0, headers[0][0] if headers else len(self._text))
+        counts: dict[KeyPath, int] = {}
+        for (start, parts, is_array), end in zip(headers, ends, strict=True):
             concrete: list[str | int] = []
             for i, part in enumerate(parts):
                 concrete.append(part)
                 key = tuple(concrete)
-                if i == len(parts) - 1 and node.type == "table_array_element":
+                if i == len(parts) - 1 and is_array:
                     counts[key] = counts.get(key, 0) + 1
                     concrete.append(counts[key] - 1)
                 elif key in counts:
                     concrete.append(counts[key] - 1)
-            self._tables.setdefault(tuple(concrete), node)
-
-    def _key_parts(self, node: Any) -> list[str]:
-        if node.type == "dotted_key":
-            return [p for child in node.named_children for p in self._key_parts(child)]
-        text = node.text.decode("utf-8")
-        if node.type == "quoted_key":
-            try:
-                return [next(iter(tomllib.loads(f"{text} = 0")))]
-            except tomllib.TOMLDecodeError:
-                return [text.strip("'\"")]
-        return [text]
+            self._tables.setdefault(tuple(concrete), (start, end))
 
     # -- lookup ----------------------------------------------------------------------------
 
     def locate(self, path: KeyPath, *, at_key: bool = False) -> Location:
         """The location of `path`'s value (or key), else of the deepest table that exists."""
         for n in range(len(path), -1, -1):
-            table = self._tables.get(tuple(path[:n]))
-            if table is not None:
+            span = self._tables.get(tuple(path[:n]))
+            if span is not None:
                 break
-        header = table.named_children[0] if table is not self._root else None
-        found = self._descend(table, list(path[n:]), at_key)
+        start, end = span
+        root = self._parse(start, end)
+        first_line = self._line_of(start)
+        if n == 0:
+            container, header = root, None
+        else:
+            container = next(
+                (c for c in root.named_children if c.type in ("table", "table_array_element")),
+                root,
+            )
+            header = container.named_children[0] if container is not root else None
+        found = self._descend(container, list(path[n:]), at_key)
         node = found if found is not None else header
         if node is None:
             return Location(self._source.display, 1, 1)
-        return self._location(node)
+        return self._location(node, first_line)
+
+    def _parse(self, start: int, end: int) -> Any:
+        tree = self._parsed.get(start)
+        if tree is None:
+            import tree_sitter
+            import tree_sitter_toml
+
+            parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_toml.language()))
+            tree = parser.parse(self._text[start:end].encode("utf-8")).root_node
+            self._parsed[start] = tree
+        return tree
 
     def _descend(self, container: Any, rest: list[str | int], at_key: bool) -> Any:
         if not rest:
@@ -235,7 +271,7 @@ class SourceMap:
             if child.type != "pair":
                 continue
             key_node, value = child.named_children[0], child.named_children[-1]
-            parts = self._key_parts(key_node)
+            parts = _key_parts(key_node)
             if rest[: len(parts)] == parts:
                 if len(parts) == len(rest):
                     return key_node if at_key else value
@@ -246,24 +282,49 @@ class SourceMap:
                 return key_node
         return None
 
-    def _location(self, node: Any) -> Location:
+    def _location(self, node: Any, first_line: int) -> Location:
         (row, col), (end_row, end_col) = node.start_point, node.end_point
+        line, end_line = first_line + row, first_line + end_row
         return Location(
             self._source.display,
-            row + 1,
-            self._char_column(row, col),
-            end_row + 1,
-            self._char_column(end_row, end_col),
+            line + 1,
+            self._char_column(line, col),
+            end_line + 1,
+            self._char_column(end_line, end_col),
         )
 
-    def _char_column(self, row: int, byte_col: int) -> int:
-        if self._line_starts is None:
-            starts = [0]
-            find = self._bytes.find
-            pos = find(b"\n")
-            while pos >= 0:
-                starts.append(pos + 1)
-                pos = find(b"\n", pos + 1)
-            self._line_starts = starts
-        start = self._line_starts[row] if row < len(self._line_starts) else len(self._bytes)
-        return len(self._bytes[start : start + byte_col].decode("utf-8", "replace")) + 1
+    def _line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._line_starts, offset) - 1
+
+    def _char_column(self, line: int, byte_col: int) -> int:
+        text = self._source.line_text(line + 1)
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+def _split_key(text: str) -> list[str]:
+    """`cohorts.pairs` or `a."b.c"` -> its parts, using the TOML parser for quoting rules."""
+    if _BARE_DOTTED.match(text):
+        return text.replace(" ", "").replace("\t", "").split(".")
+    try:
+        node: Any = tomllib.loads(f"{text} = 0")
+    except tomllib.TOMLDecodeError:
+        return []
+    parts: list[str] = []
+    while isinstance(node, dict) and len(node) == 1:
+        key = next(iter(node))
+        parts.append(key)
+        node = node[key]
+    return parts
+
+
+def _key_parts(node: Any) -> list[str]:
+    if node.type == "dotted_key":
+        return [p for child in node.named_children for p in _key_parts(child)]
+    text = node.text.decode("utf-8")
+    if node.type == "quoted_key":
+        return _split_key(text) or [text.strip("\'\"")]
+    return [text]
