@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,8 @@ from generator.diagnostics import Location, Problem, ProgramError
 from generator.model import Program
 from generator.references import check_references, did_you_mean
 from generator.source import KeyPath, Source, format_path, parse_source, read_source
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
@@ -55,17 +57,24 @@ def validate_source(source: Source) -> Program:
             "the file is empty: a program starts with a [program] table "
             "(run `handbook init DIR` for a commented starter)",
         )])
-    problems: list[Problem] = []
-    program: Program | None = None
-    try:
-        program = Program.model_validate(source.data)
-    except ValidationError as exc:
-        problems.extend(_translate(source, error) for error in exc.errors(include_url=False))
+    program, problems = validate_against(Program, source)
     problems.extend(check_references(source))
     if problems:
         raise ProgramError(_unique(problems))
     assert program is not None
     return program
+
+
+def validate_against(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
+    """Validate a parsed TOML file against `model`; pydantic's errors become located problems.
+
+    Shared by program.toml and the files that sit beside it (progress records), so every file
+    the tool reads reports errors the same way.
+    """
+    try:
+        return model.model_validate(source.data), []
+    except ValidationError as exc:
+        return None, [_translate(source, error, model) for error in exc.errors(include_url=False)]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -114,9 +123,9 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _model_at(path: KeyPath) -> type[BaseModel] | None:
+def _model_at(path: KeyPath, root: type[BaseModel] = Program) -> type[BaseModel] | None:
     """The model class that validates the table at `path` (for listing its keys)."""
-    current: Any = Program
+    current: Any = root
     for part in path:
         current = _unwrap(current)
         if isinstance(part, int):
@@ -144,7 +153,7 @@ def _table_name(path: KeyPath) -> str:
     return format_path(path) if path else "the top level"
 
 
-def _translate(source: Source, error: Any) -> Problem:
+def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> Problem:
     path: KeyPath = tuple(error["loc"])
     kind: str = error["type"]
     value = error.get("input")
@@ -152,7 +161,7 @@ def _translate(source: Source, error: Any) -> Problem:
     key = path[-1] if path else ""
 
     if kind == "extra_forbidden":
-        model = _model_at(path[:-1])
+        model = _model_at(path[:-1], root)
         known = sorted(model.model_fields) if model else []
         hint = did_you_mean(str(key), known)
         if not hint and known:
@@ -161,7 +170,7 @@ def _translate(source: Source, error: Any) -> Problem:
             path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True
         )
     if kind == "missing":
-        model = _model_at(path[:-1])
+        model = _model_at(path[:-1], root)
         field = model.model_fields.get(str(key)) if model else None
         annotation = _unwrap(field.annotation) if field else None
         full = format_path(path)
@@ -203,6 +212,6 @@ def _translate(source: Source, error: Any) -> Problem:
         message = message[len("Value error, ") :]
     # Custom errors already read as advice; pydantic's own get the offending value.
     if not kind.startswith(("unsafe_id", "self_pair", "end_before", "reason_", "cadence_",
-                            "interval_", "due_")):
+                            "interval_", "due_", "record_")):
         message = f"{key}: {message[:1].lower()}{message[1:]} (got {_describe(value)})"
     return source.problem(path, message)
