@@ -560,6 +560,19 @@ class Site(Section):
     language: str = "en"
 
 
+class Records(Section):
+    """`[records]`: where progress records live and how small a group may be shown."""
+
+    folder: str = Field(
+        "records", description="Folder (relative to program.toml) with one records file per cohort."
+    )
+    min_group_size: int = Field(
+        5,
+        ge=3,
+        description="No figure over fewer people than this appears in the handbook (never below 3).",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The whole program
 # --------------------------------------------------------------------------------------------
@@ -584,6 +597,7 @@ class Program(Section):
     checks: Checks = Field(default_factory=Checks)
     matching: Matching = Field(default_factory=Matching)
     site: Site = Field(default_factory=Site)
+    records: Records = Field(default_factory=Records)
 
     def person(self, person_id: str) -> Person:
         return self._people_by_id()[person_id]
