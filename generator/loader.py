@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,9 @@ from generator.diagnostics import Location, Problem, ProgramError
 from generator.model import Program
 from generator.references import check_references, did_you_mean
 from generator.source import KeyPath, Source, format_path, parse_source, read_source
+
+if TYPE_CHECKING:
+    from generator.records import ProgressRecords
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,6 +33,8 @@ class LoadedProgram:
     program: Program
     source: Source
     path: Path
+    records: ProgressRecords | None = None
+    """Progress records, once a step that needs them has loaded them (`generator.records`)."""
 
     @property
     def root(self) -> Path:

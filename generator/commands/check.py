@@ -9,6 +9,7 @@ from pathlib import Path
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from generator.diagnostics import ProgramError, UnreadableProgram, format_problem
 from generator.loader import LoadedProgram, load_program
+from generator.records import load_records
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def load_or_report(program: str) -> LoadedProgram | int:
     """The loaded program, or the exit code after printing why it could not be loaded."""
     try:
-        return load_program(Path(program), display=program)
+        loaded = load_program(Path(program), display=program)
+        loaded.records = load_records(loaded)  # progress records beside program.toml, if any
+        return loaded
     except UnreadableProgram as exc:
         print(f"handbook: {exc}", file=sys.stderr)
         return EXIT_USAGE
