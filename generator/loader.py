@@ -171,9 +171,15 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
         hint = did_you_mean(str(key), known)
         if not hint and known:
             hint = f"; expected one of: {', '.join(known)}"
-        return source.problem(
+        problem = source.problem(
             path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True
         )
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            # An array of tables has no `key =` line: point at its first [[header]] instead.
+            first = source.positions.locate((*path, 0), at_key=True)
+            if source.line_text(first.line).lstrip().startswith("[["):
+                problem = Problem(first, problem.message, problem.path, source.line_text(first.line))
+        return problem
     if kind == "missing":
         model = _model_at(path[:-1], root)
         field = model.model_fields.get(str(key)) if model else None
