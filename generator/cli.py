@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.check",
     "generator.commands.schema",
     "generator.commands.init",
+    "generator.commands.portfolio",
 )
 
 
