@@ -62,6 +62,9 @@ def render_html(review: Review) -> str:
         for dimension in DIMENSIONS:
             out.append(f"<section><h2>{escape(dimension.title)}</h2>")
             for comparison in review.for_dimension(dimension):
+                if not comparison.recorded:
+                    out.append(f"<p>{escape(comparison.measure.title.capitalize())}: not recorded yet.</p>")
+                    continue
                 css = ("too-small" if comparison.verdict.startswith("too small")
                        else "clear" if comparison.conclusive else "unclear")
                 unit = f" ({comparison.measure.unit})" if comparison.measure.unit else ""

@@ -48,6 +48,11 @@ class Comparison:
     def conclusive(self) -> bool:
         return self.verdict not in (TOO_SMALL, NO_CLEAR_DIFFERENCE)
 
+    @property
+    def recorded(self) -> bool:
+        """False when no pair of either kind has this measure yet."""
+        return any(g.estimate is not None for g in self.groups)
+
 
 @dataclass(frozen=True)
 class Suggestion:

@@ -43,7 +43,9 @@ def wilson(successes: int, n: int, confidence: float = CONFIDENCE) -> Estimate:
     z2 = z * z
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), n, successes)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return Estimate(p, low, high, n, successes)
 
 
 def mean_interval(values: list[float], confidence: float = CONFIDENCE) -> Estimate:

@@ -21,6 +21,9 @@ def render_text(review: Review) -> str:
         lines += ["", dimension.title]
         width = max(len(label) for label in dimension.groups)
         for comparison in review.for_dimension(dimension):
+            if not comparison.recorded:
+                lines.append(f"  {comparison.measure.title}: not recorded yet")
+                continue
             lines.append(f"  {comparison.measure.title}"
                          + (f" ({comparison.measure.unit})" if comparison.measure.unit else ""))
             for group in comparison.groups:

@@ -56,9 +56,11 @@ def verdict_text(comparison: Comparison, min_sample: int) -> str:
 
 
 def caveat(review: Review) -> str:
-    n = len(review.comparisons)
+    n = sum(1 for c in review.comparisons if c.verdict != TOO_SMALL)
+    level = round(review.confidence * 100)
     return (
-        f"{n} comparisons at {round(review.confidence * 100)}% confidence: about one in twenty clear "
-        "differences can arise by chance, so treat a single clear result as a lead to follow, "
-        "not proof. Outcomes describe pairs as they were matched, not what caused them."
+        f"{n} comparison{'' if n == 1 else 's'} large enough to test, at {level}% confidence: "
+        "about one in twenty clear differences can arise by chance, so treat a single clear result "
+        "as a lead to follow, not proof. Outcomes describe pairs as they were matched, not what "
+        "caused them."
     )
