@@ -1,0 +1,198 @@
+"""Records -> the only figures the handbook may publish: aggregates over at least k people.
+
+Individual progress is private (P15). Every figure here is a total or an average over a group,
+and a figure whose group has fewer than `[records] min_group_size` mentees is suppressed. The
+program-wide figure is the sum of the cohort figures, so hiding one small cohort is not enough
+(subtracting the shown cohorts from the total would reveal it): more cohorts, or in the end the
+total itself, are hidden until the hidden groups together hold at least k people.
+
+The result holds numbers only, never names, ids, dates of a single pair or free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from generator.model import Cohort, Pair, Program
+from generator.records.loading import ProgressRecords
+from generator.records.model import FEEDBACK_SCALES, PairRecord
+
+PROGRAM = "*"
+"""The scope of program-wide figures (cohort ids cannot contain '*')."""
+
+Key = tuple[str, ...]
+
+
+@dataclass
+class Tally:
+    """A running sum over a group of mentees: numerator / denominator, and who is in it."""
+
+    numerator: float = 0.0
+    denominator: float = 0.0
+    people: set[str] = field(default_factory=set)
+
+    def add(self, numerator: float, denominator: float, person: str) -> None:
+        self.numerator += numerator
+        self.denominator += denominator
+        self.people.add(person)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published number: `value` of `total` (or a mean when `total` is None) over `people`."""
+
+    value: float
+    total: float | None
+    people: int
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.total if self.total else None
+
+
+@dataclass
+class Aggregates:
+    """Figures per scope (a cohort id, or PROGRAM) and key; a suppressed figure is simply absent."""
+
+    min_group_size: int
+    as_of: dt.date
+    figures: dict[str, dict[Key, Figure]] = field(default_factory=dict)
+    suppressed: dict[str, int] = field(default_factory=dict)  # how many figures each scope lost
+    scopes_with_records: list[str] = field(default_factory=list)
+
+    def get(self, scope: str, *key: str) -> Figure | None:
+        return self.figures.get(scope, {}).get(key)
+
+    def keys(self, scope: str, prefix: str) -> list[Key]:
+        return sorted(k for k in self.figures.get(scope, {}) if k[0] == prefix)
+
+
+def _planned_sessions(program: Program, cohort: Cohort, pair: Pair, until: dt.date) -> int:
+    """Alignment checks and check-ins the pair's cadences schedule from its start up to `until`."""
+    start = pair.start or cohort.start
+    end = min(until, cohort.end)
+    planned = 0
+    ids = set(program.contract_for(pair).cadences or [])
+    for cadence in program.cadences:
+        if cadence.id not in ids or cadence.every is None:
+            continue
+        if cadence.kind not in ("alignment-check", "check-in"):
+            continue
+        n = 0
+        while cadence.every.add_to(start, n) <= end:
+            n += 1
+        planned += n
+    return planned
+
+
+def _tally_pair(
+    program: Program, cohort: Cohort, pair: Pair, record: PairRecord | None, as_of: dt.date,
+    add: Callable[[Key, float, float, str], None],
+) -> None:
+    mentee = pair.mentee
+    sessions = [s for s in record.sessions if s.date <= as_of] if record else []
+    add(("sessions",), len(sessions), _planned_sessions(program, cohort, pair, as_of), mentee)
+    start = pair.start or cohort.start
+    reached = {m.milestone: m.date for m in record.milestones} if record else {}
+    for milestone_id in program.contract_for(pair).milestones or []:
+        milestone = program.milestone(milestone_id)
+        due = milestone.due_date(start) <= as_of
+        done = milestone_id in reached and reached[milestone_id] <= as_of
+        if due or done:
+            add(("milestone", milestone_id), 1 if done else 0, 1 if due else 0, mentee)
+        if done:
+            add(("milestones-reached",), 1, 0, mentee)
+    if record is None:
+        return
+    for entry in record.feedback:
+        if entry.date > as_of:
+            continue
+        month = entry.date.strftime("%Y-%m")
+        for scale in FEEDBACK_SCALES:
+            add(("feedback", scale, month), entry.score(scale), 1, mentee)
+    latest: dict[str, int] = {}
+    for obs in sorted(record.behaviours, key=lambda b: b.date):
+        if obs.date <= as_of:
+            latest[obs.indicator] = obs.level
+    for indicator, level in latest.items():
+        add(("indicator", indicator), level, 1, mentee)
+    outcomes = [o for o in record.outcomes if o.date <= as_of]
+    if outcomes:
+        trimmed = PairRecord(mentor=pair.mentor, mentee=mentee, outcomes=outcomes)
+        promoted, project = trimmed.latest_outcome("promoted"), trimmed.latest_outcome("project")
+        collaboration = trimmed.latest_outcome("collaboration")
+        if promoted is not None:
+            add(("outcome", "promoted"), 1 if promoted else 0, 1, mentee)
+        if project is not None:
+            add(("outcome", "project-achieved"), 1 if project == "achieved" else 0, 1, mentee)
+        if collaboration is not None:
+            add(("outcome", "collaboration"), float(collaboration), 1, mentee)  # type: ignore[arg-type]
+
+
+_COUNTS = {"sessions", "milestone", "milestones-reached"}
+"""Keys whose figure is a count with a total; the rest are means (numerator / denominator)."""
+
+
+def aggregate(
+    program: Program, records: ProgressRecords, as_of: dt.date, min_group_size: int | None = None
+) -> Aggregates:
+    """Program-wide and per-cohort figures from the records, with small groups suppressed."""
+    k = max(3, min_group_size if min_group_size is not None else program.records.min_group_size)
+    tallies: dict[str, dict[Key, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    result = Aggregates(min_group_size=k, as_of=as_of)
+    for cohort in program.cohorts:
+        if cohort.id not in records.files:
+            continue  # no records kept for this cohort (yet): nothing to publish
+        result.scopes_with_records.append(cohort.id)
+
+        def add(key: Key, numerator: float, denominator: float, person: str, _c: str = cohort.id) -> None:
+            tallies[_c][key].add(numerator, denominator, person)
+            tallies[PROGRAM][key].add(numerator, denominator, person)
+
+        for pair in cohort.pairs:
+            _tally_pair(program, cohort, pair, records.for_pair(cohort, pair), as_of, add)
+            add(("mentees",), 0, 0, pair.mentee)
+    hidden = _suppress(tallies, k)
+    for scope, by_key in tallies.items():
+        shown = result.figures.setdefault(scope, {})
+        for key, tally in by_key.items():
+            if (scope, key) in hidden:
+                result.suppressed[scope] = result.suppressed.get(scope, 0) + 1
+                continue
+            if key[0] in _COUNTS:
+                total = tally.denominator if key[0] != "milestones-reached" else None
+                shown[key] = Figure(tally.numerator, total, len(tally.people))
+            elif key[0] == "mentees":
+                shown[key] = Figure(len(tally.people), None, len(tally.people))
+            elif tally.denominator:
+                shown[key] = Figure(tally.numerator / tally.denominator, None, len(tally.people))
+    return result
+
+
+def _suppress(tallies: dict[str, dict[Key, Tally]], k: int) -> set[tuple[str, Key]]:
+    """(scope, key) pairs to hide: small groups, and enough others that no difference reveals them."""
+    hidden: set[tuple[str, Key]] = set()
+    for key, whole in tallies.get(PROGRAM, {}).items():
+        parts = {scope: t[key] for scope, t in tallies.items() if scope != PROGRAM and key in t}
+        if len(whole.people) < k:
+            hidden.add((PROGRAM, key))
+            hidden.update((scope, key) for scope in parts)
+            continue
+        small = {scope for scope, t in parts.items() if len(t.people) < k}
+        if not small:
+            continue
+        people: set[str] = set().union(*(parts[s].people for s in small))
+        rest = sorted((s for s in parts if s not in small), key=lambda s: (len(parts[s].people), s))
+        while len(people) < k:
+            if not rest:
+                hidden.add((PROGRAM, key))
+                break
+            extra = rest.pop(0)
+            small.add(extra)
+            people |= parts[extra].people
+        hidden.update((scope, key) for scope in small)
+    return hidden
+
