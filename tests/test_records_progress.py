@@ -1,0 +1,140 @@
+"""Progress concerns: stalling pairs, overdue milestones, missing end reviews, feedback drops."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.loader import LoadedProgram, load_program
+from generator.records import load_records
+from generator.records.progress import (
+    feedback_drops,
+    missing_end_reviews,
+    overdue_milestones,
+    stalling_pairs,
+)
+from tests.conftest import FIXTURES
+
+SMALL = FIXTURES / "records" / "small"
+PILOT_RECORDS = Path("records") / "pilot.toml"
+
+
+@pytest.fixture
+def program_dir(tmp_path: Path) -> Path:
+    shutil.copytree(SMALL, tmp_path / "prog")
+    return tmp_path / "prog"
+
+
+def loaded(folder: Path) -> LoadedProgram:
+    result = load_program(folder / "program.toml")
+    result.records = load_records(result)
+    return result
+
+
+def concerns(check, folder: Path, today: str) -> list[tuple[tuple, str]]:  # type: ignore[no-untyped-def]
+    lp = loaded(folder)
+    return [(c.path, c.message) for c in check(lp.program, lp.records, dt.date.fromisoformat(today))]
+
+
+def test_a_pair_is_stalling_after_one_and_a_half_alignment_intervals(program_dir: Path) -> None:
+    # mentor-c -> mentee-d last met on 2027-02-03; monthly checks: stalling after 45.66 days
+    assert concerns(stalling_pairs, program_dir, "2027-03-20") == []
+    assert concerns(stalling_pairs, program_dir, "2027-03-21") == [
+        (
+            ("cohorts", 0, "pairs", 1),
+            "pair mentor-c -> mentee-d is stalling: no session since 2027-02-03 (46 days; its alignment "
+            "check is every 1 month): talk to the pair and consider rebalancing",
+        )
+    ]
+
+
+def test_a_pair_with_no_record_at_all_stalls_from_its_start(program_dir: Path) -> None:
+    path = program_dir / PILOT_RECORDS
+    text = path.read_text()
+    path.write_text(text[: text.index("[[pairs]]\nmentor = \"mentor-c\"")])
+    found = concerns(stalling_pairs, program_dir, "2027-03-20")
+    assert found == [
+        (
+            ("cohorts", 0, "pairs", 1),
+            "pair mentor-c -> mentee-d is stalling: no session recorded since it started on 2027-02-01 "
+            "(47 days; its alignment check is every 1 month): talk to the pair and consider rebalancing",
+        )
+    ]
+
+
+def test_rebalanced_pairs_and_finished_cohorts_do_not_stall(program_dir: Path) -> None:
+    program = program_dir / "program.toml"
+    text = program.read_text()
+    program.write_text(text.replace('start = 2027-02-01\n', 'start = 2027-02-01\nstate = "rebalanced"\nreason = "Moved"\n'))
+    assert concerns(stalling_pairs, program_dir, "2027-03-21") == []
+    assert concerns(stalling_pairs, program_dir, "2027-06-30") == []
+
+
+def test_an_overdue_milestone(program_dir: Path) -> None:
+    # mentor-c -> mentee-d started 2027-02-01: 'plan' (4 weeks) was due 2027-03-01 and is not reached
+    assert concerns(overdue_milestones, program_dir, "2027-03-01") == []
+    assert concerns(overdue_milestones, program_dir, "2027-03-03") == [
+        (
+            ("cohorts", 0, "pairs", 1),
+            "milestone 'plan' of pair mentor-c -> mentee-d was due on 2027-03-01 and is not recorded "
+            "as reached (2 days overdue)",
+        )
+    ]
+
+
+def test_a_finished_cohort_without_end_reviews(program_dir: Path) -> None:
+    assert concerns(missing_end_reviews, program_dir, "2027-05-28") == []  # not over yet
+    assert concerns(missing_end_reviews, program_dir, "2027-06-01") == [
+        (
+            ("cohorts", 0, "end"),
+            "cohort 'pilot' ended on 2027-05-28 but 2 of 2 pairs have no end review recorded "
+            "(a session with kind 'end-review'): hold and record the end reviews",
+        )
+    ]
+    path = program_dir / PILOT_RECORDS
+    path.write_text(
+        path.read_text()
+        .replace("{ date = 2027-02-22 },", '{ date = 2027-02-22 },\n  { date = 2027-05-27, kind = "end-review" },')
+        .replace("[{ date = 2027-02-03 }]", '[{ date = 2027-02-03 }, { date = 2027-05-26, kind = "end-review" }]')
+    )
+    assert concerns(missing_end_reviews, program_dir, "2027-06-01") == []
+
+
+def _add_feedback(folder: Path, scores: list[int], side: str = "mentee") -> None:
+    path = folder / PILOT_RECORDS
+    entries = "".join(
+        f'\n[[pairs.feedback]]\ndate = 2027-03-{10 + 7 * n:02d}\nby = "{side}"\n'
+        f"clarity = {s}\nconfidence = {s}\ninfluence = {s}\nrelationship = {s}\n"
+        for n, s in enumerate(scores)
+    )
+    path.write_text(path.read_text() + entries)
+
+
+def test_a_sustained_drop_in_feedback(program_dir: Path) -> None:
+    _add_feedback(program_dir, [4, 3, 2])
+    assert concerns(feedback_drops, program_dir, "2027-04-01") == [
+        (
+            ("cohorts", 0, "pairs", 1),
+            "feedback from the mentee of pair mentor-c -> mentee-d fell from 4.0 to 2.0 over its last 3 "
+            "ratings (2027-03-10 to 2027-03-24): follow up with the pair",
+        )
+    ]
+
+
+def test_a_single_dip_or_a_small_drift_is_not_a_drop(program_dir: Path) -> None:
+    _add_feedback(program_dir, [4, 2, 3])
+    assert concerns(feedback_drops, program_dir, "2027-04-01") == []
+
+
+def test_a_drift_of_less_than_a_point_is_not_a_drop(tmp_path: Path) -> None:
+    shutil.copytree(SMALL, tmp_path / "p")
+    path = tmp_path / "p" / PILOT_RECORDS
+    path.write_text(path.read_text() + "".join(
+        f'\n[[pairs.feedback]]\ndate = 2027-03-{10 + n:02d}\nby = "mentor"\n'
+        f"clarity = 4\nconfidence = 4\ninfluence = {4 - (n > 0)}\nrelationship = {4 - (n > 1)}\n"
+        for n in range(3)
+    ))
+    assert concerns(feedback_drops, tmp_path / "p", "2027-04-01") == []
