@@ -476,6 +476,17 @@ class Metric(Section):
     target: str = ""
     source: str = ""
     every: Duration | None = Field(None, description="How often it is collected.")
+    actual: (
+        Literal[
+            "sessions", "milestones", "promotion", "project", "collaboration",
+            "clarity", "confidence", "influence", "relationship",
+        ]
+        | None
+    ) = Field(
+        None,
+        description="The progress-record figure the dashboards show as this metric's actual. "
+        "Behaviour metrics recorded as indicators need none.",
+    )
 
 
 # --------------------------------------------------------------------------------------------
