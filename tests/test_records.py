@@ -9,7 +9,7 @@ import pytest
 
 from generator.loader import load_program
 from generator.records import load_records
-from tests.conftest import FIXTURES, Result, run_handbook
+from tests.conftest import FIXTURES, ROOT, Result, run_handbook
 
 SMALL = FIXTURES / "records" / "small"
 
@@ -222,3 +222,12 @@ def test_unknown_array_of_tables_points_at_its_header(tmp_path: Path, minimal_te
         "    [[cohorts.pairz]]",
         "      ^^^^^^^^^^^^^",
     ]
+
+
+def test_the_example_program_ships_records_for_every_pair_of_its_running_and_finished_cohorts() -> None:
+    loaded = load_program(ROOT / "program.toml")
+    records = load_records(loaded)
+    for cohort in loaded.program.cohorts:
+        if cohort.id in ("2026-spring", "2026-autumn"):
+            assert all(records.for_pair(cohort, pair) for pair in cohort.pairs), cohort.id
+    assert set(records.files) == {"2026-spring", "2026-autumn"}
