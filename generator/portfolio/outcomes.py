@@ -32,6 +32,7 @@ MEASURES: tuple[Measure, ...] = (
     Measure("project_achieved", "projects achieved", "rate"),
     Measure("growth", "growth in feedback", "mean", "points on the 1-5 scales"),
     Measure("collaboration", "new collaborations", "mean", "per mentee"),
+    Measure("kept", "pairs kept together (not rebalanced)", "rate"),
 )
 
 
@@ -43,6 +44,7 @@ class PairOutcome:
     project_achieved: bool | None
     growth: float | None
     collaboration: float | None
+    kept: bool | None  # None while the pair is still active
 
     def value(self, measure: Measure) -> float | bool | None:
         return getattr(self, measure.key)
@@ -83,6 +85,7 @@ def pair_outcomes(program: Program, records: ProgressRecords) -> list[PairOutcom
                     project_achieved=(project == "achieved") if project is not None else None,
                     growth=feedback_growth(record),
                     collaboration=float(collaboration) if collaboration is not None else None,  # type: ignore[arg-type]
+                    kept=None if pair.state == "active" else pair.state != "rebalanced",
                 )
             )
     return rows
