@@ -311,6 +311,9 @@ class Pair(Section):
     mentor: str
     mentee: str
     start: dt.date | None = Field(None, description="Defaults to the cohort's start.")
+    end: dt.date | None = Field(
+        None, description="When the pair stopped meeting, if before the cohort's end (rebalanced)."
+    )
     state: Literal["active", "completed", "rebalanced"] = "active"
     reason: str = Field("", description="Why the pair was rebalanced or ended early.")
     activities: list[Activity] = Field(default_factory=list)
@@ -326,6 +329,18 @@ class Pair(Section):
                 {"person": mentee},
             )
         return mentee
+
+    @field_validator("end")
+    @classmethod
+    def _pair_end_after_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if end is not None and start is not None and end <= start:
+            raise PydanticCustomError(
+                "end_before_start",
+                "pair ends on {end} but starts on {start}: the end date must be after the start",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        return end
 
     @field_validator("reason")
     @classmethod
@@ -389,6 +404,9 @@ class Cadence(Section):
     attendees: list[Attendee] = Field(default_factory=list)
     duration_minutes: int = Field(60, gt=0, le=24 * 60)
     checklist: list[str] = Field(default_factory=list, description="Review checklist items.")
+    optional: bool = Field(
+        False, description="Only pairs whose contract lists it follow it (e.g. a fortnightly check-in)."
+    )
 
     @field_validator("at")
     @classmethod
@@ -420,7 +438,10 @@ class FeedbackChannel(Section):
 
 class Guardrails(Section):
     max_mentees_per_mentor: int = Field(2, ge=0)
-    max_hours_per_month: float = Field(8, ge=0)
+    max_hours_per_month: float = Field(8, ge=0, description="A mentor's mentoring hours a month, at most.")
+    hours_per_pair_per_month: float = Field(
+        4, gt=0, description="Hours a month one pair takes from its mentor, for the workload checks."
+    )
     confidentiality: list[str] = Field(default_factory=list)
     boundaries: list[str] = Field(default_factory=list)
     escalation_path: list[str] = Field(default_factory=list, description="Ordered steps.")
@@ -632,7 +653,7 @@ class Program(Section):
         fallback = ContractTerms(
             mentor_role=None,
             mentee_objectives=None,
-            cadences=[c.id for c in self.cadences],
+            cadences=[c.id for c in self.cadences if not c.optional],
             milestones=[m.id for m in self.milestones],
             confidentiality=list(g.confidentiality),
             feedback_channels=[ch.name for ch in g.feedback_channels],
