@@ -231,3 +231,14 @@ def test_the_example_program_ships_records_for_every_pair_of_its_running_and_fin
         if cohort.id in ("2026-spring", "2026-autumn"):
             assert all(records.for_pair(cohort, pair) for pair in cohort.pairs), cohort.id
     assert set(records.files) == {"2026-spring", "2026-autumn"}
+
+
+def test_a_record_after_the_pair_ended_early(program_dir: Path) -> None:
+    edit(program_dir / "program.toml", "start = 2027-02-01\n", "start = 2027-02-01\nend = 2027-03-31\n")
+    edit(records_file(program_dir), "[{ date = 2027-02-03 }]", "[{ date = 2027-02-03 }, { date = 2027-04-05 }]")
+    result = check(program_dir)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "records/pilot.toml:46:45: a session dated 2027-04-05 is after the pair ended: "
+        "the pair's window is 2027-02-01 to 2027-03-31"
+    )

@@ -73,7 +73,7 @@ class Aggregates:
 def _planned_sessions(program: Program, cohort: Cohort, pair: Pair, until: dt.date) -> int:
     """Alignment checks and check-ins the pair's cadences schedule from its start up to `until`."""
     start = pair.start or cohort.start
-    end = min(until, cohort.end)
+    end = min(until, pair.end or cohort.end)
     planned = 0
     ids = set(program.contract_for(pair).cadences or [])
     for cadence in program.cadences:
@@ -96,10 +96,11 @@ def _tally_pair(
     sessions = [s for s in record.sessions if s.date <= as_of] if record else []
     add(("sessions",), len(sessions), _planned_sessions(program, cohort, pair, as_of), mentee)
     start = pair.start or cohort.start
+    last_day = min(as_of, pair.end or cohort.end)
     reached = {m.milestone: m.date for m in record.milestones} if record else {}
     for milestone_id in program.contract_for(pair).milestones or []:
         milestone = program.milestone(milestone_id)
-        due = milestone.due_date(start) <= as_of
+        due = milestone.due_date(start) <= last_day
         done = milestone_id in reached and reached[milestone_id] <= as_of
         if due or done:
             add(("milestone", milestone_id), 1 if done else 0, 1 if due else 0, mentee)

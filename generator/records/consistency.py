@@ -104,7 +104,8 @@ class RecordChecker:
         self, cohort: Cohort, pair: Pair, record: dict[str, Any]
     ) -> Iterator[tuple[KeyPath, str]]:
         start = pair.start or cohort.start
-        window = f"the pair's window is {start} to {cohort.end}"
+        end = pair.end or cohort.end
+        window = f"the pair's window is {start} to {end}"
 
         def within(path: KeyPath, entry: dict[str, Any], what: str, until_end: bool = True) -> Iterator:
             when = _date(entry.get("date"))
@@ -112,8 +113,9 @@ class RecordChecker:
                 return
             if when < start:
                 yield (*path, "date"), f"{what} dated {when} is before the pair started: {window}"
-            elif until_end and when > cohort.end:
-                yield (*path, "date"), f"{what} dated {when} is after cohort {cohort.id!r} ended: {window}"
+            elif until_end and when > end:
+                ended = "the pair ended" if pair.end else f"cohort {cohort.id!r} ended"
+                yield (*path, "date"), f"{what} dated {when} is after {ended}: {window}"
 
         for j, session in _items(record, "sessions"):
             yield from within(("sessions", j), session, "a session")

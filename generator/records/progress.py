@@ -39,7 +39,8 @@ def _running_pairs(program: Program, records: ProgressRecords, today: dt.date) -
         if cohort.id not in records.files or cohort.start > today:
             continue
         for j, pair in enumerate(cohort.pairs):
-            if pair.state == "active" and (pair.start or cohort.start) <= today:
+            ended = pair.end is not None and pair.end < today
+            if pair.state == "active" and not ended and (pair.start or cohort.start) <= today:
                 yield i, cohort, j, pair, records.for_pair(cohort, pair)
 
 
