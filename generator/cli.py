@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.schema",
     "generator.commands.init",
     "generator.commands.portfolio",
+    "generator.commands.rules",
 )
 
 

@@ -380,6 +380,10 @@ class Cohort(Section):
     def months(self) -> float:
         return (self.end - self.start).days / 30.44
 
+    def window(self, pair: Pair) -> tuple[dt.date, dt.date]:
+        """The days a pair meets: from its start (or the cohort's) to its end (or the cohort's)."""
+        return pair.start or self.start, pair.end or self.end
+
 
 # --------------------------------------------------------------------------------------------
 # Cadences (P08, P24, P27)
@@ -590,6 +594,9 @@ class Site(Section):
         None, description="Folder (relative to program.toml) whose templates override the defaults."
     )
     language: str = "en"
+    url: str = Field(
+        "", description="Where the handbook is hosted; rule findings link to its rules page."
+    )
 
 
 class Records(Section):

@@ -28,7 +28,7 @@ def program() -> Program:
 def test_example_checks_clean() -> None:
     result = run_handbook("check", "program.toml")
     assert result.code == 0, result.output
-    assert "program.toml: no problems found" in result.out
+    assert "program.toml: no findings from 14 rules" in result.out
     assert "Traceback" not in result.output
 
 

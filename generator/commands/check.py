@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from generator.diagnostics import ProgramError, UnreadableProgram, format_problem
 from generator.loader import LoadedProgram, load_program
 from generator.records import load_records
+from generator.reporting import FORMATS, render, use_colour
+from generator.rules import ConfigurationError, registered_rules, run_checks
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("check", help="validate program.toml and run the rules")
     parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument(
+        "--fail-on", choices=("error", "warning", "info"), default="error",
+        help="exit 1 when a finding has this severity or higher (default: error)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -39,10 +49,36 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.program)
     if isinstance(loaded, int):
         return loaded
-    p = loaded.program
-    pairs = sum(len(c.pairs) for c in p.cohorts)
-    print(
-        f"{args.program}: no problems found "
-        f"({len(p.people)} people, {len(p.cohorts)} cohorts, {pairs} pairs)"
+    try:
+        result = run_checks(loaded)
+        rules = registered_rules(loaded)
+    except ConfigurationError as exc:
+        for problem in exc.problems:
+            print(format_problem(problem), file=sys.stderr)
+        print("\nhandbook: the [checks] configuration has errors; no rules ran", file=sys.stderr)
+        return EXIT_USAGE
+    stream = sys.stdout if args.output is None else None
+    report = render(
+        result, args.format, rules, loaded.program.site.url,
+        colour=args.format == "text" and stream is not None and use_colour(stream),
+        label=f"{args.program}: ",
     )
-    return EXIT_OK
+    if args.output is None:
+        sys.stdout.write(report)
+    else:
+        write_atomically(Path(args.output), report)
+    for error in result.internal_errors:
+        print(f"handbook: internal error in plugin {error.plugin}, rule {error.rule}: {error.error}",
+              file=sys.stderr)
+    if result.internal_errors:
+        return EXIT_USAGE
+    return EXIT_PROBLEMS if result.failing(args.fail_on) else EXIT_OK
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     prefix=f".{path.name}.", suffix=".tmp") as tmp:
+        tmp.write(text)
+    os.replace(tmp.name, path)

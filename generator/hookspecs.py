@@ -1,0 +1,37 @@
+"""Every hook a handbook plugin can implement, in one place.
+
+Plugins are ordinary modules or packages. A package declares one in its pyproject.toml:
+
+    [project.entry-points.handbook]
+    our_rules = "our_package.rules"
+
+or a program names a local module in program.toml: `[checks] plugins = ["./rules/our_rules.py"]`.
+Implement a hook with `@hookimpl` from `generator.hookspecs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from generator.rules import Rule
+
+PROJECT = "handbook"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- Rules ----------------------------------------------------------------------------------
+
+
+@hookspec
+def handbook_register_rules(register: Callable[[Rule], None]) -> None:
+    """Add rules to `handbook check`.
+
+    Call `register(rule)` once per `generator.rules.Rule`. The rule's code (e.g. `ACME101`)
+    and kebab-case name must be unique across all plugins; built-in rules use codes `HB…`.
+    """

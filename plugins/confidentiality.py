@@ -1,0 +1,123 @@
+"""Confidentiality (P06, P10, P15, P20): what is said in confidence stays out of public pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Location
+from generator.findings import Violation
+from generator.hookspecs import hookimpl
+from generator.model import Program
+from generator.rules import Options, Rule
+from generator.source import KeyPath
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+_REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE)
+_PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .!?;,:")
+
+
+def _public_texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in the program outside the people's confidential sections, with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "confidential" and len(path) == 2 and path[0] == "people":
+                continue
+            yield from _public_texts(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _public_texts(item, (*path, i))
+
+
+def check_confidentiality(program: Program, options: Options) -> Iterator[Violation]:
+    # 1. Every contract states confidentiality norms.
+    for c, cohort in enumerate(program.cohorts):
+        for p, pair in enumerate(cohort.pairs):
+            if not program.contract_for(pair).confidentiality:
+                yield Violation(
+                    ("cohorts", c, "pairs", p),
+                    f"the learning contract of {pair.mentor} and {pair.mentee} states no "
+                    "confidentiality norms: add them to [guardrails] confidentiality or [contract]",
+                )
+    # 2. A confidential value copied into a public field.
+    secrets: dict[str, KeyPath] = {}
+    for i, person in enumerate(program.people):
+        for field, value in person.confidential.model_dump().items():
+            if not isinstance(value, str):
+                continue
+            for sentence in [value, *_SENTENCE.split(value)]:
+                normal = _normal(sentence)
+                if len(normal) >= options["min_length"]:
+                    secrets.setdefault(normal, ("people", i, "confidential", field))
+    dumped = program.model_dump(mode="json", exclude={"checks", "matching"})
+    for path, text in _public_texts(dumped, ()):
+        if _REFERENCE.search(text):
+            yield Violation(path, "this public text refers to a person's confidential section: "
+                            "public pages must not show assessments or private notes")
+            continue
+        if not secrets:
+            continue
+        for sentence in [text, *_SENTENCE.split(text)]:
+            origin = secrets.get(_normal(sentence))
+            if origin is not None:
+                yield Violation(
+                    path,
+                    "this public text repeats a confidential value word for word: remove it; "
+                    "assessments and private notes never appear in the handbook",
+                    ((origin, "the confidential value"),),
+                )
+                break
+    # 3. Custom templates and hand-written pages that reach into the confidential section.
+    root: Path = options.root
+    folders = [root / options["pages_dir"]]
+    if program.site.templates:
+        folders.append(root / program.site.templates)
+    for folder in folders:
+        yield from _scan_folder(folder, root)
+
+
+def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
+    if not folder.is_dir():
+        return
+    for file in sorted(folder.rglob("*")):
+        if file.suffix.lower() not in _PAGE_SUFFIXES or not file.is_file():
+            continue
+        text = file.read_text(encoding="utf-8", errors="replace")
+        for n, line in enumerate(text.splitlines(), start=1):
+            m = _REFERENCE.search(line)
+            if m:
+                shown = file.relative_to(root) if file.is_relative_to(root) else file
+                yield Violation(
+                    (),
+                    f"{shown} refers to a person's confidential section ({m.group(0)!r}): "
+                    "pages and templates only get the public view; remove the reference",
+                    location=Location(str(shown), n, m.start() + 1, n, m.end() + 1),
+                )
+
+
+@hookimpl
+def handbook_register_rules(register: Callable[[Rule], None]) -> None:
+    register(Rule(
+        code="HB201", name="confidentiality", severity="error",
+        summary="Nothing confidential is published, and every contract states confidentiality norms.",
+        what="Reports (1) a pair whose learning contract has no confidentiality norms; (2) a public "
+        "field that repeats, word for word, a sentence from anyone's `[people.confidential]` "
+        "section (sentences of at least `min_length` characters) or refers to the confidential "
+        "section; (3) a hand-written page (in `pages_dir`) or custom template (in "
+        "`[site] templates`) that refers to `confidential.…`.",
+        why="Assessments, 360 summaries and private notes are shared on the promise that only the "
+        "program owners see them. One leak ends that trust for the whole program.",
+        example='bio = "Direct, occasionally curt under pressure."\n[people.confidential]\n'
+        'communication_tone = "Direct, occasionally curt under pressure."  # -> HB201',
+        fix="Remove the confidential text from the public field or page. The handbook's "
+        "templates receive a public view without confidential fields at all.",
+        check=check_confidentiality, options={"min_length": 20, "pages_dir": "handbook"},
+    ))
