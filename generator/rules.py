@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.confidentiality",
     "plugins.pairing",
     "plugins.program_design",
+    "plugins.progress",
 )
 AUTOLOAD_OFF = "HANDBOOK_DISABLE_PLUGIN_AUTOLOAD"
 TODAY = "HANDBOOK_TODAY"

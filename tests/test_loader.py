@@ -27,7 +27,7 @@ def first_error(result: Result) -> str:
 def test_minimal_program_is_clean(tmp_path: Path, minimal_text: str) -> None:
     result = check(tmp_path, minimal_text)
     assert result.code == 0, result.output
-    assert result.out.strip() == "program.toml: no findings from 13 rules"
+    assert result.out.strip() == "program.toml: no findings from 17 rules"
 
 
 def test_empty_file(tmp_path: Path) -> None:

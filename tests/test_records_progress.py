@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from generator.records.progress import (
     overdue_milestones,
     stalling_pairs,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_handbook
 
 SMALL = FIXTURES / "records" / "small"
 PILOT_RECORDS = Path("records") / "pilot.toml"
@@ -138,3 +139,65 @@ def test_a_drift_of_less_than_a_point_is_not_a_drop(tmp_path: Path) -> None:
         for n in range(3)
     ))
     assert concerns(feedback_drops, tmp_path / "p", "2027-04-01") == []
+
+
+# --- the rules, through `handbook check` -------------------------------------------------------
+
+
+def check_on(folder: Path, today: str, *args: str) -> list[str]:
+    result = run_handbook("check", "program.toml", *args, cwd=folder, env={"HANDBOOK_TODAY": today})
+    assert "Traceback" not in result.output
+    assert result.code == 0, result.output  # progress findings are warnings
+    return [line for line in result.out.splitlines() if re.match(r"program\.toml:\d+:\d+: ", line)]
+
+
+def test_pair_stalling_rule(program_dir: Path) -> None:
+    assert [line for line in check_on(program_dir, "2027-03-20") if "HB501" in line] == []
+    assert check_on(program_dir, "2027-03-21") == [
+        "program.toml:43:3: HB501 [pair-stalling] pair mentor-c -> mentee-d is stalling: no session since "
+        "2027-02-03 (46 days; its alignment check is every 1 month): talk to the pair and consider rebalancing",
+        "program.toml:43:3: HB502 [milestone-overdue] milestone 'plan' of pair mentor-c -> mentee-d was due on "
+        "2027-03-01 and is not recorded as reached (20 days overdue)",
+    ]
+
+
+def test_pair_stalling_factor_is_an_option(program_dir: Path) -> None:
+    program = program_dir / "program.toml"
+    program.write_text(program.read_text() + "\n[checks.pair-stalling]\nfactor = 3\n")
+    assert [line for line in check_on(program_dir, "2027-03-21") if "HB501" in line] == []
+
+
+def test_milestone_overdue_rule_stops_when_the_cohort_ends(program_dir: Path) -> None:
+    assert [line for line in check_on(program_dir, "2027-03-01") if "HB502" in line] == []
+    assert [line for line in check_on(program_dir, "2027-06-10") if "HB502" in line] == []
+
+
+def test_end_review_missing_rule(program_dir: Path) -> None:
+    assert check_on(program_dir, "2027-06-10") == [
+        "program.toml:37:7: HB503 [end-review-missing] cohort 'pilot' ended on 2027-05-28 but 2 of 2 pairs "
+        "have no end review recorded (a session with kind 'end-review'): hold and record the end reviews",
+    ]
+
+
+def test_feedback_drop_rule(program_dir: Path) -> None:
+    _add_feedback(program_dir, [4, 3, 2])
+    lines = [line for line in check_on(program_dir, "2027-03-25") if "HB504" in line]
+    assert lines == [
+        "program.toml:43:3: HB504 [feedback-drop] feedback from the mentee of pair mentor-c -> mentee-d fell "
+        "from 4.0 to 2.0 over its last 3 ratings (2027-03-10 to 2027-03-24): follow up with the pair",
+    ]
+
+
+def test_feedback_drop_rule_passes_a_recovering_pair(program_dir: Path) -> None:
+    _add_feedback(program_dir, [4, 3, 4])
+    assert [line for line in check_on(program_dir, "2027-03-25") if "HB504" in line] == []
+
+
+def test_progress_rules_are_listed_with_their_documentation() -> None:
+    result = run_handbook("rule", "pair-stalling")
+    assert result.code == 0, result.output
+    assert "HB501" in result.out and "rebalanc" in result.out
+    listed = run_handbook("rules").out
+    for code, name in (("HB501", "pair-stalling"), ("HB502", "milestone-overdue"),
+                       ("HB503", "end-review-missing"), ("HB504", "feedback-drop")):
+        assert f"{code}   {name}" in listed and "plugins.progress" in listed

@@ -4,7 +4,14 @@ Private to program owners. Kept in `records/<cohort>.toml` beside program.toml a
 with the same located messages as program.toml itself.
 """
 
-from generator.records.loading import ProgressRecords, load_records, records_folder, validate_file
+from generator.records.loading import (
+    ProgressRecords,
+    load_records,
+    read_records,
+    records_folder,
+    records_for,
+    validate_file,
+)
 from generator.records.model import (
     FEEDBACK_SCALES,
     Behaviour,
@@ -27,6 +34,8 @@ __all__ = [
     "RecordFile",
     "Session",
     "load_records",
+    "read_records",
     "records_folder",
+    "records_for",
     "validate_file",
 ]

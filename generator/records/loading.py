@@ -61,11 +61,41 @@ def load_records(loaded: LoadedProgram) -> ProgressRecords:
     A program without a records folder simply has no records yet.
     """
     folder, shown = records_folder(loaded)
+    records = read_records(loaded.program, folder, shown)
+    _remember(loaded.program, records)
+    return records
+
+
+def records_for(program: Program, root: Path) -> ProgressRecords:
+    """The records of a program loaded from `root`: the ones already loaded, or read now.
+
+    Rules receive the program only; this spares them a second read of a large records folder
+    that `handbook check` has just validated.
+    """
+    for remembered, records in _RECENT:
+        if remembered is program:
+            return records
+    folder = program.records.folder
+    records = read_records(program, root / folder, folder)
+    _remember(program, records)
+    return records
+
+
+_RECENT: list[tuple[Program, ProgressRecords]] = []
+
+
+def _remember(program: Program, records: ProgressRecords) -> None:
+    _RECENT.insert(0, (program, records))
+    del _RECENT[4:]
+
+
+def read_records(program: Program, folder: Path, shown: str) -> ProgressRecords:
+    """Every `*.toml` in `folder`, validated against `program`; messages name files as `shown/NAME`."""
     records = ProgressRecords()
     if not folder.is_dir():
         return records
     problems: list[Problem] = []
-    checker = RecordChecker(loaded.program, {})
+    checker = RecordChecker(program, {})
     for path in sorted(folder.glob("*.toml")):
         display = f"{shown}/{path.name}"
         try:
@@ -73,7 +103,7 @@ def load_records(loaded: LoadedProgram) -> ProgressRecords:
         except ProgramError as exc:
             problems.extend(exc.problems)
             continue
-        found = validate_file(source, loaded.program, checker)
+        found = validate_file(source, program, checker)
         if isinstance(found, RecordFile):
             records.add(found, source)
         else:

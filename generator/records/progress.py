@@ -74,6 +74,8 @@ def stalling_pairs(
 def overdue_milestones(program: Program, records: ProgressRecords, today: dt.date) -> Iterator[Concern]:
     """A milestone of the pair's contract that is past its due date and not reached."""
     for i, cohort, j, pair, record in _running_pairs(program, records, today):
+        if today > (pair.end or cohort.end):
+            continue  # once the pair is over, the end review is where unmet milestones are discussed
         reached = {m.milestone for m in record.milestones} if record else set()
         start = pair.start or cohort.start
         for milestone_id in program.contract_for(pair).milestones or []:
