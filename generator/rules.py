@@ -87,6 +87,8 @@ class CheckResult:
     findings: list[Finding]
     internal_errors: list[InternalError]
     rules_run: int
+    rules: list[Rule] = field(default_factory=list)
+    """Every registered rule (selected or not), for reports that describe them (SARIF)."""
 
     def failing(self, fail_on: Severity) -> list[Finding]:
         level = SEVERITY_ORDER[fail_on]
@@ -278,7 +280,7 @@ def run_checks(loaded: LoadedProgram, on: dt.date | None = None) -> CheckResult:
         findings.extend(_locate(loaded, rule, v) for v in violations)
     findings.extend(_apply_suppressions(loaded, findings, on))
     findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, errors, sum(1 for r in chosen if r.check is not None))
+    return CheckResult(findings, errors, sum(1 for r in chosen if r.check is not None), rules)
 
 
 def _locate(loaded: LoadedProgram, rule: Rule, violation: Violation) -> Finding:

@@ -13,7 +13,7 @@ from generator.diagnostics import ProgramError, UnreadableProgram, format_proble
 from generator.loader import LoadedProgram, load_program
 from generator.records import load_records
 from generator.reporting import FORMATS, render, use_colour
-from generator.rules import ConfigurationError, registered_rules, run_checks
+from generator.rules import ConfigurationError, run_checks
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,7 +51,6 @@ def run(args: argparse.Namespace) -> int:
         return loaded
     try:
         result = run_checks(loaded)
-        rules = registered_rules(loaded)
     except ConfigurationError as exc:
         for problem in exc.problems:
             print(format_problem(problem), file=sys.stderr)
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     stream = sys.stdout if args.output is None else None
     report = render(
-        result, args.format, rules, loaded.program.site.url,
+        result, args.format, result.rules, loaded.program.site.url,
         colour=args.format == "text" and stream is not None and use_colour(stream),
         label=f"{args.program}: ",
     )
