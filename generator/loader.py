@@ -7,6 +7,7 @@ program owner can act on.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -191,8 +192,6 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
             fix = f"add `{key} = ...` to this table"
         return source.problem(path, f"missing key {key!r} in {_table_name(path[:-1])}: {fix}")
     if kind == "literal_error":
-        import re
-
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
         return source.problem(
