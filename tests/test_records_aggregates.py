@@ -38,7 +38,7 @@ def write_program(folder: Path, cohorts: dict[str, int], extra: str = "") -> Pat
         for i, (m, e) in enumerate(pairs):
             text.append(
                 f'[[pairs]]\nmentor = "{m}"\nmentee = "{e}"\n'
-                f"sessions = [{{ date = 2027-0{n + 1}-10 }}, {{ date = 2027-0{n + 2}-10 }}]\n"
+                f"sessions = [{{ date = 2027-0{n + 1}-10, kind = \"alignment\" }}, {{ date = 2027-0{n + 2}-10, kind = \"alignment\" }}]\n"
                 f'milestones = [{{ milestone = "plan", date = 2027-0{n + 1}-20, evidence = "Secret evidence {m}" }}]\n'
                 f'outcomes = [{{ date = 2027-0{n + 4}-01, promoted = {"true" if i % 2 else "false"} }}]\n'
             )

@@ -70,16 +70,23 @@ class Aggregates:
         return sorted(k for k in self.figures.get(scope, {}) if k[0] == prefix)
 
 
+def _planned_kinds(program: Program, pair: Pair) -> set[str]:
+    """The recurring pair conversations (alignment checks, check-ins) in the pair's contract."""
+    ids = set(program.contract_for(pair).cadences or [])
+    return {
+        c.id for c in program.cadences
+        if c.id in ids and c.every is not None and c.kind in ("alignment-check", "check-in")
+    }
+
+
 def _planned_sessions(program: Program, cohort: Cohort, pair: Pair, until: dt.date) -> int:
     """Alignment checks and check-ins the pair's cadences schedule from its start up to `until`."""
     start = pair.start or cohort.start
     end = min(until, pair.end or cohort.end)
     planned = 0
-    ids = set(program.contract_for(pair).cadences or [])
+    kinds = _planned_kinds(program, pair)
     for cadence in program.cadences:
-        if cadence.id not in ids or cadence.every is None:
-            continue
-        if cadence.kind not in ("alignment-check", "check-in"):
+        if cadence.id not in kinds or cadence.every is None:
             continue
         n = 0
         while cadence.every.add_to(start, n) <= end:
@@ -94,7 +101,10 @@ def _tally_pair(
 ) -> None:
     mentee = pair.mentee
     sessions = [s for s in record.sessions if s.date <= as_of] if record else []
-    add(("sessions",), len(sessions), _planned_sessions(program, cohort, pair, as_of), mentee)
+    planned_kinds = _planned_kinds(program, pair)
+    held = sum(1 for s in sessions if s.kind in planned_kinds)
+    add(("sessions",), held, _planned_sessions(program, cohort, pair, as_of), mentee)
+    add(("sessions-all",), len(sessions), 0, mentee)
     start = pair.start or cohort.start
     last_day = min(as_of, pair.end or cohort.end)
     reached = {m.milestone: m.date for m in record.milestones} if record else {}
@@ -133,7 +143,7 @@ def _tally_pair(
             add(("outcome", "collaboration"), float(collaboration), 1, mentee)  # type: ignore[arg-type]
 
 
-_COUNTS = {"sessions", "milestone", "milestones-reached"}
+_COUNTS = {"sessions", "sessions-all", "milestone", "milestones-reached"}
 """Keys whose figure is a count with a total; the rest are means (numerator / denominator)."""
 
 
@@ -164,7 +174,7 @@ def aggregate(
                 result.suppressed[scope] = result.suppressed.get(scope, 0) + 1
                 continue
             if key[0] in _COUNTS:
-                total = tally.denominator if key[0] != "milestones-reached" else None
+                total = tally.denominator if key[0] in ("sessions", "milestone") else None
                 shown[key] = Figure(tally.numerator, total, len(tally.people))
             elif key[0] == "mentees":
                 shown[key] = Figure(len(tally.people), None, len(tally.people))

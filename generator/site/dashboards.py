@@ -1,0 +1,259 @@
+"""Progress dashboards and the milestones page: aggregate figures only, rendered for the site.
+
+Pages are built from `generator.records.aggregates`, which has already dropped every figure over
+fewer than `[records] min_group_size` mentees; nothing here reads a record. Charts are inline SVG
+so they print and work offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import jinja2
+
+from generator.model import Program
+from generator.records import FEEDBACK_SCALES, ProgressRecords
+from generator.records.aggregates import PROGRAM, Aggregates, Figure, aggregate
+
+_OUTCOMES = (
+    ("promoted", "Promotion rate", "promotion"),
+    ("project-achieved", "Projects achieved", "project"),
+    ("collaboration", "New cross-team collaborations per mentee", "collaboration"),
+)
+_COLOURS = {"clarity": "#00796b", "confidence": "#3949ab", "influence": "#ef6c00", "relationship": "#8e24aa"}
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+    target: str = ""
+    bar: float | None = None  # 0..1 for a small inline bar
+
+
+@dataclass
+class Dashboard:
+    """What a progress page shows for one scope (a cohort, or the whole program)."""
+
+    title: str
+    scope: str
+    as_of: str
+    min_group_size: int
+    mentees: int | None
+    sessions: Row | None = None
+    milestones: list[Row] = field(default_factory=list)
+    trend_svg: str = ""
+    metrics: list[Row] = field(default_factory=list)
+    outcomes: list[Row] = field(default_factory=list)
+    hidden: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.sessions or self.milestones or self.trend_svg or self.metrics or self.outcomes)
+
+
+def _pct(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def _count_row(label: str, figure: Figure | None, noun: str) -> Row | None:
+    if figure is None:
+        return None
+    if figure.total:
+        share = figure.value / figure.total
+        text = f"{figure.value:.0f} of {figure.total:.0f} {noun} ({_pct(share)})"
+        return Row(label, text, bar=min(share, 1.0))
+    return Row(label, f"{figure.value:.0f} {noun}")
+
+
+def _actual(aggregates: Aggregates, scope: str, kind: str | None, metric_id: str) -> str:
+    """The figure a metric's `actual` names, as text; '' when not recorded or suppressed."""
+    if kind is None:
+        f = aggregates.get(scope, "indicator", metric_id)
+        return f"{f.value:.1f} of 5 (average level)" if f else ""
+    if kind == "sessions":
+        f = aggregates.get(scope, "sessions")
+        return f"{f.value:.0f} of {f.total:.0f} planned" if f and f.total else ""
+    if kind == "milestones":
+        f = aggregates.get(scope, "milestones-reached")
+        return f"{f.value:.0f} reached" if f else ""
+    if kind in FEEDBACK_SCALES:
+        months = [k for k in aggregates.keys(scope, "feedback") if k[1] == kind]
+        if not months:
+            return ""
+        latest = aggregates.get(scope, *months[-1])
+        return f"{latest.value:.1f} of 5 ({months[-1][2]})" if latest else ""
+    key = {"promotion": "promoted", "project": "project-achieved", "collaboration": "collaboration"}[kind]
+    f = aggregates.get(scope, "outcome", key)
+    if f is None:
+        return ""
+    return f"{f.value:.1f}" if key == "collaboration" else _pct(f.value)
+
+
+def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Dashboard:
+    cohort = next((c for c in program.cohorts if c.id == scope), None)
+    title = cohort.name if cohort else program.program.name
+    mentees = aggregates.get(scope, "mentees")
+    board = Dashboard(
+        title=title, scope=scope, as_of=aggregates.as_of.isoformat(),
+        min_group_size=aggregates.min_group_size,
+        mentees=int(mentees.value) if mentees else None,
+        hidden=aggregates.suppressed.get(scope, 0),
+    )
+    board.sessions = _count_row(
+        "Sessions held", aggregates.get(scope, "sessions"), "planned alignment checks and check-ins held"
+    )
+    every = aggregates.get(scope, "sessions-all")
+    if board.sessions and every:
+        board.sessions.value += f"; {every.value:.0f} sessions in all"
+    for milestone in program.milestones:
+        row = _count_row(milestone.title, aggregates.get(scope, "milestone", milestone.id), "due so far")
+        if row:
+            board.milestones.append(row)
+    board.trend_svg = trend_chart(aggregates, scope)
+    for metric in program.metrics:
+        actual = _actual(aggregates, scope, metric.actual, metric.id)
+        if actual:
+            board.metrics.append(Row(metric.name, actual, metric.target))
+    for key, label, _ in _OUTCOMES:
+        f = aggregates.get(scope, "outcome", key)
+        if f:
+            value = f"{f.value:.1f}" if key == "collaboration" else _pct(f.value)
+            board.outcomes.append(Row(label, f"{value} (over {f.people} mentees)"))
+    return board
+
+
+def trend_chart(aggregates: Aggregates, scope: str) -> str:
+    """A line per feedback scale: the monthly average over every rating given that month."""
+    series: dict[str, list[tuple[str, float]]] = {}
+    for key in aggregates.keys(scope, "feedback"):
+        figure = aggregates.get(scope, *key)
+        if figure:
+            series.setdefault(key[1], []).append((key[2], figure.value))
+    months = sorted({m for points in series.values() for m, _ in points})
+    if not months:
+        return ""
+    width, height, left, bottom, top = 560, 220, 36, 30, 12
+    plot_w, plot_h = width - left - 110, height - bottom - top
+
+    def x(month: str) -> float:
+        i = months.index(month)
+        return left + (plot_w * i / (len(months) - 1) if len(months) > 1 else plot_w / 2)
+
+    def y(score: float) -> float:
+        return top + plot_h * (5 - score) / 4
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        'aria-label="Feedback trends, average of ratings per month">'
+    ]
+    for score in range(1, 6):
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(score):.1f}" y2="{y(score):.1f}" '
+            'stroke="#e0e0e0"/>'
+            f'<text x="{left - 6}" y="{y(score) + 4:.1f}" font-size="11" text-anchor="end">{score}</text>'
+        )
+    for month in months:
+        parts.append(f'<text x="{x(month):.1f}" y="{height - 10}" font-size="11" text-anchor="middle">'
+                     f"{escape(month)}</text>")
+    for n, scale in enumerate(s for s in FEEDBACK_SCALES if s in series):
+        points = series[scale]
+        colour = _COLOURS[scale]
+        path = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts += [f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(scale)} '
+                  f"{escape(m)}: {v:.1f}</title></circle>" for m, v in points]
+        parts.append(f'<text x="{left + plot_w + 12}" y="{top + 14 + 18 * n}" font-size="12" fill="{colour}">'
+                     f"{escape(scale)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar(fraction: float) -> str:
+    """A small horizontal bar for a share (sessions or milestones against plan)."""
+    width = round(200 * max(0.0, min(fraction, 1.0)))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="204" height="14" role="presentation">'
+            f'<rect x="0" y="2" width="200" height="10" fill="#e0e0e0"/>'
+            f'<rect x="0" y="2" width="{width}" height="10" fill="#00796b"/></svg>')
+
+
+def scopes(program: Program, aggregates: Aggregates) -> list[str]:
+    """The program, then each cohort that keeps records, in program order."""
+    return [PROGRAM, *aggregates.scopes_with_records]
+
+
+# --------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+
+
+def markdown_text(value: object) -> str:
+    """Text from program.toml as plain Markdown text: no markup, no HTML, no table breaks."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+
+
+def _environment(override: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None:
+        loaders.append(jinja2.FileSystemLoader(str(override)))
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), autoescape=False, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = markdown_text
+    env.globals["bar"] = bar
+    return env
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass
+class MilestoneSection:
+    title: str
+    rows: list[Row]
+
+
+def progress_pages(
+    program: Program, records: ProgressRecords, as_of: dt.date, override: Path | None = None
+) -> dict[str, str]:
+    """Markdown pages by site path: the program's dashboard, one per cohort, and the milestones page.
+
+    A cohort without records gets no page. The milestones page follows `[recognition] milestones`.
+    """
+    aggregates = aggregate(program, records, as_of)
+    if not aggregates.scopes_with_records:
+        return {}
+    env = _environment(override)
+    dashboard = env.get_template("progress/dashboard.md.j2")
+    pages = {PROGRAM_PAGE: dashboard.render(board=build_dashboard(program, aggregates, PROGRAM))}
+    for scope in aggregates.scopes_with_records:
+        pages[COHORT_PAGE.format(cohort=scope)] = dashboard.render(
+            board=build_dashboard(program, aggregates, scope)
+        )
+    if program.recognition.milestones == "aggregate":
+        sections = []
+        for scope in scopes(program, aggregates):
+            board = build_dashboard(program, aggregates, scope)
+            title = "Across the program" if scope == PROGRAM else board.title
+            sections.append(MilestoneSection(title, board.milestones))
+        total = aggregates.get(PROGRAM, "milestones-reached")
+        pages[MILESTONES_PAGE] = env.get_template("progress/milestones.md.j2").render(
+            sections=sections, total=int(total.value) if total else 0,
+            as_of=as_of.isoformat(), k=aggregates.min_group_size,
+        )
+    return pages
+
+
+PROGRAM_PAGE = "progress/index.md"
+MILESTONES_PAGE = "progress/milestones.md"
+COHORT_PAGE = "cohorts/{cohort}/progress.md"
