@@ -283,6 +283,8 @@ class ContractTerms(Section):
     )
 
 
+_NO_OVERRIDES = ContractTerms()
+
 # --------------------------------------------------------------------------------------------
 # Cohorts, pairs, events (P13, P14, P22, P25, P32)
 # --------------------------------------------------------------------------------------------
@@ -656,24 +658,36 @@ class Program(Section):
 
     def contract_for(self, pair: Pair) -> ContractTerms:
         """The pair's effective contract: its overrides, then [contract], then [guardrails]."""
+        defaults = self._default_contract()
+        if pair.contract == _NO_OVERRIDES:
+            return defaults
+        merged = {
+            name: value if (value := getattr(pair.contract, name)) is not None else getattr(defaults, name)
+            for name in ContractTerms.model_fields
+        }
+        return ContractTerms.model_construct(**merged)
+
+    def _default_contract(self) -> ContractTerms:
+        """[contract], with [guardrails] and every non-optional cadence and milestone as fallback.
+
+        Cached: the program is not changed after validation, and every pair without overrides
+        shares it.
+        """
+        cached = self.__dict__.get("_default_contract_cache")
+        if cached is not None:
+            return cached
         g = self.guardrails
-        fallback = ContractTerms(
-            mentor_role=None,
-            mentee_objectives=None,
-            cadences=[c.id for c in self.cadences if not c.optional],
-            milestones=[m.id for m in self.milestones],
-            confidentiality=list(g.confidentiality),
-            feedback_channels=[ch.name for ch in g.feedback_channels],
-            escalation_path=list(g.escalation_path),
-            session_prompts=None,
-        )
-        merged: dict[str, Any] = {}
-        for name in ContractTerms.model_fields:
-            for layer in (pair.contract, self.contract, fallback):
-                value = getattr(layer, name)
-                if value is not None:
-                    merged[name] = value
-                    break
-            else:
-                merged[name] = None
-        return ContractTerms(**merged)
+        fallback = {
+            "cadences": [c.id for c in self.cadences if not c.optional],
+            "milestones": [m.id for m in self.milestones],
+            "confidentiality": list(g.confidentiality),
+            "feedback_channels": [ch.name for ch in g.feedback_channels],
+            "escalation_path": list(g.escalation_path),
+        }
+        merged = {
+            name: value if (value := getattr(self.contract, name)) is not None else fallback.get(name)
+            for name in ContractTerms.model_fields
+        }
+        cached = ContractTerms.model_construct(**merged)
+        self.__dict__["_default_contract_cache"] = cached
+        return cached

@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,6 @@ def _syntax_problem(text: str, message: str, display: str) -> Problem:
     return Problem(Location(display, line, column), _hint(message), "", source_line)
 
 
-_NEWLINE = re.compile("\n")
 _BARE_DOTTED = re.compile(r"^[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*$")
 _HEADER_OR_MULTILINE = re.compile(r"^[ \t]*\[|\"\"\"|\'\'\'", re.MULTILINE)
 _HEADER = re.compile(r"\[\[?\s*((?:[^\]\"\'#]|\"(?:[^\"\\\n]|\\.)*\"|\'[^\'\n]*\')+?)\s*\]\]?")
@@ -302,7 +302,8 @@ class SourceMap:
 
 
 def _line_starts(text: str) -> list[int]:
-    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+    """Offsets where each line starts (computed with C-level helpers: this runs on 10 MB files)."""
+    return [0, *accumulate(map((1).__add__, map(len, text.split("\n"))))][:-1]
 
 
 def _split_key(text: str) -> list[str]:

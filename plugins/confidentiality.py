@@ -19,22 +19,38 @@ _REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.lower().split()).strip(" .!?;,:")
+def _sentences(text: str) -> list[str]:
+    """The whole text and each of its sentences, normalised for comparison."""
+    normal = " ".join(text.lower().split())
+    parts = _SENTENCE.split(normal)
+    whole = normal.strip(" .!?;,:")
+    return [whole] if len(parts) == 1 else [whole, *(p.strip(" .!?;,:") for p in parts)]
 
 
-def _public_texts(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    """Every string in the program outside the people's confidential sections, with its path."""
+def _walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key == "confidential" and len(path) == 2 and path[0] == "people":
-                continue
-            yield from _public_texts(item, (*path, key))
+            yield from _walk(item, (*path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _public_texts(item, (*path, i))
+            yield from _walk(item, (*path, i))
+
+
+def _public_texts(program: Program) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in the program outside the people's confidential sections, with its path."""
+    for i, person in enumerate(program.people):
+        for key, value in person.__dict__.items():
+            if key == "confidential":
+                continue
+            if isinstance(value, str):
+                yield ("people", i, key), value
+            elif isinstance(value, list):
+                for j, item in enumerate(value):
+                    if isinstance(item, str):
+                        yield ("people", i, key, j), item
+    yield from _walk(program.model_dump(mode="json", exclude={"people", "checks", "matching"}), ())
 
 
 def check_confidentiality(program: Program, options: Options) -> Iterator[Violation]:
@@ -48,25 +64,23 @@ def check_confidentiality(program: Program, options: Options) -> Iterator[Violat
                     "confidentiality norms: add them to [guardrails] confidentiality or [contract]",
                 )
     # 2. A confidential value copied into a public field.
+    shortest = options["min_length"]
     secrets: dict[str, KeyPath] = {}
     for i, person in enumerate(program.people):
-        for field, value in person.confidential.model_dump().items():
-            if not isinstance(value, str):
-                continue
-            for sentence in [value, *_SENTENCE.split(value)]:
-                normal = _normal(sentence)
-                if len(normal) >= options["min_length"]:
-                    secrets.setdefault(normal, ("people", i, "confidential", field))
-    dumped = program.model_dump(mode="json", exclude={"checks", "matching"})
-    for path, text in _public_texts(dumped, ()):
+        for field, value in person.confidential.__dict__.items():
+            if isinstance(value, str) and len(value) >= shortest:
+                for sentence in _sentences(value):
+                    if len(sentence) >= shortest:
+                        secrets.setdefault(sentence, ("people", i, "confidential", field))
+    for path, text in _public_texts(program):
         if _REFERENCE.search(text):
             yield Violation(path, "this public text refers to a person's confidential section: "
                             "public pages must not show assessments or private notes")
             continue
-        if not secrets:
+        if not secrets or len(text) < shortest:
             continue
-        for sentence in [text, *_SENTENCE.split(text)]:
-            origin = secrets.get(_normal(sentence))
+        for sentence in _sentences(text):
+            origin = secrets.get(sentence)
             if origin is not None:
                 yield Violation(
                     path,
