@@ -41,7 +41,8 @@ def render_html(review: Review) -> str:
         f"<title>Portfolio review: {escape(review.program)}</title>",
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>Portfolio review: {escape(review.program)}</h1>",
-        f"<p>{review.pairs} pairs with records in {review.cohorts} cohorts. "
+        f"<p>{review.pairs} pairs with records in {review.cohorts} "
+        f"cohort{'' if review.cohorts == 1 else 's'}. "
         '<span class="private">Owner-only: built from private progress records; do not publish.</span></p>',
     ]
     if review.pairs == 0:
@@ -77,13 +78,18 @@ def render_html(review: Review) -> str:
                         if comparison.difference is not None else "")
                 out.append(
                     f'<div class="comparison">{interval_chart(comparison)}<div>'
-                    f"<h3>{escape(comparison.measure.title + unit)}</h3><table>{rows}</table>{diff}"
+                    f"<h3>{escape(_sentence_case(comparison.measure.title) + unit)}</h3>"
+                    f"<table>{rows}</table>{diff}"
                     f'<p class="verdict {css}">{escape(verdict_text(comparison, review.min_sample))}</p>'
                     "</div></div>"
                 )
             out.append("</section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class NotOurs(Exception):
