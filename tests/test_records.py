@@ -194,7 +194,7 @@ def test_every_problem_in_every_file_is_reported(program_dir: Path) -> None:
     assert result.code == 1
     located = [line.split(": ")[0] for line in result.out.splitlines() if line.startswith("records/")]
     assert located == ["records/pilot.toml:6:10", "records/pilot.toml:19:11"]
-    assert "2 errors in program.toml" in result.out
+    assert "2 errors in program.toml and its records" in result.out
 
 
 def test_records_folder_and_group_size_are_configurable(program_dir: Path) -> None:
@@ -242,3 +242,14 @@ def test_a_record_after_the_pair_ended_early(program_dir: Path) -> None:
         "records/pilot.toml:46:45: a session dated 2027-04-05 is after the pair ended: "
         "the pair's window is 2027-02-01 to 2027-03-31"
     )
+
+
+def test_a_named_records_folder_must_exist(program_dir: Path) -> None:
+    edit(program_dir / "program.toml", "[[people]]", '[records]\nfolder = "progres"\n\n[[people]]')
+    result = check(program_dir)
+    assert result.code == 1
+    assert result.out.splitlines()[0] == (
+        "program.toml:6:10: records folder 'progres' not found next to the program file: "
+        "create it, or remove `folder` to use the default 'records'"
+    )
+    assert "1 error in program.toml\n" in result.out + "\n"

@@ -41,7 +41,9 @@ def load_or_report(program: str) -> LoadedProgram | int:
         for problem in exc.problems:
             print(format_problem(problem))
         count = len(exc.problems)
-        print(f"\n{count} error{'s' if count != 1 else ''} in {program}")
+        only_program = all(p.location.file == program for p in exc.problems)
+        where = program if only_program else f"{program} and its records"
+        print(f"\n{count} error{'s' if count != 1 else ''} in {where}")
         return EXIT_PROBLEMS
 
 
