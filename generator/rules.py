@@ -27,6 +27,7 @@ from generator.diagnostics import Location, Problem
 from generator.findings import SEVERITY_ORDER, Finding, Related, Severity, Violation
 from generator.loader import LoadedProgram
 from generator.model import Program
+from generator.records.as_of import as_of
 from generator.references import did_you_mean
 from generator.source import KeyPath, format_path
 
@@ -39,7 +40,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.progress",
 )
 AUTOLOAD_OFF = "HANDBOOK_DISABLE_PLUGIN_AUTOLOAD"
-TODAY = "HANDBOOK_TODAY"
 DOCS_PAGE = "program/rules/"
 
 Check = Callable[[Program, "Options"], Iterable[Violation]]
@@ -251,15 +251,9 @@ def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], di
 # --------------------------------------------------------------------------------------------
 
 
-def today() -> dt.date:
-    """Today, or HANDBOOK_TODAY (YYYY-MM-DD) so that CI runs and tests are reproducible."""
-    value = os.environ.get(TODAY)
-    return dt.date.fromisoformat(value) if value else dt.date.today()
-
-
 def run_checks(loaded: LoadedProgram, on: dt.date | None = None) -> CheckResult:
     """Run every selected rule on a loaded program and return located, sorted findings."""
-    on = on or today()
+    on = on or as_of()
     rules = registered_rules(loaded)
     chosen, options = _configure(loaded, rules)
     findings: list[Finding] = []

@@ -12,6 +12,7 @@ from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from generator.diagnostics import ProgramError, UnreadableProgram, format_problem
 from generator.loader import LoadedProgram, load_program
 from generator.records import load_records
+from generator.records.as_of import BadDate
 from generator.reporting import FORMATS, render, use_colour
 from generator.rules import ConfigurationError, run_checks
 
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         return loaded
     try:
         result = run_checks(loaded)
+    except BadDate as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ConfigurationError as exc:
         for problem in exc.problems:
             print(format_problem(problem), file=sys.stderr)
