@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.init",
     "generator.commands.portfolio",
     "generator.commands.rules",
+    "generator.commands.build",
 )
 
 

@@ -10,7 +10,7 @@ from tests.conftest import run_handbook
 def test_init_creates_a_program_that_passes_check(tmp_path: Path) -> None:
     result = run_handbook("init", "mentoring", cwd=tmp_path)
     assert result.code == 0, result.output
-    for name in ("program.toml", "mkdocs.yml", "handbook/index.md"):
+    for name in ("program.toml", "mkdocs.yml", "handbook/about.md"):
         assert (tmp_path / "mentoring" / name).is_file()
     starter = (tmp_path / "mentoring" / "program.toml").read_text(encoding="utf-8")
     assert starter.startswith("#:schema ")

@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.cli import EXIT_OK, EXIT_USAGE
 
 # Starter files shipped in `generator/starter/`, written to the same relative paths.
-STARTER_FILES = ("program.toml", "mkdocs.yml", "handbook/index.md")
+STARTER_FILES = ("program.toml", "mkdocs.yml", "handbook/about.md")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

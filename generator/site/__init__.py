@@ -1,0 +1,1 @@
+"""The handbook site: public view, schedule, pages, calendars, the MkDocs plugin, publishing."""

@@ -1,0 +1,89 @@
+"""`handbook build`: a strict MkDocs build into a temporary folder, a scan of every built file
+for the program's confidential values, then an atomic swap into place.
+
+A failed build or a confidential hit leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from generator.model import Program
+
+_MIN_CANARY_LENGTH = 6  # shorter values ("low", "high") occur in ordinary prose
+
+
+class BuildFailed(Exception):
+    """The site could not be built; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str
+    person: str
+    field: str
+
+
+def confidential_values(program: Program) -> list[tuple[str, str, str]]:
+    """(person id, field, text) for every confidential value long enough to search for."""
+    found = []
+    for person in program.people:
+        for name, value in person.confidential.model_dump().items():
+            values = value if isinstance(value, list) else [value]
+            for v in values:
+                if isinstance(v, str) and len(v.strip()) >= _MIN_CANARY_LENGTH:
+                    found.append((person.id, name, v.strip()))
+    return found
+
+
+def scan_for_leaks(site: Path, program: Program) -> list[Leak]:
+    """Every built file that contains a confidential value (HTML, search index, .ics, ...)."""
+    values = confidential_values(program)
+    leaks = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        text = path.read_bytes().decode("utf-8", errors="ignore")
+        for person, field, value in values:
+            if value in text:
+                leaks.append(Leak(path.relative_to(site).as_posix(), person, field))
+    return leaks
+
+
+def build_site(config_file: Path, program: Program, site_dir: Path | None = None) -> Path:
+    """Build strictly into a temporary folder beside the target, check it, then swap it in."""
+    config = load_config(str(config_file), strict=True)
+    target = Path(site_dir or config.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    try:
+        config.site_dir = str(staging)
+        try:
+            mkdocs_build(config)
+        except MkDocsException as exc:
+            raise BuildFailed(str(exc)) from None
+        leaks = scan_for_leaks(staging, program)
+        if leaks:
+            lines = [f"  {leak.file}: confidential {leak.field} of {leak.person}" for leak in leaks[:20]]
+            raise BuildFailed(
+                "the built site contains confidential values; the previous site is kept:\n"
+                + "\n".join(lines)
+                + "\nRemove the confidential text from the page or template that shows it."
+            )
+        old = target.with_name(target.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+        return target
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
