@@ -7,6 +7,7 @@ pairs page links them), so page size stays flat however many pairs a program has
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -78,6 +79,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 )
             files.append(File.generated(config, page.path, content=page.content))
         return files
+
+    def on_page_content(self, html_text: str, page, config, files):  # type: ignore[no-untyped-def]
+        """Themes print page titles unescaped; a title taken from a heading is escaped here once."""
+        if "title" not in page.meta and page.title:
+            page.meta["title"] = html.escape(page.title, quote=False)
+        return html_text
 
     def on_serve(self, server, config, builder):  # type: ignore[no-untyped-def]
         server.watch(str(self.program_path))

@@ -97,12 +97,11 @@ def _person(program: Program, person_id: str) -> PublicPerson:
     )
 
 
-def _why(mentor: PublicPerson, mentee: PublicPerson, goals: list[str]) -> list[str]:
-    """Highlights drawn only from public profile fields."""
+def _why(mentor: PublicPerson, mentee: PublicPerson) -> list[str]:
+    """Highlights drawn only from public profile fields (never the mentee's development goals)."""
     reasons = []
-    shared = [s for s in mentor.strengths if s in goals]
-    if shared:
-        reasons.append("Mentor strengths meet the mentee's development goals: " + ", ".join(shared))
+    if mentor.strengths:
+        reasons.append("Mentor strengths: " + ", ".join(mentor.strengths[:3]))
     if mentor.division != mentee.division:
         reasons.append(f"Across divisions: {mentor.division} and {mentee.division}")
     if mentor.geography != mentee.geography:
@@ -127,7 +126,7 @@ def public_view(program: Program) -> PublicProgram:
             pairs.append(PublicPair(
                 slug=slug(f"{pair.mentor}-{pair.mentee}"), mentor=mentor, mentee=mentee,
                 start=start, end=end, state=pair.state,
-                why=_why(mentor, mentee, list(program.person(pair.mentee).development_goals)),
+                why=_why(mentor, mentee),
                 mentor_role=terms.mentor_role or "", objectives=list(terms.mentee_objectives or []),
                 cadences=[c.name for c in cadences], sessions=cohort_schedule(cadences, start, end),
                 milestones=[

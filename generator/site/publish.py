@@ -6,6 +6,7 @@ A failed build or a confidential hit leaves the previous site untouched.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -56,6 +57,17 @@ def scan_for_leaks(site: Path, program: Program) -> list[Leak]:
     return leaks
 
 
+class _ErrorLog(logging.Handler):
+    """Keeps MkDocs' error messages so a failed build says why, not only that it aborted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def build_site(config_file: Path, program: Program, site_dir: Path | None = None) -> Path:
     """Build strictly into a temporary folder beside the target, check it, then swap it in."""
     config = load_config(str(config_file), strict=True)
@@ -64,10 +76,14 @@ def build_site(config_file: Path, program: Program, site_dir: Path | None = None
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
     try:
         config.site_dir = str(staging)
+        errors = _ErrorLog()
+        logging.getLogger("mkdocs").addHandler(errors)
         try:
             mkdocs_build(config)
         except MkDocsException as exc:
-            raise BuildFailed(str(exc)) from None
+            raise BuildFailed("\n".join(errors.messages) or str(exc)) from None
+        finally:
+            logging.getLogger("mkdocs").removeHandler(errors)
         leaks = scan_for_leaks(staging, program)
         if leaks:
             lines = [f"  {leak.file}: confidential {leak.field} of {leak.person}" for leak in leaks[:20]]
