@@ -1,0 +1,95 @@
+"""The handbook site on a generated program: full `handbook build` next to a bare `mkdocs build`
+of the same exported Markdown, and bytes per page as the program grows.
+
+Targets: generator overhead within 15 % of the bare build; bytes per page flat from 100 to
+1,000 pairs and under 60 KB. Run:
+    python benchmarks/bench_site.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import generate_program_text  # noqa: E402 (after the path setup)
+from generator.loader import load_program  # noqa: E402
+from generator.site.mkdocs_plugin import PRINT_CSS, PRINT_CSS_PATH  # noqa: E402
+from generator.site.pages import navigation, render_pages  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def _project(folder: Path, cohorts: int, pairs: int) -> Path:
+    folder.mkdir(parents=True)
+    text = generate_program_text(people=pairs * 2, pairs=pairs, cohorts=cohorts)
+    # Random pairings break pairing rules; the benchmark measures publishing, not matching.
+    text += '\n[checks]\nignore = ["HB301", "HB302", "HB303"]\n'
+    (folder / "program.toml").write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "handbook", folder / "handbook")
+    return folder
+
+
+def _timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def _bare(folder: Path) -> Path:
+    """The same pages, exported, built by MkDocs without the handbook plugin."""
+    bare = folder / "bare"
+    docs = bare / "docs"
+    shutil.copytree(folder / "handbook", docs)
+    pages = render_pages(load_program(folder / "program.toml").program)
+    for page in [*pages]:
+        path = docs / page.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(page.content.encode() if isinstance(page.content, str) else page.content)
+    (docs / PRINT_CSS_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (docs / PRINT_CSS_PATH).write_text(PRINT_CSS, encoding="utf-8")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = "docs"
+    config["plugins"] = ["search"]
+    config["extra_css"] = [PRINT_CSS_PATH]
+    config["nav"] = [*navigation(pages), "about.md"]
+    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return bare
+
+
+def _bytes_per_page(site: Path) -> tuple[int, float]:
+    pages = list(site.rglob("*.html"))
+    return len(pages), sum(p.stat().st_size for p in pages) / len(pages)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10 cohorts and 100 pairs only")
+    args = parser.parse_args()
+    sizes = [(10, 100)] if args.quick else [(10, 100), (100, 1_000)]
+    with tempfile.TemporaryDirectory() as tmp:
+        for cohorts, pairs in sizes:
+            folder = _project(Path(tmp) / f"p{pairs}", cohorts, pairs)
+            full = _timed([str(BIN / "handbook"), "build", "program.toml"], folder)
+            bare_folder = _bare(folder)
+            bare = _timed([str(BIN / "mkdocs"), "build", "--strict"], bare_folder)
+            count, per_page = _bytes_per_page(folder / "site")
+            print(f"{cohorts} cohorts, {pairs} pairs: handbook build {full:.2f} s "
+                  f"(check + generate + build + scan), bare mkdocs build {bare:.2f} s, "
+                  f"overhead {100 * (full / bare - 1):+.1f} % (target within 15 %)")
+            print(f"  {count} HTML pages, {per_page / 1024:.1f} KB per page (target under 60 KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
