@@ -52,9 +52,6 @@ def main(argv: list[str]) -> int:
     _ensure_environment()
     task, rest = argv[0], argv[1:]
     if task == "build":
-        if not (ROOT / "generator" / "commands" / "build.py").exists():
-            # The handbook site generator is not part of this version yet: validate only.
-            return _run("handbook", "check", "program.toml")
         if "--serve" in rest:
             return _run("handbook", "serve", "program.toml")
         return _run("handbook", "build", "program.toml")
