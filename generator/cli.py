@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.portfolio",
     "generator.commands.rules",
     "generator.commands.build",
+    "generator.commands.match",
 )
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from generator.matching.scoring import Component
     from generator.rules import Rule
 
 PROJECT = "handbook"
@@ -34,4 +35,17 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
 
     Call `register(rule)` once per `generator.rules.Rule`. The rule's code (e.g. `ACME101`)
     and kebab-case name must be unique across all plugins; built-in rules use codes `HB…`.
+    """
+
+
+# -- Matching --------------------------------------------------------------------------------
+
+
+@hookspec
+def handbook_match_components(register: Callable[[Component], None]) -> None:
+    """Add score components to `handbook match`.
+
+    Call `register(component)` once per `generator.matching.scoring.Component`. Its `id` is the
+    key of its weight in `[matching.weights]` (0 by default, so a program opts in); its `score`
+    function returns a mentors x mentees array of values in [0, 1], computed with numpy.
     """

@@ -583,10 +583,80 @@ class Checks(BaseModel):
     suppress: list[Suppression] = Field(default_factory=list)
 
 
-class Matching(BaseModel):
-    """`[matching]`: weights and options for `handbook match`; validated by the matcher."""
+class MatchWeights(Section):
+    """How much each score component counts. Plugin components add their own keys (validated
+    by `handbook match` against the registered components); 0 switches a component off."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    skills: float = Field(3.0, ge=0, description="Mentor strengths that are mentee development goals.")
+    experience: float = Field(2.0, ge=0, description="Mentor experiences the mentee has not had.")
+    perspective: float = Field(2.0, ge=0, description="Different division, geography, generation, industry.")
+    style: float = Field(1.0, ge=0, description="Contrasting leadership styles.")
+    reverse: float = Field(0.5, ge=0, description="Mentee strengths that are the mentor's goals.")
+    availability: float = Field(1.0, ge=0, description="Both have the monthly hours a pair needs.")
+
+
+PerspectiveField = Literal["division", "geography", "generation", "career_stage", "industry", "function"]
+
+LEADERSHIP_CONTRASTS: list[list[str]] = [
+    ["methodical", "improvisational"],
+    ["risk-aware", "big-picture"],
+    ["risk-aware", "improvisational"],
+    ["methodical", "big-picture"],
+]
+
+
+class MatchExclusion(Section):
+    """A pair `handbook match` must never propose (a known conflict, a recent falling-out)."""
+
+    mentor: Text
+    mentee: Text
+    reason: str = ""
+
+
+class MustPair(Section):
+    """A pair `handbook match` must propose when the guardrails allow it."""
+
+    mentor: Text
+    mentee: Text
+    cohort: str | None = Field(None, description="Only in this cohort (default: any cohort).")
+    reason: str = ""
+
+
+class Matching(Section):
+    """`[matching]`: weights and options for `handbook match` (all optional, defaults documented)."""
+
+    weights: MatchWeights = Field(default_factory=MatchWeights)
+    objective: Literal["total", "weakest-pair"] = Field(
+        "total",
+        description="'total': most mentees matched, then the highest total score. 'weakest-pair': "
+        "most mentees matched, then the best weakest pair, then the highest total.",
+    )
+    perspective: list[PerspectiveField] = Field(
+        default_factory=lambda: ["division", "geography", "generation", "industry"],
+        description="Profile fields whose difference counts as another perspective.",
+    )
+    experience_target: int = Field(
+        3, ge=1, description="New experiences a mentor brings for the full experience score."
+    )
+    style_contrasts: list[Annotated[list[LeadershipStyle], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=lambda: [list(c) for c in LEADERSHIP_CONTRASTS],
+        description="Leadership styles that complement each other (either way round).",
+    )
+    use_confidential_risk: bool = Field(
+        True,
+        description="Let the confidential risk tolerance add to the style contrast (low with high). "
+        "It informs the score only; it is never shown.",
+    )
+    min_hours_per_month: float = Field(
+        0, ge=0, description="People with fewer stated hours a month are not matched (0: no minimum)."
+    )
+    both_as: Literal["mentee", "mentor"] = Field(
+        "mentee", description="The side a person with role 'both' takes when a cohort is matched."
+    )
+    exclude: list[MatchExclusion] = Field(default_factory=list)
+    require: list[MustPair] = Field(default_factory=list)
 
 
 class Site(Section):

@@ -22,6 +22,7 @@ _DECLARED_IN = {
     "cadence": "[[cadences]]",
     "milestone": "[[milestones]]",
     "metric": "[[metrics]]",
+    "cohort": "[[cohorts]]",
 }
 
 
@@ -104,7 +105,7 @@ def check_references(source: Source) -> list[Problem]:
     cadences = c.declare("cadence", ("cadences",))
     milestones = c.declare("milestone", ("milestones",))
     metrics = c.declare("metric", ("metrics",))
-    c.declare("cohort", ("cohorts",))
+    cohorts = c.declare("cohort", ("cohorts",))
 
     roles: dict[str, str] = {}
     for i, person in _items(data, "people"):
@@ -167,6 +168,16 @@ def check_references(source: Source) -> list[Problem]:
                     "person", people, (*at, "activities", k, "participants"),
                     activity.get("participants"),
                 )
+    matching = data.get("matching")
+    if isinstance(matching, dict):
+        for table in ("exclude", "require"):
+            for j, entry in _items(matching, table):
+                at = ("matching", table, j)
+                for side in ("mentor", "mentee"):
+                    if isinstance(entry.get(side), str):
+                        c.resolve("person", people, (*at, side), entry[side])
+                if isinstance(entry.get("cohort"), str):
+                    c.resolve("cohort", cohorts, (*at, "cohort"), entry["cohort"])
     return c.problems
 
 

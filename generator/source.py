@@ -218,6 +218,21 @@ class SourceMap:
                     concrete.append(counts[key] - 1)
             self._tables.setdefault(tuple(concrete), (start, end))
 
+    def region(self, path: KeyPath) -> tuple[int, int] | None:
+        """(start, end) offsets of a table written with a [header] and all its sub-tables, from its
+        header to where the next unrelated header begins; None for inline or implicit tables."""
+        own = self._tables.get(tuple(path))
+        if own is None or not path:
+            return None
+        n = len(path)
+        end = max(e for key, (_, e) in self._tables.items() if tuple(key[:n]) == tuple(path))
+        return own[0], end
+
+    def body(self, path: KeyPath) -> tuple[int, int] | None:
+        """(start, end) offsets of a table's own lines: its header to its first sub-table or the next
+        header."""
+        return self._tables.get(tuple(path)) if path else None
+
     # -- lookup ----------------------------------------------------------------------------
 
     def locate(self, path: KeyPath, *, at_key: bool = False) -> Location:

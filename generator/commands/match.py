@@ -1,0 +1,215 @@
+"""`handbook match --cohort ID`: propose optimal, explained pairings for a cohort.
+
+The output is for program owners: it shows scores. `--write` adds the proposal to program.toml;
+`--rebalance PERSON` rematches one mentee; `--rounds N` plans a rotation; `--report FILE.html`
+writes a self-contained report with the score matrix and the breakdown as charts.
+
+Exit codes: 0 a proposal was made (possibly partial: unmatched people are listed with reasons),
+1 the program has errors or nobody could be matched, 2 a usage error (unknown cohort or person,
+bad [matching] settings, a file that cannot be written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from generator.commands.check import load_or_report
+from generator.diagnostics import format_problem
+from generator.matching.proposal import MatchingError, Proposal, propose, rebalance, rounds
+from generator.matching.writing import WriteRefused, add_pairs, end_pair, write_program
+from generator.records.as_of import BadDate, as_of
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "match", help="propose optimal, explained pairings for a cohort",
+        description="Propose the pairs for a cohort: the most mentees matched, then the best scores.",
+    )
+    parser.add_argument("program", nargs="?", default="program.toml")
+    parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to match")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--write", action="store_true",
+                        help="add the proposed pairs to program.toml (comments and layout kept)")
+    parser.add_argument("--rebalance", metavar="PERSON",
+                        help="rematch this mentee with every other pair locked")
+    parser.add_argument("--rounds", type=_positive, metavar="N",
+                        help="plan N rotation rounds in which no mentee meets a mentor twice")
+    parser.add_argument("--report", metavar="FILE.html", help="write an owner report with charts")
+    parser.set_defaults(run=run)
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rounds, got {value!r}") from None
+    if not 1 <= number <= 50:
+        raise argparse.ArgumentTypeError(f"--rounds must be between 1 and 50, got {number}")
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.rounds and (args.write or args.rebalance):
+        print("handbook: --rounds plans a rotation and cannot be combined with --write or --rebalance",
+              file=sys.stderr)
+        return EXIT_USAGE
+    loaded = load_or_report(args.program)
+    if isinstance(loaded, int):
+        return loaded
+    try:
+        if args.rounds:
+            plan = rounds(loaded, args.cohort, args.rounds)
+        elif args.rebalance:
+            plan = [rebalance(loaded, args.cohort, args.rebalance, as_of())]
+        else:
+            plan = [propose(loaded, args.cohort)]
+    except BadDate as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except MatchingError as exc:
+        for problem in exc.problems:
+            print(format_problem(problem), file=sys.stderr)
+        if not exc.problems:
+            print(f"handbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    if args.format == "json":
+        print(json.dumps(_json(plan), indent=2, ensure_ascii=False))
+    else:
+        for proposal in plan:
+            print(_text(proposal, len(plan) > 1))
+    if args.report:
+        from generator.matching.report import write_report
+
+        try:
+            write_report(Path(args.report), plan)
+        except OSError as exc:
+            print(f"handbook: cannot write {args.report}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"Wrote the owner report to {args.report}", file=sys.stderr)
+    if args.write:
+        code = _write(loaded, plan[0], args)
+        if code != EXIT_OK:
+            return code
+    return EXIT_OK if any(p.pairs for p in plan) else EXIT_PROBLEMS
+
+
+def _write(loaded, proposal: Proposal, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    new = [(p.mentor.id, p.mentee.id) for p in proposal.proposed]
+    if not new:
+        print("handbook: nothing to write: the proposal adds no pairs", file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        if proposal.replaces is not None:
+            on = as_of()
+            old = proposal.replaces
+            text = add_pairs(loaded.source, proposal.cohort_index, new, start=on,
+                             note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor")
+            index = next(k for k, p in enumerate(proposal.cohort.pairs) if p is old)
+            existing = sum(key in loaded.source.data["cohorts"][proposal.cohort_index]["pairs"][index]
+                           for key in ("state", "end", "reason"))
+            text = end_pair(loaded.source, text, proposal.cohort_index, index, on,
+                            "Rebalanced with `handbook match --rebalance`: the pair was not progressing")
+            write_program(loaded, text, changed_values=existing)
+        else:
+            text = add_pairs(loaded.source, proposal.cohort_index, new,
+                             note="Proposed by `handbook match`; review with the sponsor")
+            write_program(loaded, text)
+    except WriteRefused as exc:
+        print(f"handbook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"handbook: cannot write {loaded.path}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Added {len(new)} pair(s) to cohort {proposal.cohort.id!r} in {args.program}", file=sys.stderr)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def _text(proposal: Proposal, numbered: bool) -> str:
+    cohort = proposal.cohort
+    title = f"Round {proposal.round}: " if numbered else ""
+    objective = {
+        "total": "most mentees matched, then the highest total score",
+        "weakest-pair": "most mentees matched, then the best weakest pair, then the highest total",
+    }[proposal.objective]
+    lines = [
+        f"{title}Proposal for cohort {cohort.id} ({cohort.name})",
+        f"  {proposal.mentees_matched} of {proposal.mentees_total} mentees matched; objective: {objective}",
+    ]
+    if proposal.replaces is not None:
+        old = proposal.replaces
+        lines.append(f"  Rebalance: replaces {old.mentor} as mentor of {old.mentee}")
+    scored = [p for p in proposal.pairs if p.score is not None]
+    if scored:
+        total = sum(p.score or 0 for p in scored)
+        lines.append(f"  Total score {total:.1f}; weakest pair {min(p.score or 0 for p in scored):.1f} "
+                     "(scores out of 100; columns are each component's points)")
+        ids = [c.id for c in proposal.components]
+        header = ["Mentor", "Mentee", "Score", *ids]
+        rows = [[p.mentor.name, p.mentee.name, f"{p.score:.1f}", *(f"{p.points[c]:.1f}" for c in ids)]
+                for p in scored]
+        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+        lines.append("")
+        lines.append("  " + "  ".join(h.ljust(w) if k < 2 else h.rjust(w)
+                                      for k, (h, w) in enumerate(zip(header, widths, strict=True))))
+        for pair, row in zip(scored, rows, strict=True):
+            label = "" if pair.status == "proposed" else "  (required by [[matching.require]])"
+            lines.append("  " + "  ".join(v.ljust(w) if k < 2 else v.rjust(w)
+                                          for k, (v, w) in enumerate(zip(row, widths, strict=True))) + label)
+            for reason in pair.reasons:
+                lines.append(f"      - {reason}")
+            if pair.runner_up is not None:
+                lines.append(f"      runner-up: {pair.runner_up[0].name} ({pair.runner_up[1]:.1f})")
+    kept = [p for p in proposal.pairs if p.status == "kept"]
+    if kept:
+        lines += ["", "  Kept from program.toml:"]
+        lines += [f"    {p.mentor.name} -> {p.mentee.name}" for p in kept]
+    if proposal.unmatched:
+        lines += ["", "  Unmatched:"]
+        lines += [f"    {u.side} {u.person.name} ({u.kind}): {u.reason}" for u in proposal.unmatched]
+    if proposal.notes:
+        lines += ["", "  Notes:"]
+        lines += ["    " + format_problem(n).replace("\n", "\n    ") for n in proposal.notes]
+    if not proposal.pairs:
+        lines += ["", "  No pair could be proposed."]
+    return "\n".join(lines) + "\n"
+
+
+def _json(plan: list[Proposal]) -> dict[str, object]:
+    def person(p) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        return {"id": p.id, "name": p.name}
+
+    rounds_out = []
+    for proposal in plan:
+        rounds_out.append({
+            "round": proposal.round,
+            "cohort": proposal.cohort.id,
+            "objective": proposal.objective,
+            "mentees": {"total": proposal.mentees_total, "matched": proposal.mentees_matched},
+            "weights": {c.id: float(w) for c, w in zip(proposal.components, proposal.scores.weights,
+                                                         strict=True)},
+            "pairs": [{
+                "mentor": person(p.mentor), "mentee": person(p.mentee), "status": p.status,
+                "score": None if p.score is None else round(p.score, 3),
+                "components": {k: round(v, 3) for k, v in p.points.items()},
+                "reasons": p.reasons,
+                "runner_up": None if p.runner_up is None
+                else {**person(p.runner_up[0]), "score": round(p.runner_up[1], 3)},
+            } for p in proposal.pairs],
+            "unmatched": [{**person(u.person), "side": u.side, "kind": u.kind, "reason": u.reason}
+                          for u in proposal.unmatched],
+            "notes": [{"file": n.location.file, "line": n.location.line, "column": n.location.column,
+                       "message": n.message} for n in proposal.notes],
+            "replaces": None if proposal.replaces is None
+            else {"mentor": proposal.replaces.mentor, "mentee": proposal.replaces.mentee},
+        })
+    return {"rounds": rounds_out} if len(plan) > 1 else rounds_out[0]

@@ -1,0 +1,163 @@
+"""Reasons in words for a proposed pair, and why a person stayed unmatched.
+
+A reason cites only evidence that really matched: the competencies a mentor is strong in that the
+mentee wants to develop, the experiences the mentee has not had, the attributes that differ.
+These are for program owners; the public handbook shows its own highlights from public data.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from generator.matching.candidates import BLOCKED_WORDS, Blocked, Candidates
+from generator.matching.scoring import Component, Scores, Sides
+from generator.model import Person, Program
+
+_MAX_REASONS = 3
+
+
+def _names(program: Program, ids: list[str], kind: str) -> str:
+    table = program.vocabulary.experiences if kind == "experience" else program.vocabulary.competencies
+    names = {item.id: item.name for item in table}
+    return ", ".join(names.get(i, i) for i in ids)
+
+
+def _first(person: Person) -> str:
+    """How a reason names a person: the full name, since first names repeat in large programs."""
+    return person.name
+
+
+def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
+    """The evidence behind one component of one pair, or None when there is none to cite."""
+    mentor, mentee, program = sides.mentors[i], sides.mentees[j], sides.program
+    match component.id:
+        case "skills":
+            shared = [s for s in mentor.strengths if s in mentee.development_goals]
+            if shared:
+                return (f"{_first(mentor)} is strong in {_names(program, shared, 'competency')}, "
+                        f"which {_first(mentee)} wants to develop")
+        case "experience":
+            new = [e for e in mentor.experiences if e not in mentee.experiences]
+            if new:
+                return f"brings experience {_first(mentee)} has not had: {_names(program, new, 'experience')}"
+        case "perspective":
+            differs = [
+                f"{attribute.replace('_', ' ')} ({getattr(mentor, attribute)} / {getattr(mentee, attribute)})"
+                for attribute in program.matching.perspective
+                if getattr(mentor, attribute) and getattr(mentee, attribute)
+                and str(getattr(mentor, attribute)).casefold() != str(getattr(mentee, attribute)).casefold()
+            ]
+            if differs:
+                return "another perspective: " + ", ".join(differs)
+        case "style":
+            a, b = mentor.leadership_style, mentee.leadership_style
+            if a and b and a != b:
+                contrasts = program.matching.style_contrasts
+                listed = [a, b] in contrasts or [b, a] in contrasts
+                return f"{'contrasting' if listed else 'different'} leadership styles: {a} mentor, {b} mentee"
+            r1, r2 = mentor.confidential.risk_tolerance, mentee.confidential.risk_tolerance
+            if program.matching.use_confidential_risk and r1 and r2 and r1 != r2:
+                return "different appetite for risk (from the confidential intake; not shown)"
+        case "reverse":
+            shared = [s for s in mentee.strengths if s in mentor.development_goals]
+            if shared:
+                return (f"reverse mentoring: {_first(mentee)} is strong in "
+                        f"{_names(program, shared, 'competency')}, which {_first(mentor)} wants to develop")
+        case "availability":
+            spare = float(sides.mentor_spare_hours[i])
+            need = program.guardrails.hours_per_pair_per_month
+            if mentee.hours_per_month:
+                return (f"time available: {_first(mentor)} {spare:g} h, {_first(mentee)} "
+                        f"{mentee.hours_per_month:g} h a month (a pair needs {need:g} h)")
+            return f"{_first(mentor)} has {spare:g} h a month free; {_first(mentee)}'s hours are not stated"
+        case _:
+            if component.explain is not None:
+                return component.explain(sides, i, j)
+            return f"{component.name}"
+    return None
+
+
+def reasons(scores: Scores, sides: Sides, i: int, j: int) -> list[str]:
+    """The top reasons, strongest contribution first; only components that added points."""
+    contributions = scores.contributions(i, j)
+    ranked = sorted(
+        (c for c in scores.components if contributions[c.id] > 0.005),
+        key=lambda c: -contributions[c.id],
+    )
+    found = []
+    for component in ranked:
+        text = reason(component, sides, i, j)
+        if text:
+            found.append(text)
+        if len(found) == _MAX_REASONS:
+            break
+    return found
+
+
+def runner_up(scores: Scores, candidates: Candidates, j: int, chosen: int | None) -> int | None:
+    """The best allowed mentor for mentee j other than the chosen one, whatever their capacity."""
+    column = np.where(candidates.allowed[:, j], scores.total[:, j], -np.inf)
+    if chosen is not None:
+        column[chosen] = -np.inf
+    best = int(np.argmax(column)) if len(column) else -1
+    return None if best < 0 or not np.isfinite(column[best]) else best
+
+
+def _list(people: list[Person], limit: int = 4) -> str:
+    names = [p.name for p in people[:limit]]
+    more = len(people) - limit
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+def unmatched_mentee(candidates: Candidates, j: int, full: list[int]) -> tuple[str, str]:
+    """(kind, explanation) for a mentee the assignment left out."""
+    mentee = candidates.mentees[j]
+    if not candidates.mentors:
+        return "no candidate", f"cohort {candidates.cohort.id!r} has no mentors: add mentors to its members"
+    column = candidates.blocked[:, j]
+    if (column == Blocked.MENTEE_AVAILABILITY).all():
+        return "availability", (
+            f"{mentee.name} states {mentee.hours_per_month:g} hours a month, below the "
+            f"[matching] min_hours_per_month of {candidates.program.matching.min_hours_per_month:g}"
+        )
+    allowed = [i for i in range(len(candidates.mentors)) if column[i] == Blocked.ALLOWED]
+    if not allowed:
+        counts = Counter(Blocked(int(code)) for code in column)
+        why = "; ".join(f"{n} {BLOCKED_WORDS[code]}" for code, n in sorted(counts.items()))
+        return "constraints", f"every mentor is ruled out ({why}): relax an exclusion or add a mentor"
+    zero = [i for i in allowed if candidates.capacity[i].free == 0]
+    people = [candidates.mentors[i] for i in allowed]
+    if len(zero) == len(allowed):
+        return "capacity", (
+            f"every allowed mentor ({_list(people)}) is at the workload guardrail: raise "
+            "max_mentees_per_mentor or add a mentor"
+        )
+    return "capacity", (
+        f"the allowed mentors ({_list(people)}) are full with better-scoring mentees; more mentees "
+        "than places: add a mentor or raise capacity"
+    )
+
+
+def unmatched_mentor(candidates: Candidates, i: int, has_mentees: bool) -> tuple[str, str]:
+    """(kind, explanation) for a mentor with no mentee in the proposal."""
+    mentor = candidates.mentors[i]
+    capacity = candidates.capacity[i]
+    if capacity.allowed == 0:
+        return "capacity", (
+            f"{mentor.name} has no capacity under the guardrails ({capacity.hours_limit:g} hours a "
+            "month or max_mentees_per_mentor is 0)"
+        )
+    if capacity.free == 0:
+        return "capacity", (
+            f"{mentor.name} is already at the guardrail: {capacity.in_cohort} pair(s) here and "
+            f"{capacity.overlapping} in overlapping cohorts"
+        )
+    if not candidates.mentees:
+        return "no candidate", "every mentee in the cohort already has a mentor"
+    if not candidates.allowed[i].any():
+        return "constraints", f"every mentee is ruled out for {mentor.name}"
+    if has_mentees:
+        return "no candidate", "already mentors in this cohort; no further mentee was needed"
+    return "no candidate", "other mentors were a better fit for every mentee"

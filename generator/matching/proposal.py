@@ -1,0 +1,322 @@
+"""Put the steps together: a proposal for a cohort, a rebalance of one mentee, a rotation plan.
+
+Everything here works on a validated program; nothing is written. The same program always gives
+the same proposal: people are taken in program order and the solver is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from generator.diagnostics import Problem
+from generator.loader import LoadedProgram
+from generator.matching import candidates as candidates_module
+from generator.matching import explain
+from generator.matching.candidates import BLOCKED_WORDS, Blocked, Candidates
+from generator.matching.scoring import BUILT_IN, Component, Scores, Sides, score
+from generator.matching.solver import assign
+from generator.model import Cohort, MatchWeights, Pair, Person, Program
+from generator.references import did_you_mean
+
+
+class MatchingError(Exception):
+    """The request cannot be answered (unknown cohort or person, bad [matching] settings).
+
+    Carries located problems where the cause is in program.toml, else a plain message.
+    """
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+Status = Literal["proposed", "kept", "required"]
+
+
+@dataclass
+class ProposedPair:
+    mentor: Person
+    mentee: Person
+    status: Status
+    score: float | None = None  # 0..100; None for kept pairs of people outside the scoring
+    points: dict[str, float] = field(default_factory=dict)  # component id -> points of the score
+    reasons: list[str] = field(default_factory=list)
+    runner_up: tuple[Person, float] | None = None
+
+
+@dataclass
+class Unmatched:
+    person: Person
+    side: Literal["mentor", "mentee"]
+    kind: str  # capacity, constraints, availability, no candidate
+    reason: str
+
+
+@dataclass
+class Proposal:
+    cohort: Cohort
+    cohort_index: int
+    objective: str
+    components: list[Component]
+    pairs: list[ProposedPair]
+    unmatched: list[Unmatched]
+    notes: list[Problem]
+    candidates: Candidates
+    scores: Scores
+    sides: Sides
+    round: int = 1
+    replaces: Pair | None = None  # the pair a rebalance ends
+
+    @property
+    def proposed(self) -> list[ProposedPair]:
+        return [p for p in self.pairs if p.status != "kept"]
+
+    @property
+    def mentees_total(self) -> int:
+        return len(self.candidates.mentees) + len(self.candidates.kept)
+
+    @property
+    def mentees_matched(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def total_score(self) -> float:
+        return sum(p.score or 0.0 for p in self.proposed)
+
+    @property
+    def weakest(self) -> float | None:
+        scores = [p.score for p in self.proposed if p.score is not None]
+        return min(scores) if scores else None
+
+
+# --------------------------------------------------------------------------------------------
+# Components and weights
+# --------------------------------------------------------------------------------------------
+
+
+def components(loaded: LoadedProgram) -> list[Component]:
+    """The built-in components, then those plugins register, in plugin order."""
+    from generator.rules import _local_plugins, plugin_manager
+
+    found = list(BUILT_IN)
+    pm = plugin_manager(_local_plugins(loaded), loaded.program.checks.disable_plugins)
+    pm.hook.handbook_match_components(register=found.append)
+    seen: set[str] = set()
+    for component in found:
+        if component.id in seen:
+            raise MatchingError(f"two score components are registered as {component.id!r}; "
+                                "rename one in its plugin")
+        seen.add(component.id)
+    return found
+
+
+def weights(loaded: LoadedProgram, available: list[Component]) -> dict[str, float]:
+    """Each component's weight: `[matching.weights]`, else the component's default."""
+    configured: MatchWeights = loaded.program.matching.weights
+    known = {c.id for c in available}
+    problems = []
+    result = {c.id: c.default_weight for c in available}
+    result.update({name: getattr(configured, name) for name in MatchWeights.model_fields})
+    for key, value in (configured.model_extra or {}).items():
+        path = ("matching", "weights", key)
+        if key not in known:
+            hint = did_you_mean(key, known) or f"; components: {', '.join(sorted(known))}"
+            problems.append(loaded.source.problem(
+                path, f"unknown score component {key!r}{hint}", at_key=True))
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.append(loaded.source.problem(
+                path, f"the weight of {key!r} must be a number of 0 or more, such as 1.5"))
+        else:
+            result[key] = float(value)
+    if problems:
+        raise MatchingError("[matching.weights] has errors", problems)
+    return result
+
+
+def find_cohort(loaded: LoadedProgram, cohort_id: str) -> tuple[int, Cohort]:
+    ids = [c.id for c in loaded.program.cohorts]
+    if cohort_id in ids:
+        index = ids.index(cohort_id)
+        return index, loaded.program.cohorts[index]
+    if not ids:
+        raise MatchingError(f"unknown cohort {cohort_id!r}: {loaded.source.display} has no [[cohorts]] yet")
+    hint = did_you_mean(cohort_id, ids)
+    raise MatchingError(f"unknown cohort {cohort_id!r}{hint} (cohorts: {', '.join(ids)})")
+
+
+# --------------------------------------------------------------------------------------------
+# Proposals
+# --------------------------------------------------------------------------------------------
+
+
+def propose(
+    loaded: LoadedProgram,
+    cohort_id: str,
+    *,
+    kept: list[Pair] | None = None,
+    forbidden: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    only_mentee: str | None = None,
+    apply_must_pairs: bool = True,
+) -> Proposal:
+    """The optimal proposal for the cohort's mentees who have no mentor yet."""
+    program = loaded.program
+    index, cohort = find_cohort(loaded, cohort_id)
+    available = components(loaded)
+    weight = weights(loaded, available)
+    cands = candidates_module.build(program, cohort, kept=kept, forbidden=forbidden)
+    sides = Sides(program, cands.mentors, cands.mentees, cands.spare_hours)
+    scores = score(sides, available, weight)
+
+    allowed = cands.allowed.copy()
+    free = cands.free.copy()
+    notes: list[Problem] = []
+    forced: list[tuple[int, int]] = []
+    if apply_must_pairs:
+        forced = _must_pairs(loaded, cands, allowed, free, notes)
+    if only_mentee is not None:
+        keep = np.array([m.id == only_mentee for m in cands.mentees])
+        allowed[:, ~keep] = False
+    weakest_first = program.matching.objective == "weakest-pair"
+    chosen = assign(scores.total, allowed, free, weakest_first=weakest_first)
+
+    pairs = [_kept(program, pair) for pair in cands.kept]
+    for status, found in (("required", forced), ("proposed", chosen)):
+        for i, j in found:
+            runner = explain.runner_up(scores, cands, j, i)
+            pairs.append(ProposedPair(
+                mentor=cands.mentors[i], mentee=cands.mentees[j], status=status,  # type: ignore[arg-type]
+                score=100.0 * float(scores.total[i, j]), points=scores.contributions(i, j),
+                reasons=explain.reasons(scores, sides, i, j),
+                runner_up=(cands.mentors[runner], 100.0 * float(scores.total[runner, j]))
+                if runner is not None else None,
+            ))
+
+    matched_mentees = {j for _, j in (*forced, *chosen)}
+    busy_mentors = {i for i, _ in (*forced, *chosen)} | {
+        i for i, m in enumerate(cands.mentors) if any(p.mentor == m.id for p in cands.kept)
+    }
+    unmatched = []
+    for j, mentee in enumerate(cands.mentees):
+        if j in matched_mentees or (only_mentee is not None and mentee.id != only_mentee):
+            continue
+        kind, why = explain.unmatched_mentee(cands, j, [])
+        unmatched.append(Unmatched(mentee, "mentee", kind, why))
+    if only_mentee is None:
+        for i, mentor in enumerate(cands.mentors):
+            if i in busy_mentors:
+                continue
+            kind, why = explain.unmatched_mentor(cands, i, has_mentees=False)
+            unmatched.append(Unmatched(mentor, "mentor", kind, why))
+    if not cands.mentors and not cands.mentees:
+        notes.append(_note(loaded, ("cohorts", index, "members"),
+                           f"cohort {cohort.id!r} has no members to match: add mentors and mentees "
+                           "to its members"))
+    return Proposal(
+        cohort=cohort, cohort_index=index, objective=program.matching.objective,
+        components=scores.components, pairs=pairs, unmatched=unmatched, notes=notes,
+        candidates=cands, scores=scores, sides=sides,
+    )
+
+
+def _kept(program: Program, pair: Pair) -> ProposedPair:
+    return ProposedPair(program.person(pair.mentor), program.person(pair.mentee), "kept")
+
+
+def _note(loaded: LoadedProgram, path: tuple[str | int, ...], message: str) -> Problem:
+    return loaded.source.problem(path, message)
+
+
+def _must_pairs(
+    loaded: LoadedProgram, cands: Candidates, allowed: np.ndarray, free: np.ndarray, notes: list[Problem]
+) -> list[tuple[int, int]]:
+    """Lock the `[[matching.require]]` pairs that the guardrails allow; note the others."""
+    cohort = cands.cohort
+    mentors = {p.id: i for i, p in enumerate(cands.mentors)}
+    mentees = {p.id: j for j, p in enumerate(cands.mentees)}
+    kept = {p.mentee: p.mentor for p in cands.kept}
+    forced: list[tuple[int, int]] = []
+    for n, must in enumerate(loaded.program.matching.require):
+        if must.cohort not in (None, cohort.id):
+            continue
+        at = ("matching", "require", n)
+        explicit = must.cohort == cohort.id
+        label = f"must-pair {must.mentor} -> {must.mentee}"
+        if kept.get(must.mentee) == must.mentor:
+            continue
+        if must.mentee in kept:
+            notes.append(_note(loaded, at, f"{label} is not applied: {must.mentee} already has mentor "
+                               f"{kept[must.mentee]} in cohort {cohort.id!r}"))
+            continue
+        if must.mentor not in mentors or must.mentee not in mentees:
+            if explicit:
+                missing = must.mentor if must.mentor not in mentors else must.mentee
+                notes.append(_note(loaded, at, f"{label} is not applied: {missing} is not a "
+                                   f"{'mentor' if missing == must.mentor else 'mentee'} in cohort "
+                                   f"{cohort.id!r}; add them to its members"))
+            continue
+        i, j = mentors[must.mentor], mentees[must.mentee]
+        why = Blocked(int(cands.blocked[i, j]))
+        if why != Blocked.ALLOWED:
+            notes.append(_note(loaded, at, f"{label} breaks a guardrail ({BLOCKED_WORDS[why]}) and is "
+                               "left out of the proposal: remove it or the conflicting setting"))
+            continue
+        if free[i] <= 0:
+            notes.append(_note(loaded, at, f"{label} would exceed {must.mentor}'s workload guardrail "
+                               f"({cands.capacity[i].allowed} mentee(s) at a time) and is left out of the "
+                               "proposal: free a place or raise max_mentees_per_mentor"))
+            continue
+        if any(jj == j for _, jj in forced):
+            notes.append(_note(loaded, at, f"{label} is not applied: {must.mentee} already has a "
+                               "required mentor"))
+            continue
+        free[i] -= 1
+        allowed[:, j] = False
+        forced.append((i, j))
+    return forced
+
+
+def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date) -> Proposal:
+    """A new mentor for one mentee whose pair is not progressing; every other pair is locked."""
+    program = loaded.program
+    _, cohort = find_cohort(loaded, cohort_id)
+    ids = [p.id for p in program.people]
+    if person_id not in ids:
+        raise MatchingError(f"unknown person {person_id!r}{did_you_mean(person_id, ids)}")
+    current = [p for p in cohort.pairs if p.mentee == person_id and p.state == "active"]
+    if not current:
+        raise MatchingError(
+            f"{person_id} has no active pair as mentee in cohort {cohort.id!r}: --rebalance rematches "
+            "a mentee whose current pair is not progressing; use `handbook match --cohort "
+            f"{cohort.id}` for mentees without a mentor"
+        )
+    old = current[0]
+    start, _ = cohort.window(old)
+    if not start < on < cohort.end:
+        raise MatchingError(
+            f"the pair {old.mentor} -> {person_id} runs from {start} to {cohort.end}; a rebalance "
+            f"on {on} must fall inside it (set HANDBOOK_TODAY to choose the date)"
+        )
+    kept = [p for p in cohort.pairs if p is not old and p.state != "rebalanced"]
+    proposal = propose(loaded, cohort_id, kept=kept, forbidden={(old.mentor, old.mentee)},
+                       only_mentee=person_id, apply_must_pairs=False)
+    proposal.replaces = old
+    return proposal
+
+
+def rounds(loaded: LoadedProgram, cohort_id: str, count: int) -> list[Proposal]:
+    """A rotation: `count` successive rounds, each optimal given the ones before, in which no
+    mentee meets the same mentor twice. Round 1 keeps the cohort's pairs; later rounds rematch
+    everyone."""
+    plan: list[Proposal] = []
+    met: set[tuple[str, str]] = set()
+    for n in range(1, count + 1):
+        proposal = propose(loaded, cohort_id, kept=None if n == 1 else [], forbidden=met,
+                           apply_must_pairs=n == 1)
+        proposal.round = n
+        met.update((p.mentor.id, p.mentee.id) for p in proposal.pairs)
+        plan.append(proposal)
+    return plan

@@ -1,0 +1,240 @@
+"""Score every mentor-mentee candidate at once: one mentors x mentees array per component.
+
+Each component is a value in [0, 1]; the total is their weighted mean, so a total of 1 means the
+pair is as complementary as the program's weights can express. Everything is computed with
+numpy on incidence matrices (who has which competency or experience), never pair by pair, so a
+cohort of thousands scores in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from generator.model import Person, Program
+
+ScoreFunction = Callable[["Sides"], np.ndarray]
+ExplainFunction = Callable[["Sides", int, int], "str | None"]
+
+
+@dataclass
+class Sides:
+    """The people being matched, and what the components need to know about them."""
+
+    program: Program
+    mentors: Sequence[Person]
+    mentees: Sequence[Person]
+    mentor_spare_hours: np.ndarray  # hours a month each mentor has left for new pairs
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def incidence(self, side: str, attribute: str) -> tuple[np.ndarray, list[str]]:
+        """(people x tags) 0/1 matrix for a list attribute such as `strengths`, and the tags.
+
+        Both sides share one tag order, so `mentors @ mentees.T` counts tags in common.
+        """
+        key = f"{side}:{attribute}"
+        tags = self._tags(attribute)
+        if key not in self._cache:
+            people = self.mentors if side == "mentor" else self.mentees
+            index = {tag: i for i, tag in enumerate(tags)}
+            matrix = np.zeros((len(people), len(tags)), dtype=np.float32)
+            rows = [r for r, p in enumerate(people) for _ in getattr(p, attribute)]
+            cols = [index[t] for p in people for t in getattr(p, attribute)]
+            matrix[rows, cols] = 1.0
+            self._cache[key] = matrix
+        return self._cache[key], tags
+
+    def _tags(self, attribute: str) -> list[str]:
+        vocabulary = self.program.vocabulary
+        if attribute == "experiences":
+            known = [e.id for e in vocabulary.experiences]
+        else:
+            known = [c.id for c in vocabulary.competencies]
+        seen = dict.fromkeys(known)
+        for person in (*self.mentors, *self.mentees):
+            seen.update(dict.fromkeys(getattr(person, attribute)))
+        return list(seen)
+
+    def codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
+        """Integer codes for a single-valued attribute on both sides; -1 where it is not stated."""
+        values: dict[str, int] = {}
+
+        def encode(people: Sequence[Person]) -> np.ndarray:
+            out = np.empty(len(people), dtype=np.int32)
+            for i, person in enumerate(people):
+                value = _attribute(person, attribute)
+                out[i] = -1 if value in ("", None) else values.setdefault(str(value).casefold(), len(values))
+            return out
+
+        return encode(self.mentors), encode(self.mentees)
+
+
+def _attribute(person: Person, attribute: str) -> object:
+    if attribute == "risk_tolerance":
+        return person.confidential.risk_tolerance
+    return getattr(person, attribute)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of the score. `id` is its key in `[matching.weights]`."""
+
+    id: str
+    name: str
+    score: ScoreFunction
+    explain: ExplainFunction | None = None
+    default_weight: float = 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Built-in components
+# --------------------------------------------------------------------------------------------
+
+
+def _overlap_share(have: np.ndarray, want: np.ndarray) -> np.ndarray:
+    """Share of each column person's wants that each row person has: rows x columns."""
+    wanted = want.sum(axis=1)
+    return (have @ want.T) / np.maximum(wanted, 1.0)[None, :]
+
+
+def skills(sides: Sides) -> np.ndarray:
+    strengths, _ = sides.incidence("mentor", "strengths")
+    goals, _ = sides.incidence("mentee", "development_goals")
+    return _overlap_share(strengths, goals)
+
+
+def experience(sides: Sides) -> np.ndarray:
+    mentor_has, _ = sides.incidence("mentor", "experiences")
+    mentee_has, _ = sides.incidence("mentee", "experiences")
+    new = mentor_has @ (1.0 - mentee_has).T
+    return np.minimum(new / float(sides.program.matching.experience_target), 1.0)
+
+
+def perspective(sides: Sides) -> np.ndarray:
+    attributes = sides.program.matching.perspective
+    total = np.zeros((len(sides.mentors), len(sides.mentees)), dtype=np.float32)
+    for attribute in attributes:
+        mentor, mentee = sides.codes(attribute)
+        known = (mentor[:, None] >= 0) & (mentee[None, :] >= 0)
+        total += (known & (mentor[:, None] != mentee[None, :])).astype(np.float32)
+    return total / max(len(attributes), 1)
+
+
+_STYLES = ("risk-aware", "methodical", "improvisational", "big-picture", "balanced")
+_RISK = {"low": 0, "moderate": 1, "high": 2}
+
+
+def _style_table(program: Program) -> np.ndarray:
+    """Style x style values: 1 for a listed contrast, 0.5 for other different styles, 0 if equal.
+
+    The last row and column stand for a style that is not stated (0).
+    """
+    n = len(_STYLES)
+    table = np.full((n + 1, n + 1), 0.5, dtype=np.float32)
+    np.fill_diagonal(table, 0.0)
+    table[n, :] = table[:, n] = 0.0
+    for a, b in program.matching.style_contrasts:
+        i, j = _STYLES.index(a), _STYLES.index(b)
+        table[i, j] = table[j, i] = 1.0
+    return table
+
+
+def _style_codes(people: Sequence[Person]) -> np.ndarray:
+    n = len(_STYLES)
+    return np.array([_STYLES.index(p.leadership_style) if p.leadership_style else n for p in people],
+                    dtype=np.int32)
+
+
+def _risk_contrast(sides: Sides) -> np.ndarray:
+    """|difference| of confidential risk tolerance, 0..1; 0 where either is not recorded."""
+
+    def levels(people: Sequence[Person]) -> np.ndarray:
+        return np.array([_RISK.get(p.confidential.risk_tolerance or "", -1) for p in people], dtype=np.int32)
+
+    mentor, mentee = levels(sides.mentors), levels(sides.mentees)
+    known = (mentor[:, None] >= 0) & (mentee[None, :] >= 0)
+    return np.where(known, np.abs(mentor[:, None] - mentee[None, :]) / 2.0, 0.0).astype(np.float32)
+
+
+def style(sides: Sides) -> np.ndarray:
+    table = _style_table(sides.program)
+    value = table[_style_codes(sides.mentors)][:, _style_codes(sides.mentees)]
+    if sides.program.matching.use_confidential_risk:
+        value = np.maximum(value, _risk_contrast(sides))
+    return value
+
+
+def reverse(sides: Sides) -> np.ndarray:
+    mentee_strengths, _ = sides.incidence("mentee", "strengths")
+    mentor_goals, _ = sides.incidence("mentor", "development_goals")
+    return _overlap_share(mentee_strengths, mentor_goals).T
+
+
+_UNSTATED_FIT = 0.5  # hours not stated: neither rewarded nor ruled out (intake-complete asks for them)
+
+
+def availability(sides: Sides) -> np.ndarray:
+    need = sides.program.guardrails.hours_per_pair_per_month
+    mentee_hours = np.array([p.hours_per_month for p in sides.mentees], dtype=np.float32)
+    spare = sides.mentor_spare_hours.astype(np.float32)
+    fit = np.minimum(np.minimum(spare[:, None], mentee_hours[None, :]) / need, 1.0)
+    return np.where(mentee_hours[None, :] > 0, fit, np.minimum(spare[:, None] / need, 1.0) * _UNSTATED_FIT)
+
+
+BUILT_IN: tuple[Component, ...] = (
+    Component("skills", "skill complementarity", skills, default_weight=3.0),
+    Component("experience", "experience breadth", experience, default_weight=2.0),
+    Component("perspective", "perspective diversity", perspective, default_weight=2.0),
+    Component("style", "leadership-style contrast", style, default_weight=1.0),
+    Component("reverse", "reverse-mentoring value", reverse, default_weight=0.5),
+    Component("availability", "availability fit", availability, default_weight=1.0),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Totals
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Scores:
+    """Per-component values and the weighted total, all mentors x mentees."""
+
+    components: list[Component]
+    weights: np.ndarray  # one per component
+    values: dict[str, np.ndarray]  # component id -> mentors x mentees, float32 in [0, 1]
+    total: np.ndarray  # mentors x mentees, float64 in [0, 1]
+
+    def contributions(self, mentor: int, mentee: int) -> dict[str, float]:
+        """Each component's share of the pair's total, in points out of 100."""
+        weight_sum = float(self.weights.sum()) or 1.0
+        return {
+            c.id: 100.0 * float(w) * float(self.values[c.id][mentor, mentee]) / weight_sum
+            for c, w in zip(self.components, self.weights, strict=True)
+        }
+
+
+def score(sides: Sides, components: Sequence[Component], weights: dict[str, float]) -> Scores:
+    """Evaluate every component with a non-zero weight and combine them."""
+    shape = (len(sides.mentors), len(sides.mentees))
+    used = [c for c in components if weights.get(c.id, 0.0) > 0]
+    w = np.array([weights[c.id] for c in used], dtype=np.float64)
+    total = np.zeros(shape, dtype=np.float64)
+    values: dict[str, np.ndarray] = {}
+    for component, weight in zip(used, w, strict=True):
+        value = np.asarray(component.score(sides), dtype=np.float32)
+        if value.shape != shape:
+            raise ValueError(
+                f"score component {component.id!r} returned an array of shape {value.shape}, "
+                f"expected {shape} (mentors x mentees)"
+            )
+        value = np.clip(np.nan_to_num(value, nan=0.0), 0.0, 1.0)
+        values[component.id] = value
+        total += weight * value
+    if used and w.sum() > 0:
+        total /= w.sum()
+    # Rounded so that ties in the data are ties in the score, whatever the summation order.
+    np.round(total, 9, out=total)
+    return Scores(used, w, values, total)

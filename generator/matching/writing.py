@@ -1,0 +1,148 @@
+"""Add proposed pairs to program.toml without disturbing anything else in the file.
+
+The edit is made on the text, at positions found by the source map: new `[[cohorts.pairs]]`
+tables go right after the cohort's last line of content (before any comment that introduces the
+next section), and a rebalanced pair gets its `state`, `end` and `reason` set in place. Values are
+rendered by tomlkit, so quoting and escaping follow TOML exactly. Before anything is written the
+new text is validated as a whole program and compared line by line with the old one: every
+original line must still be there, in order, apart from the values deliberately changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+import tomlkit
+
+from generator.loader import LoadedProgram
+from generator.source import Source
+
+
+class WriteRefused(Exception):
+    """The file cannot be edited safely; nothing was written. The message says what to do."""
+
+
+def _value(value: object) -> str:
+    return tomlkit.item(value).as_string()
+
+
+def _content_end(text: str, start: int, end: int) -> int:
+    """Offset just after the last line in [start, end) that is neither blank nor a comment."""
+    lines = text[start:end].splitlines(keepends=True)
+    offset = start
+    last = start
+    for line in lines:
+        offset += len(line)
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            last = offset
+    if last > start and not text[start:last].endswith("\n"):
+        return last  # the file's last line has no newline; the caller adds one
+    return last
+
+
+def _pair_table(mentor: str, mentee: str, start: dt.date | None, note: str) -> str:
+    lines = ["", f"# {note}" if note else None, "[[cohorts.pairs]]",
+             f"mentor = {_value(mentor)}", f"mentee = {_value(mentee)}"]
+    if start is not None:
+        lines.append(f"start = {_value(start)}")
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def add_pairs(
+    source: Source, cohort_index: int, pairs: Iterable[tuple[str, str]], *,
+    start: dt.date | None = None, note: str = "",
+) -> str:
+    """The program text with the pairs appended to the cohort's tables."""
+    text = source.text
+    region = source.positions.region(("cohorts", cohort_index))
+    if region is None:
+        raise WriteRefused(
+            f"{source.display}: cohort #{cohort_index + 1} is not written as a [[cohorts]] table, so "
+            "pairs cannot be added to it safely; add them by hand"
+        )
+    at = _content_end(text, *region)
+    prefix = "" if text[:at].endswith("\n") else "\n"
+    block = "".join(_pair_table(mentor, mentee, start, note if n == 0 else "")
+                    for n, (mentor, mentee) in enumerate(pairs))
+    return text[:at] + _newlines(text, prefix + block) + text[at:]
+
+
+def end_pair(source: Source, text: str, cohort_index: int, pair_index: int, on: dt.date, reason: str) -> str:
+    """Mark a pair as rebalanced on `on`: `state`, `end` and `reason` are set in its own table.
+
+    Works on `text` as produced from `source.text` by `add_pairs`, which only inserts after the
+    cohort's content, so the pair's offsets are unchanged.
+    """
+    path = ("cohorts", cohort_index, "pairs", pair_index)
+    body = source.positions.body(path)
+    if body is None:
+        raise WriteRefused(
+            f"{source.display}: the pair is not written as a [[cohorts.pairs]] table, so it cannot be "
+            "marked as rebalanced safely; set state, end and reason by hand"
+        )
+    values = {"state": "rebalanced", "end": on, "reason": reason}
+    pair = source.data["cohorts"][cohort_index]["pairs"][pair_index]
+    replacements: list[tuple[int, int, str]] = []
+    missing = []
+    for key, value in values.items():
+        if key in pair:
+            location = source.positions.locate((*path, key))
+            start = _offset(source, location.line, location.column)
+            stop = _offset(source, location.end_line or location.line, location.end_column)
+            replacements.append((start, stop, _value(value)))
+        else:
+            missing.append(f"{key} = {_value(value)}\n")
+    insert_at = _content_end(text, *body)
+    if missing:
+        lead = "" if text[:insert_at].endswith("\n") else "\n"
+        replacements.append((insert_at, insert_at, _newlines(text, lead + "".join(missing))))
+    for start, stop, new in sorted(replacements, reverse=True):
+        text = text[:start] + new + text[stop:]
+    return text
+
+
+def _newlines(text: str, block: str) -> str:
+    """The block with the file's own line endings (a Windows-edited file keeps CRLF)."""
+    return block.replace("\n", "\r\n") if "\r\n" in text else block
+
+
+def _offset(source: Source, line: int, column: int) -> int:
+    """Character offset of a 1-based line and column (lines end at "\n", as the source map counts)."""
+    start = 0
+    for _ in range(line - 1):
+        start = source.text.index("\n", start) + 1
+    return start + column - 1
+
+
+def check_nothing_lost(old: str, new: str, changed_values: int = 0) -> None:
+    """Every line of the old text is still in the new one, in order, except `changed_values`
+    lines whose value was set on purpose. Raises WriteRefused otherwise (a safety net)."""
+    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
+    lost = 0
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            lost += i2 - i1
+    if lost > changed_values:
+        raise WriteRefused("the edit would change lines it should not touch; nothing was written")
+
+
+def write_program(loaded: LoadedProgram, new_text: str, changed_values: int = 0) -> Path:
+    """Validate the new program text, check no line is lost, then replace the file atomically."""
+    from generator.commands.check import write_atomically
+    from generator.diagnostics import ProgramError, format_problem
+    from generator.loader import load_program_text
+
+    check_nothing_lost(loaded.source.text, new_text, changed_values)
+    try:
+        load_program_text(new_text, display=loaded.source.display)
+    except ProgramError as exc:
+        details = "\n".join(format_problem(p) for p in exc.problems)
+        raise WriteRefused(
+            f"the edited program would not be valid, so nothing was written:\n{details}"
+        ) from None
+    write_atomically(loaded.path, new_text)
+    return loaded.path
