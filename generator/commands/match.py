@@ -108,7 +108,8 @@ def _write(loaded, proposal: Proposal, args: argparse.Namespace) -> int:  # type
             on = as_of()
             old = proposal.replaces
             text = add_pairs(loaded.source, proposal.cohort_index, new, start=on,
-                             note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor")
+                             note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor",
+                             milestones=_milestones_that_fit(loaded.program, proposal, on))
             index = next(k for k, p in enumerate(proposal.cohort.pairs) if p is old)
             existing = sum(key in loaded.source.data["cohorts"][proposal.cohort_index]["pairs"][index]
                            for key in ("state", "end", "reason"))
@@ -127,6 +128,15 @@ def _write(loaded, proposal: Proposal, args: argparse.Namespace) -> int:  # type
         return EXIT_USAGE
     print(f"Added {len(new)} pair(s) to cohort {proposal.cohort.id!r} in {args.program}", file=sys.stderr)
     return EXIT_OK
+
+
+def _milestones_that_fit(program, proposal: Proposal, start) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """The new pair starts its learning contract on the rebalance date; milestones that would
+    then fall due after the cohort ends are left out (None: every milestone fits)."""
+    assert proposal.replaces is not None
+    wanted = program.contract_for(proposal.replaces).milestones or []
+    fits = [m for m in wanted if program.milestone(m).due_date(start) <= proposal.cohort.end]
+    return None if fits == wanted else fits
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,6 +179,8 @@ def _text(proposal: Proposal, numbered: bool) -> str:
                 lines.append(f"      - {reason}")
             if pair.runner_up is not None:
                 lines.append(f"      runner-up: {pair.runner_up[0].name} ({pair.runner_up[1]:.1f})")
+            for warning in pair.warnings:
+                lines.append(f"      check will warn: {warning}")
     kept = [p for p in proposal.pairs if p.status == "kept"]
     if kept:
         lines += ["", "  Kept from program.toml:"]
@@ -202,6 +214,7 @@ def _json(plan: list[Proposal]) -> dict[str, object]:
                 "score": None if p.score is None else round(p.score, 3),
                 "components": {k: round(v, 3) for k, v in p.points.items()},
                 "reasons": p.reasons,
+                "warnings": p.warnings,
                 "runner_up": None if p.runner_up is None
                 else {**person(p.runner_up[0]), "score": round(p.runner_up[1], 3)},
             } for p in proposal.pairs],

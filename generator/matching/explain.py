@@ -96,6 +96,20 @@ def reasons(scores: Scores, sides: Sides, i: int, j: int) -> list[str]:
     return found
 
 
+def check_warnings(program: Program, mentor: Person, mentee: Person) -> list[str]:
+    """What the pairing rules of `handbook check` will report about this pair, said up front.
+
+    The optimiser maximises the total score, so a pair can be the best overall choice and still
+    miss a rule a program owner cares about; the owner decides.
+    """
+    found = []
+    if mentee.development_goals and not set(mentor.strengths) & set(mentee.development_goals):
+        found.append("HB301: the mentor's strengths cover none of the mentee's development goals")
+    if mentor.division == mentee.division and mentor.geography == mentee.geography:
+        found.append("HB302: same division and geography")
+    return found
+
+
 def runner_up(scores: Scores, candidates: Candidates, j: int, chosen: int | None) -> int | None:
     """The best allowed mentor for mentee j other than the chosen one, whatever their capacity."""
     column = np.where(candidates.allowed[:, j], scores.total[:, j], -np.inf)

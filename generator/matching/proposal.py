@@ -46,6 +46,7 @@ class ProposedPair:
     points: dict[str, float] = field(default_factory=dict)  # component id -> points of the score
     reasons: list[str] = field(default_factory=list)
     runner_up: tuple[Person, float] | None = None
+    warnings: list[str] = field(default_factory=list)  # what `handbook check` will say about it
 
 
 @dataclass
@@ -193,6 +194,7 @@ def propose(
                 reasons=explain.reasons(scores, sides, i, j),
                 runner_up=(cands.mentors[runner], 100.0 * float(scores.total[runner, j]))
                 if runner is not None else None,
+                warnings=explain.check_warnings(program, cands.mentors[i], cands.mentees[j]),
             ))
 
     matched_mentees = {j for _, j in (*forced, *chosen)}

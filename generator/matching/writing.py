@@ -44,19 +44,26 @@ def _content_end(text: str, start: int, end: int) -> int:
     return last
 
 
-def _pair_table(mentor: str, mentee: str, start: dt.date | None, note: str) -> str:
+def _pair_table(
+    mentor: str, mentee: str, start: dt.date | None, note: str, milestones: list[str] | None
+) -> str:
     lines = ["", f"# {note}" if note else None, "[[cohorts.pairs]]",
              f"mentor = {_value(mentor)}", f"mentee = {_value(mentee)}"]
     if start is not None:
         lines.append(f"start = {_value(start)}")
+    if milestones is not None:
+        lines += ["", "[cohorts.pairs.contract]", f"milestones = {_value(milestones)}"]
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 
 def add_pairs(
     source: Source, cohort_index: int, pairs: Iterable[tuple[str, str]], *,
-    start: dt.date | None = None, note: str = "",
+    start: dt.date | None = None, note: str = "", milestones: list[str] | None = None,
 ) -> str:
-    """The program text with the pairs appended to the cohort's tables."""
+    """The program text with the pairs appended to the cohort's tables.
+
+    `milestones` overrides the pairs' contract milestones (a pair that starts late keeps only
+    those that fall due before the cohort ends)."""
     text = source.text
     region = source.positions.region(("cohorts", cohort_index))
     if region is None:
@@ -66,7 +73,7 @@ def add_pairs(
         )
     at = _content_end(text, *region)
     prefix = "" if text[:at].endswith("\n") else "\n"
-    block = "".join(_pair_table(mentor, mentee, start, note if n == 0 else "")
+    block = "".join(_pair_table(mentor, mentee, start, note if n == 0 else "", milestones)
                     for n, (mentor, mentee) in enumerate(pairs))
     return text[:at] + _newlines(text, prefix + block) + text[at:]
 

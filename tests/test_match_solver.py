@@ -1,0 +1,116 @@
+"""The optimiser is exact: it agrees with brute force on small random instances and with an
+independently written integer program on medium ones, and it is deterministic."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from generator.matching.solver import assign
+
+
+def _value(pairs, total) -> tuple[int, float]:
+    return len(pairs), round(sum(float(total[i, j]) for i, j in pairs), 9)
+
+
+def _brute_force(total, allowed, free, weakest_first=False):
+    """Every way to give each mentee one allowed mentor or none, within capacity."""
+    m, n = total.shape
+    best, best_key = [], None
+    options = [[None, *[i for i in range(m) if allowed[i, j]]] for j in range(n)]
+    for choice in itertools.product(*options):
+        pairs = [(i, j) for j, i in enumerate(choice) if i is not None]
+        if any(sum(1 for i, _ in pairs if i == k) > free[k] for k in range(m)):
+            continue
+        count, score = _value(pairs, total)
+        weakest = min((float(total[i, j]) for i, j in pairs), default=0.0)
+        key = (count, weakest, score) if weakest_first else (count, score)
+        if best_key is None or key > best_key:
+            best, best_key = pairs, key
+    return best, best_key
+
+
+def _instance(rng: np.random.Generator, m: int, n: int):
+    total = np.round(rng.random((m, n)), 3)
+    allowed = rng.random((m, n)) > 0.3
+    free = rng.integers(0, 3, size=m)
+    return total, allowed, free
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_matches_brute_force_on_small_random_instances(seed):
+    rng = np.random.default_rng(seed)
+    total, allowed, free = _instance(rng, int(rng.integers(1, 4)), int(rng.integers(1, 6)))
+    pairs = assign(total, allowed, free)
+    _, (count, score) = _brute_force(total, allowed, free)
+    assert _value(pairs, total) == (count, score)
+    assert all(allowed[i, j] for i, j in pairs)
+    assert all(sum(1 for i, _ in pairs if i == k) <= free[k] for k in range(len(free)))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_weakest_pair_objective_matches_brute_force(seed):
+    rng = np.random.default_rng(1000 + seed)
+    total, allowed, free = _instance(rng, int(rng.integers(1, 4)), int(rng.integers(1, 6)))
+    pairs = assign(total, allowed, free, weakest_first=True)
+    _, key = _brute_force(total, allowed, free, weakest_first=True)
+    weakest = min((float(total[i, j]) for i, j in pairs), default=0.0)
+    assert (len(pairs), weakest) == key[:2]
+    assert _value(pairs, total)[1] == pytest.approx(key[2])
+
+
+def _milp_optimum(total, allowed, free) -> tuple[int, float]:
+    """The same problem as a 0/1 integer program over the allowed candidates (HiGHS)."""
+    m, n = total.shape
+    edges = [(i, j) for i in range(m) for j in range(n) if allowed[i, j]]
+    bonus = n + 1.0
+    c = -np.array([bonus + total[i, j] for i, j in edges])
+    per_mentee = np.zeros((n, len(edges)))
+    per_mentor = np.zeros((m, len(edges)))
+    for k, (i, j) in enumerate(edges):
+        per_mentee[j, k] = 1
+        per_mentor[i, k] = 1
+    result = milp(
+        c, integrality=np.ones(len(edges)), bounds=Bounds(0, 1),
+        constraints=[LinearConstraint(per_mentee, 0, 1), LinearConstraint(per_mentor, 0, free)],
+    )
+    chosen = [edges[k] for k, x in enumerate(result.x) if x > 0.5]
+    return _value(chosen, total)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_agrees_with_an_integer_program_on_medium_instances(seed):
+    rng = np.random.default_rng(2000 + seed)
+    total, allowed, free = _instance(rng, 15, 40)
+    count, score = _value(assign(total, allowed, free), total)
+    expected_count, expected_score = _milp_optimum(total, allowed, free)
+    assert count == expected_count
+    assert score == pytest.approx(expected_score, abs=1e-6)
+
+
+def test_more_mentees_matched_beats_a_higher_score():
+    # One mentor with one place wants mentee 0 (0.9) but mentee 1 has only mentor 0; mentor 1 can
+    # take only mentee 0. The best total would leave mentee 1 out; the optimum matches both.
+    total = np.array([[0.9, 0.1], [0.2, 0.0]])
+    allowed = np.array([[True, True], [True, False]])
+    pairs = assign(total, allowed, np.array([1, 1]))
+    assert sorted(pairs) == [(0, 1), (1, 0)]
+
+
+def test_same_input_same_output_even_when_every_score_ties():
+    total = np.full((4, 9), 0.5)
+    allowed = np.ones((4, 9), dtype=bool)
+    free = np.array([2, 2, 2, 2])
+    first = assign(total, allowed, free)
+    assert len(first) == 8
+    assert all(assign(total.copy(), allowed.copy(), free.copy()) == first for _ in range(5))
+
+
+def test_nothing_to_assign_is_an_empty_answer():
+    assert assign(np.zeros((0, 3)), np.zeros((0, 3), dtype=bool), np.zeros(0, dtype=int)) == []
+    assert assign(np.zeros((2, 0)), np.zeros((2, 0), dtype=bool), np.array([1, 1])) == []
+    assert assign(np.ones((2, 2)), np.ones((2, 2), dtype=bool), np.array([0, 0])) == []
+    assert assign(np.ones((2, 2)), np.zeros((2, 2), dtype=bool), np.array([1, 1])) == []
