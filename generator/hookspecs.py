@@ -46,6 +46,7 @@ def handbook_match_components(register: Callable[[Component], None]) -> None:
     """Add score components to `handbook match`.
 
     Call `register(component)` once per `generator.matching.scoring.Component`. Its `id` is the
-    key of its weight in `[matching.weights]` (0 by default, so a program opts in); its `score`
-    function returns a mentors x mentees array of values in [0, 1], computed with numpy.
+    key of its weight in `[matching.weights]` (else its `default_weight`, 0 unless the plugin
+    says otherwise, so a program opts in); its `score` function takes the `Sides` being matched
+    and returns a mentors x mentees numpy array of values in [0, 1].
     """
