@@ -52,6 +52,17 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.program)
     if isinstance(loaded, int):
         return loaded
+    return check_and_report(loaded, args.program, args.format, args.output, args.fail_on)
+
+
+def check_and_report(
+    loaded: LoadedProgram, shown: str, fmt: str = "text", output: str | None = None,
+    fail_on: str = "error",
+) -> int:
+    """Run the rules on a loaded program and report the findings; the exit code `check` returns.
+
+    Shared with `handbook build` and `serve`, which publish only what passes this check.
+    """
     try:
         result = run_checks(loaded)
     except BadDate as exc:
@@ -62,22 +73,22 @@ def run(args: argparse.Namespace) -> int:
             print(format_problem(problem), file=sys.stderr)
         print("\nhandbook: the [checks] configuration has errors; no rules ran", file=sys.stderr)
         return EXIT_USAGE
-    stream = sys.stdout if args.output is None else None
+    stream = sys.stdout if output is None else None
     report = render(
-        result, args.format, result.rules, loaded.program.site.url,
-        colour=args.format == "text" and stream is not None and use_colour(stream),
-        label=f"{args.program}: ",
+        result, fmt, result.rules, loaded.program.site.url,
+        colour=fmt == "text" and stream is not None and use_colour(stream),
+        label=f"{shown}: ",
     )
-    if args.output is None:
+    if output is None:
         sys.stdout.write(report)
     else:
-        write_atomically(Path(args.output), report)
+        write_atomically(Path(output), report)
     for error in result.internal_errors:
         print(f"handbook: internal error in plugin {error.plugin}, rule {error.rule}: {error.error}",
               file=sys.stderr)
     if result.internal_errors:
         return EXIT_USAGE
-    return EXIT_PROBLEMS if result.failing(args.fail_on) else EXIT_OK
+    return EXIT_PROBLEMS if result.failing(fail_on) else EXIT_OK
 
 
 def write_atomically(path: Path, text: str) -> None:

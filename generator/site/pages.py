@@ -2,22 +2,38 @@
 
 Every value printed by a template is escaped for Markdown and HTML (the environment's
 `finalize`), so text from program.toml such as `<script>` or `[x](javascript:...)` shows as text.
+
+The global navigation has the same few entries however many cohorts a program runs (one
+"Cohorts" page lists them all); each cohort's pages link to each other instead, so every built
+page stays the same size as a program grows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from generator.loader import LoadedProgram
 from generator.model import Program
+from generator.records import ProgressRecords, records_for
+from generator.records.as_of import as_of as today
 from generator.site.calendar import cohort_calendar
+from generator.site.dashboards import COHORT_PAGE, progress_pages
 from generator.site.public_view import PublicProgram, public_view
 
 BUILT_IN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+COHORTS_PAGE = "cohorts/index.md"
+SECTIONS = {"program": "Program", "progress": "Progress"}
+"""Folders whose pages form one section of the global navigation, with the section's title."""
+
+
+class SiteError(Exception):
+    """The site cannot be generated as configured; the message says how to fix it."""
 
 
 def escape_markdown(value: object) -> str:
@@ -48,11 +64,25 @@ def environment(override_folder: Path | None) -> jinja2.Environment:
     )
 
 
-def render_pages(program: Program, override_folder: Path | None = None) -> list[Page]:
-    """Every generated page and download of the handbook."""
+def cohort_status(start: dt.date, end: dt.date, on: dt.date) -> str:
+    if on < start:
+        return "Upcoming"
+    return "Running" if on <= end else "Finished"
+
+
+def render_pages(
+    program: Program,
+    override_folder: Path | None = None,
+    *,
+    records: ProgressRecords | None = None,
+    as_of: dt.date | None = None,
+) -> list[Page]:
+    """Every generated page and download of the handbook, progress dashboards included."""
     view: PublicProgram = public_view(program)
     env = environment(override_folder)
     rules = _rules()
+    on = as_of or today()
+    progress = progress_pages(program, records, on, override_folder) if records is not None else {}
 
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(program=view, **context)
@@ -68,19 +98,43 @@ def render_pages(program: Program, override_folder: Path | None = None) -> list[
         Page("mentee-guide.md", render("mentee_guide.md.j2")),
         Page("templates.md", render("templates.md.j2")),
     ]
-    for cohort in view.cohorts:
+    pages += [Page(path, progress[path]) for path in sorted(progress) if path.startswith("progress/")]
+    statuses = {c.slug: cohort_status(c.start, c.end, on) for c in view.cohorts}
+    pages.append(Page(COHORTS_PAGE, render("cohorts.md.j2", statuses=statuses)))
+    for cohort, source in zip(view.cohorts, program.cohorts, strict=True):
         base = f"cohorts/{cohort.slug}"
+        dashboard = progress.get(COHORT_PAGE.format(cohort=source.id))
+        shared = {"cohort": cohort, "has_progress": dashboard is not None}
         pages += [
-            Page(f"{base}/index.md", render("cohort.md.j2", cohort=cohort)),
-            Page(f"{base}/schedule.md", render("schedule.md.j2", cohort=cohort)),
-            Page(f"{base}/pairs.md", render("pairs.md.j2", cohort=cohort)),
-            Page(f"{base}/checklists.md", render("checklists.md.j2", cohort=cohort)),
-            Page(f"{base}/{cohort.slug}.ics", cohort_calendar(view.name, cohort)),
+            Page(f"{base}/index.md", render("cohort.md.j2", current="overview", **shared)),
+            Page(f"{base}/schedule.md", render("schedule.md.j2", current="schedule", **shared)),
+            Page(f"{base}/pairs.md", render("pairs.md.j2", current="pairs", **shared)),
+            Page(f"{base}/checklists.md", render("checklists.md.j2", current="checklists", **shared)),
         ]
-        for pair in cohort.pairs:
-            pages.append(Page(f"{base}/contracts/{pair.slug}.md",
-                              render("contract.md.j2", cohort=cohort, pair=pair)))
+        if dashboard is not None:
+            heading, _, body = dashboard.partition("\n")
+            links = render("cohort_links.md.j2", current="progress", up="", **shared)
+            pages.append(Page(f"{base}/progress.md", f"{heading}\n\n{links}{body}"))
+        pages.append(Page(f"{base}/{cohort.slug}.ics", cohort_calendar(view.name, cohort)))
+        pages += [
+            Page(f"{base}/contracts/{pair.slug}.md",
+                 render("contract.md.j2", current="contract", pair=pair, **shared))
+            for pair in cohort.pairs
+        ]
     return pages
+
+
+def site_pages(loaded: LoadedProgram) -> list[Page]:
+    """The pages of a loaded program, with its template overrides and progress records."""
+    override = loaded.program.site.templates
+    folder = (loaded.root / override) if override else None
+    if folder is not None and not folder.is_dir():
+        raise SiteError(
+            f"{loaded.source.display}: [site] templates names {override!r}, which is not a folder; "
+            "create it or remove the setting"
+        )
+    records = loaded.records if loaded.records is not None else records_for(loaded.program, loaded.root)
+    return render_pages(loaded.program, folder, records=records)
 
 
 def _rules() -> list[object]:
@@ -92,6 +146,27 @@ def _rules() -> list[object]:
     return list(registered_rules())
 
 
-def navigation(pages: list[Page]) -> list[str]:
-    """Paths that belong in the global navigation; contracts are linked from each pairs page."""
-    return [p.path for p in pages if p.path.endswith(".md") and "/contracts/" not in p.path]
+def in_navigation(path: str) -> bool:
+    """Per-cohort pages stay out of the global navigation: the Cohorts page and links reach them."""
+    return path.endswith(".md") and (not path.startswith("cohorts/") or path == COHORTS_PAGE)
+
+
+NavItem = str | dict[str, list[str]]
+
+
+def navigation(pages: list[Page]) -> list[NavItem]:
+    """The global navigation, in page order: top pages, then one section per folder in SECTIONS."""
+    nav: list[NavItem] = []
+    sections: dict[str, list[str]] = {}
+    for page in pages:
+        if not in_navigation(page.path):
+            continue
+        folder = page.path.split("/", 1)[0]
+        if folder in SECTIONS and "/" in page.path:
+            if folder not in sections:
+                sections[folder] = []
+                nav.append({SECTIONS[folder]: sections[folder]})
+            sections[folder].append(page.path)
+        else:
+            nav.append(page.path)
+    return nav
