@@ -435,3 +435,15 @@ def test_a_plugin_adds_a_score_component(tmp_path):
     assert pairs_of(data) == [("ben", "cleo")]  # ben is in Asia
     assert data["pairs"][0]["reasons"][0] == "both work in Japanese"
     assert data["pairs"][0]["components"]["language"] > 50
+
+
+def test_rebalance_of_an_unknown_person_and_rounds_with_write(tmp_path):
+    path = write(tmp_path, MENTORS + MENTEES + cohort("c1", ["ada", "cleo"], pairs=(("ada", "cleo"),)))
+    result = match(path, "--cohort", "c1", "--rebalance", "clea")
+    assert (result.code, result.err) == (2, "handbook: unknown person 'clea'; did you mean 'cleo'?\n")
+    result = match(path, "--cohort", "c1", "--rounds", "2", "--write")
+    assert (result.code, result.err) == (
+        2, "handbook: --rounds plans a rotation and cannot be combined with --write or --rebalance\n")
+    result = match(path, "--cohort", "c1", "--rounds", "0")
+    assert result.code == 2
+    assert "argument --rounds: --rounds must be between 1 and 50, got 0" in result.err

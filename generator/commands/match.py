@@ -15,13 +15,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from generator.commands.check import load_or_report
 from generator.diagnostics import format_problem
-from generator.matching.proposal import MatchingError, Proposal, propose, rebalance, rounds
-from generator.matching.writing import WriteRefused, add_pairs, end_pair, write_program
 from generator.records.as_of import BadDate, as_of
+
+if TYPE_CHECKING:
+    from generator.matching.proposal import Proposal
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +55,9 @@ def _positive(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here so other commands start without scipy.
+    from generator.matching.proposal import MatchingError, propose, rebalance, rounds
+
     if args.rounds and (args.write or args.rebalance):
         print("handbook: --rounds plans a rotation and cannot be combined with --write or --rebalance",
               file=sys.stderr)
@@ -99,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(loaded, proposal: Proposal, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    from generator.matching.writing import WriteRefused, add_pairs, end_pair, write_program
+
     new = [(p.mentor.id, p.mentee.id) for p in proposal.proposed]
     if not new:
         print("handbook: nothing to write: the proposal adds no pairs", file=sys.stderr)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from generator.cli import EXIT_OK, EXIT_USAGE
 from generator.commands.check import load_or_report
-from generator.portfolio import MIN_SAMPLE, NotOurs, render_text, review_portfolio, write_html
 from generator.records import ProgressRecords
 
 
@@ -30,18 +29,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with charts")
     parser.add_argument(
-        "--min-sample", type=_min_sample, default=MIN_SAMPLE, metavar="N",
-        help=f"pairs needed in each group before a comparison concludes anything (default {MIN_SAMPLE})",
+        "--min-sample", type=_min_sample, default=None, metavar="N",
+        help="pairs needed in each group before a comparison concludes anything (default 10)",
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the statistics need scipy.stats, which every other command can do without.
+    from generator.portfolio import MIN_SAMPLE, NotOurs, render_text, review_portfolio, write_html
+
     loaded = load_or_report(args.program)
     if isinstance(loaded, int):
         return loaded
     records = loaded.records or ProgressRecords()
-    review = review_portfolio(loaded.program, records, min_sample=args.min_sample)
+    review = review_portfolio(
+        loaded.program, records, min_sample=MIN_SAMPLE if args.min_sample is None else args.min_sample
+    )
     sys.stdout.write(render_text(review))
     if args.html:
         try:
