@@ -81,6 +81,21 @@ def test_portfolio_names_the_clear_difference_with_its_intervals() -> None:
     ) in out
 
 
+def test_portfolio_compares_pairs_by_their_match_score() -> None:
+    """Pairs split at the median `handbook match` score: 10 and 10 in the fixture, and promotion
+    is 5 of 10 in each half, so no weight change is suggested from this dimension."""
+    result = run_handbook("portfolio", str(PORTFOLIO))
+    section = result.out[result.out.index("Match score bands"): result.out.index("Mentor load")]
+    assert section.splitlines()[1:6] == [
+        "  promotion rate",
+        "    higher match score  50% (5/10), 95% CI 24%-76%",
+        "    lower match score   50% (5/10), 95% CI 24%-76%",
+        "    difference: +0 points (95% CI -37 to +37)",
+        "    -> no clear difference: the interval includes zero",
+    ]
+    assert "[matching] weights" not in result.out.split("\nMatching\n")[1]
+
+
 def test_portfolio_says_plainly_when_a_sample_is_too_small() -> None:
     result = run_handbook("portfolio", str(PORTFOLIO.relative_to(FIXTURES.parent.parent)))
     geography = result.out[result.out.index("Cross-geography"): result.out.index("Leadership-style")]
@@ -104,7 +119,7 @@ def test_html_report_is_self_contained_with_inline_charts(tmp_path: Path) -> Non
     result = run_handbook("portfolio", str(PORTFOLIO), "--html", str(target))
     assert result.code == 0, result.output
     html = target.read_text(encoding="utf-8")
-    assert html.count("<svg") == 12  # one chart per comparison that has data
+    assert html.count("<svg") == 15  # one chart per comparison that has data
     assert "80% (8/10), 95% CI 49%-94%" in html
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in html

@@ -19,10 +19,15 @@ class Context:
 
     program: Program
     loads: dict[tuple[str, str, str], int]
+    scores: dict[tuple[str, str, str], float]
+    median_score: float
 
     @classmethod
     def of(cls, program: Program) -> Context:
-        return cls(program, mentor_loads(program))
+        scores = match_scores(program)
+        values = sorted(scores.values())
+        median = values[len(values) // 2] if values else 0.0
+        return cls(program, mentor_loads(program), scores, median)
 
 
 Classifier = Callable[[Context, Cohort, Pair], str | None]
@@ -64,6 +69,39 @@ def mentor_loads(program: Program) -> dict[tuple[str, str, str], int]:
     return loads
 
 
+def match_scores(program: Program) -> dict[tuple[str, str, str], float]:
+    """For each (cohort, mentor, mentee): the pair's `handbook match` score out of 100, from the
+    built-in components and the program's weights (as if the cohort were matched afresh)."""
+    import numpy as np
+
+    from generator.matching.scoring import BUILT_IN, Sides, score
+
+    weights = {c.id: getattr(program.matching.weights, c.id) for c in BUILT_IN}
+    guard = program.guardrails
+    found: dict[tuple[str, str, str], float] = {}
+    for cohort in program.cohorts:
+        if not cohort.pairs:
+            continue
+        mentors = list(dict.fromkeys(p.mentor for p in cohort.pairs))
+        mentees = list(dict.fromkeys(p.mentee for p in cohort.pairs))
+        people = [program.person(m) for m in mentors]
+        spare = np.array([min(guard.max_hours_per_month, p.hours_per_month or guard.max_hours_per_month)
+                          for p in people])
+        sides = Sides(program, people, [program.person(m) for m in mentees], spare)
+        total = score(sides, BUILT_IN, weights).total
+        for pair in cohort.pairs:
+            i, j = mentors.index(pair.mentor), mentees.index(pair.mentee)
+            found[(cohort.id, pair.mentor, pair.mentee)] = 100.0 * float(total[i, j])
+    return found
+
+
+def _score_band(ctx: Context, cohort: Cohort, pair: Pair) -> str | None:
+    value = ctx.scores.get((cohort.id, pair.mentor, pair.mentee))
+    if value is None:
+        return None
+    return "higher match score" if value >= ctx.median_score else "lower match score"
+
+
 def _mentor_load(ctx: Context, cohort: Cohort, pair: Pair) -> str | None:
     load = ctx.loads[(cohort.id, pair.mentor, pair.mentee)]
     return "one mentee at a time" if load <= 1 else "two or more at a time"
@@ -87,6 +125,12 @@ DIMENSIONS: tuple[Dimension, ...] = (
         _style_contrast,
         "raise the matching weight on leadership-style contrast",
         "lower the matching weight on leadership-style contrast",
+    ),
+    Dimension(
+        "score", "Match score bands (split at the median score)", ("higher match score", "lower match score"),
+        _score_band,
+        "keep the [matching] weights: pairs the matcher scores higher did better",
+        "review the [matching] weights: pairs the matcher scores lower did better",
     ),
     Dimension(
         "mentor-load", "Mentor load", ("one mentee at a time", "two or more at a time"),
