@@ -1,7 +1,7 @@
 """Progress records at scale: 5,000 pairs with 12 months of sessions each.
 
-Prints, in one run, `handbook check` (and `handbook build`, once the site exists) on the same
-program with and without its records, so the figure is the cost the records add. Run:
+Prints, in one run, `handbook check` and `handbook build` on the same program with and without
+its records, so the figure is the cost the records add (the build adds the progress pages). Run:
     python benchmarks/bench_records.py [--quick]
 """
 
@@ -162,9 +162,12 @@ def main() -> int:
     handbook = [sys.executable, "-m", "generator"]
     with tempfile.TemporaryDirectory() as tmp:
         bare, full = Path(tmp) / "without", Path(tmp) / "with"
+        root = Path(__file__).resolve().parent.parent
         for folder in (bare, full):
             folder.mkdir()
             (folder / "program.toml").write_text(text, encoding="utf-8")
+            shutil.copy(root / "mkdocs.yml", folder / "mkdocs.yml")  # so `handbook build` builds
+            shutil.copytree(root / "handbook", folder / "handbook")
         files, size = write_records(text, full / "records")
         sessions = pairs * MONTHS
         print(f"program: {people} people, {pairs} pairs in {cohorts} cohorts")
