@@ -125,7 +125,7 @@ def _list(people: list[Person], limit: int = 4) -> str:
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
-def unmatched_mentee(candidates: Candidates, j: int, full: list[int]) -> tuple[str, str]:
+def unmatched_mentee(candidates: Candidates, j: int) -> tuple[str, str]:
     """(kind, explanation) for a mentee the assignment left out."""
     mentee = candidates.mentees[j]
     if not candidates.mentors:
@@ -154,7 +154,7 @@ def unmatched_mentee(candidates: Candidates, j: int, full: list[int]) -> tuple[s
     )
 
 
-def unmatched_mentor(candidates: Candidates, i: int, has_mentees: bool) -> tuple[str, str]:
+def unmatched_mentor(candidates: Candidates, i: int) -> tuple[str, str]:
     """(kind, explanation) for a mentor with no mentee in the proposal."""
     mentor = candidates.mentors[i]
     capacity = candidates.capacity[i]
@@ -172,6 +172,4 @@ def unmatched_mentor(candidates: Candidates, i: int, has_mentees: bool) -> tuple
         return "no candidate", "every mentee in the cohort already has a mentor"
     if not candidates.allowed[i].any():
         return "constraints", f"every mentee is ruled out for {mentor.name}"
-    if has_mentees:
-        return "no candidate", "already mentors in this cohort; no further mentee was needed"
     return "no candidate", "other mentors were a better fit for every mentee"

@@ -205,13 +205,13 @@ def propose(
     for j, mentee in enumerate(cands.mentees):
         if j in matched_mentees or (only_mentee is not None and mentee.id != only_mentee):
             continue
-        kind, why = explain.unmatched_mentee(cands, j, [])
+        kind, why = explain.unmatched_mentee(cands, j)
         unmatched.append(Unmatched(mentee, "mentee", kind, why))
     if only_mentee is None:
         for i, mentor in enumerate(cands.mentors):
             if i in busy_mentors:
                 continue
-            kind, why = explain.unmatched_mentor(cands, i, has_mentees=False)
+            kind, why = explain.unmatched_mentor(cands, i)
             unmatched.append(Unmatched(mentor, "mentor", kind, why))
     if not cands.mentors and not cands.mentees:
         notes.append(_note(loaded, ("cohorts", index, "members"),
