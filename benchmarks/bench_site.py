@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.generate import generate_program_text  # noqa: E402 (after the path setup)
 from generator.loader import load_program  # noqa: E402
 from generator.site.mkdocs_plugin import PRINT_CSS, PRINT_CSS_PATH  # noqa: E402
-from generator.site.pages import navigation, render_pages  # noqa: E402
+from generator.site.pages import navigation, site_pages  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -51,8 +51,8 @@ def _bare(folder: Path) -> Path:
     bare = folder / "bare"
     docs = bare / "docs"
     shutil.copytree(folder / "handbook", docs)
-    pages = render_pages(load_program(folder / "program.toml").program)
-    for page in [*pages]:
+    pages = site_pages(load_program(folder / "program.toml"))
+    for page in pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(page.content.encode() if isinstance(page.content, str) else page.content)
@@ -63,6 +63,7 @@ def _bare(folder: Path) -> Path:
     config["plugins"] = ["search"]
     config["extra_css"] = [PRINT_CSS_PATH]
     config["nav"] = [*navigation(pages), "about.md"]
+    config["not_in_nav"] = "/cohorts/*/\n"  # as the plugin marks them: reached from the Cohorts page
     (bare / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return bare
 

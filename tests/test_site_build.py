@@ -4,13 +4,22 @@ from program.toml, never overwrites a hand-written page, and publishes parseable
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import html
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import tomlkit
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
+from generator import loader
+from generator.cli import main
+from generator.loader import load_program
+from generator.records import loading
+from generator.site.publish import scan_for_leaks
 from tests.conftest import ROOT, run_handbook
 
 CONFIDENTIAL_TEXT_FIELDS = ("communication_tone", "assessment_notes", "feedback_360", "notes")
@@ -185,3 +194,67 @@ def test_build_without_a_mkdocs_configuration_says_how_to_fix(tmp_path, missing)
     assert "handbook: mkdocs.yml: no such MkDocs configuration; run `handbook init` to create one" \
         in result.err
     assert "Traceback" not in result.output
+
+
+def test_the_scan_finds_a_value_however_a_built_file_spells_it(tmp_path):
+    """HTML entities, the search index's \\u escapes, folded calendar lines and gzip all hide text
+    from a plain search; the scan reads through each."""
+    note = "Préoccupé par la succession & <le plan> du siège"
+
+    def confide(doc):
+        doc["people"][0]["confidential"]["notes"] = note
+
+    project = _project(tmp_path, confide)
+    program = load_program(project / "program.toml").program
+    site = project / "built"
+    (site / "search").mkdir(parents=True)
+    (site / "page.html").write_text(f"<p>{html.escape(note)}</p>", encoding="utf-8")
+    (site / "search" / "search_index.json").write_text(json.dumps({"docs": [{"text": note}]}), encoding="utf-8")
+    folded = Calendar()
+    event = Event()
+    event.add("summary", f"Review: {note}")
+    folded.add_component(event)
+    (site / "cal.ics").write_bytes(folded.to_ical())
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(note.encode()))
+    (site / "clean.html").write_text("<p>Nothing private here.</p>", encoding="utf-8")
+    found = sorted(leak.file for leak in scan_for_leaks(site, program))
+    assert found == ["cal.ics", "page.html", "search/search_index.json", "sitemap.xml.gz"]
+
+
+def test_handbook_build_reads_the_program_and_each_record_once(tmp_path, monkeypatch, capsys):
+    project = _project(tmp_path)
+    shutil.copytree(ROOT / "records", project / "records")
+    monkeypatch.chdir(project)
+    reads: list[str] = []
+
+    def counting(read):
+        def read_source(path, display=None):
+            reads.append(Path(path).name)
+            return read(path, display)
+        return read_source
+
+    monkeypatch.setattr(loader, "read_source", counting(loader.read_source))
+    monkeypatch.setattr(loading, "read_source", counting(loading.read_source))
+    assert main(["build", "program.toml"]) == 0, capsys.readouterr()
+    assert sorted(reads) == ["2026-autumn.toml", "2026-spring.toml", "program.toml"]
+    assert "Sessions held against plan" in (project / "site" / "progress" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_global_navigation_has_one_cohorts_page_whatever_the_number_of_cohorts(tmp_path):
+    project = _project(tmp_path)
+    result = run_handbook("build", "program.toml", cwd=project)
+    assert result.code == 0, result.output
+    site = project / "site"
+    schedule = (site / "cohorts" / "2026-spring" / "schedule" / "index.html").read_text(encoding="utf-8")
+    sidebar = schedule.split("md-nav--primary", 1)[1].split("<article", 1)[0]
+    hrefs = re.findall(r'href="([^"#]+)"', sidebar)
+    assert "../../" in hrefs  # the Cohorts page
+    assert [h for h in hrefs if "2026-" in h or h.endswith(("schedule/", "pairs/", "checklists/"))] == []
+    assert len(hrefs) < 20
+    links = schedule.split('<p class="hb-cohort-links">', 1)[1].split("</p>", 1)[0]
+    for target in ('href="../../"', 'href="../"', 'href="../pairs/"', 'href="../checklists/"',
+                   'href="../2026-spring.ics"'):
+        assert target in links, target
+    cohorts = (site / "cohorts" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2026-spring/"' in cohorts and 'href="2027-spring/"' in cohorts
+    assert "Upcoming" in cohorts or "Running" in cohorts or "Finished" in cohorts
