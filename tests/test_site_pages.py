@@ -1,0 +1,132 @@
+"""Generated pages outside a full build: page addresses, `handbook export`, and what `serve` watches."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from generator.loader import load_program
+from generator.site.pages import site_pages
+from generator.site.public_view import public_view, slug, unique_slugs
+from tests.conftest import ROOT, run_handbook
+from tests.test_records_aggregates import write_program
+
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def test_slugs_of_unicode_ids_are_readable_distinct_and_safe() -> None:
+    ids = ["josé", "jose", "王芳", "李娜"]
+    slugs = dict(zip(ids, unique_slugs([(i, i) for i in ids]), strict=True))
+    assert slugs["jose"] == "jose"
+    assert slugs["josé"].startswith("jose-")
+    assert slugs["王芳"].startswith("item-") and slugs["李娜"].startswith("item-")
+    assert len(set(slugs.values())) == 4
+    assert all(_SEGMENT.match(s) for s in slugs.values()), slugs
+    # The same ids in another order get the same addresses.
+    backwards = dict(zip(ids[::-1], unique_slugs([(i, i) for i in ids[::-1]]), strict=True))
+    assert backwards == slugs
+    assert slug("王芳") == slugs["王芳"]  # stable: the hash is of the id itself
+
+
+def test_slugs_cannot_leave_the_site_folder() -> None:
+    for value in ("..", "../../etc", "a/b", "C:\\x", ".hidden", "%2e%2e", "\u202e", ""):
+        assert _SEGMENT.match(slug(value)), value
+
+
+def test_pairs_whose_ids_join_the_same_way_get_distinct_contract_pages() -> None:
+    slugs = unique_slugs([("a-b\x00c", "a-b-c"), ("a\x00b-c", "a-b-c")])
+    assert len(set(slugs)) == 2 and "a-b-c" in slugs
+
+
+def test_cohorts_with_unicode_ids_each_get_their_own_pages(tmp_path: Path) -> None:
+    program = write_program(tmp_path, {"josé": 5, "jose": 5, "王芳": 5, "李娜": 5})
+    loaded = load_program(program)
+    view = public_view(loaded.program)
+    cohort_slugs = [c.slug for c in view.cohorts]
+    assert len(set(cohort_slugs)) == 4 and "jose" in cohort_slugs
+    paths = [p.path for p in site_pages(loaded)]
+    assert len(paths) == len(set(paths))
+    for slug_ in cohort_slugs:
+        assert f"cohorts/{slug_}/index.md" in paths
+        assert f"cohorts/{slug_}/progress.md" in paths  # the records follow the cohort's id
+    for path in paths:
+        assert all(_SEGMENT.match(part) for part in Path(path).with_suffix("").parts), path
+
+
+def _export_project(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("program.toml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("handbook", "records"):
+        shutil.copytree(ROOT / folder, project / folder)
+    return project
+
+
+def test_export_writes_every_generated_page_and_may_export_again(tmp_path: Path) -> None:
+    project = _export_project(tmp_path)
+    result = run_handbook("export", "out", cwd=project)
+    assert result.code == 0, result.output
+    expected = {p.path for p in site_pages(load_program(project / "program.toml"))}
+    written = {p.relative_to(project / "out").as_posix() for p in (project / "out").rglob("*") if p.is_file()}
+    assert written == expected | {".handbook-export"}
+    assert "progress/index.md" in written and "cohorts/index.md" in written
+    listed = (project / "out" / ".handbook-export").read_text(encoding="utf-8").splitlines()
+    assert set(listed[1:]) == expected
+    again = run_handbook("export", "out", cwd=project)
+    assert again.code == 0, again.output
+    assert [p.name for p in project.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_export_never_writes_into_the_docs_folder(tmp_path: Path) -> None:
+    project = _export_project(tmp_path)
+    before = sorted(p.relative_to(project).as_posix() for p in (project / "handbook").rglob("*"))
+    for target in ("handbook", "handbook/generated"):
+        result = run_handbook("export", target, cwd=project)
+        assert result.code == 2, result.output
+        assert (f"handbook: export: {target} is the docs folder of mkdocs.yml (or inside it), where "
+                "hand-written pages live; the build adds generated pages in memory, so export into "
+                "another folder") in result.err
+    assert sorted(p.relative_to(project).as_posix() for p in (project / "handbook").rglob("*")) == before
+
+
+def test_export_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
+    project = _export_project(tmp_path)
+    out = project / "notes"
+    out.mkdir()
+    (out / "index.md").write_text("# My own notes\n", encoding="utf-8")
+    result = run_handbook("export", "notes", cwd=project)
+    assert result.code == 2
+    assert ("handbook: export: notes holds files that `handbook export` did not write (index.md); it "
+            "never overwrites them: choose a new or empty folder") in result.err
+    assert (out / "index.md").read_text(encoding="utf-8") == "# My own notes\n"
+    # A file added by hand to an earlier export is protected the same way.
+    assert run_handbook("export", "out", cwd=project).code == 0
+    (project / "out" / "mine.md").write_text("mine\n", encoding="utf-8")
+    result = run_handbook("export", "out", cwd=project)
+    assert result.code == 2 and "(mine.md)" in result.err
+    assert (project / "out" / "mine.md").read_text(encoding="utf-8") == "mine\n"
+
+
+class _Server:
+    """Stands in for MkDocs' live-reload server: remembers what it is asked to watch."""
+
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str, *args: object, **kwargs: object) -> None:
+        self.watched.append(path)
+
+
+def test_serve_rebuilds_when_the_program_or_a_record_changes(tmp_path: Path) -> None:
+    project = _export_project(tmp_path)
+    config = load_config(str(project / "mkdocs.yml"))
+    plugin = config.plugins["handbook"]
+    plugin.on_config(config)
+    server = _Server()
+    assert plugin.on_serve(server, config=config, builder=None) is server
+    assert Path(server.watched[0]) == (project / "program.toml").resolve()
+    assert Path(server.watched[1]) == (project / "records").resolve()
