@@ -130,3 +130,18 @@ def test_serve_rebuilds_when_the_program_or_a_record_changes(tmp_path: Path) -> 
     assert plugin.on_serve(server, config=config, builder=None) is server
     assert Path(server.watched[0]) == (project / "program.toml").resolve()
     assert Path(server.watched[1]) == (project / "records").resolve()
+
+
+def test_progress_pages_use_the_programs_template_overrides(tmp_path: Path) -> None:
+    project = _export_project(tmp_path)
+    program = project / "program.toml"
+    program.write_text(program.read_text(encoding="utf-8") + '\n[site]\ntemplates = "overrides"\n',
+                       encoding="utf-8")
+    (project / "overrides" / "progress").mkdir(parents=True)
+    (project / "overrides" / "progress" / "dashboard.md.j2").write_text(
+        "# {{ board.title | md }}: our own progress page\n\nAs of {{ board.as_of }}.\n", encoding="utf-8")
+    pages = {p.path: p.content for p in site_pages(load_program(program))}
+    assert pages["progress/index.md"].startswith("# ")
+    assert "our own progress page" in pages["progress/index.md"]
+    cohort = pages["cohorts/2026-spring/progress.md"]
+    assert cohort.startswith("# Spring 2026 cohort: our own progress page\n\n[All cohorts](../index.md)")
