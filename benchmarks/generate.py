@@ -181,3 +181,95 @@ def generate_program_text(
         'mentee_objectives = ["What will you be able to do?"]',
     ]
     return "\n".join(out) + "\n"
+
+
+INDUSTRIES = [
+    "Banking", "Insurance", "Consulting", "Retail", "Energy", "Healthcare", "Telecom", "Public sector",
+]
+
+
+def generate_matching_program_text(mentees: int = 8_000, mentors: int = 3_000, seed: int = 11) -> str:
+    """One cohort of unmatched mentors and mentees with varied profiles, for `handbook match` at scale.
+
+    Mentors have 12 hours a month and mentees 6, so the workload guardrail (3 mentees, 12 hours,
+    4 hours a pair) gives every mentor 3 places; a few manager links add reporting-line constraints.
+    """
+    rnd = random.Random(seed)
+    out: list[str] = [
+        "[program]",
+        'name = "Matching at scale"',
+        'summary = "A generated cohort for measuring handbook match."',
+        'owners = [{ name = "Owner", role = "Talent", contact = "talent@example.com" }]',
+        "",
+        "[[program.objectives]]",
+        'id = "growth"',
+        'outcome = "Leaders grow"',
+        'audience = "Vice presidents"',
+        'timeframe = "Six months"',
+        'measure = "Sponsor review"',
+        'metrics = ["sessions", "confidence"]',
+        "",
+        "[[metrics]]",
+        'id = "sessions"',
+        'name = "Sessions held"',
+        'kind = "quantitative"',
+        "",
+        "[[metrics]]",
+        'id = "confidence"',
+        'name = "Confidence"',
+        'kind = "qualitative"',
+    ]
+    cadences = [("alignment", "alignment-check", 'every = "1 month"'),
+                ("mid-course", "mid-course-correction", 'at = "midpoint"'),
+                ("sponsor-review", "sponsor-review", 'every = "2 months"'),
+                ("end-review", "end-review", 'at = "end"')]
+    for cid, kind, when in cadences:
+        out += ["", "[[cadences]]", f"id = {_q(cid)}", f"name = {_q(cid.title())}", f"kind = {_q(kind)}"]
+        out.append(when)
+    for c in COMPETENCIES:
+        out += ["", "[[vocabulary.competencies]]", f"id = {_q(c)}", f"name = {_q(c.title())}"]
+    for e in EXPERIENCES:
+        out += ["", "[[vocabulary.experiences]]", f"id = {_q(e)}", f"name = {_q(e.title())}"]
+    mentor_ids = [f"mentor-{i:05d}" for i in range(mentors)]
+    mentee_ids = [f"mentee-{i:05d}" for i in range(mentees)]
+    for role, ids, hours in (("mentor", mentor_ids, 12), ("mentee", mentee_ids, 6)):
+        for pid in ids:
+            strengths = rnd.sample(COMPETENCIES, rnd.randint(2, 5))
+            goals = rnd.sample([c for c in COMPETENCIES if c not in strengths], rnd.randint(1, 4))
+            boss = role == "mentee" and rnd.random() < 0.03
+            manager = f"manager = {_q(rnd.choice(mentor_ids))}" if boss else ""
+            out += [
+                "",
+                "[[people]]",
+                f"id = {_q(pid)}",
+                f"name = {_q(pid.replace('-', ' ').title())}",
+                f"division = {_q(rnd.choice(DIVISIONS))}",
+                f"geography = {_q(rnd.choice(GEOGRAPHIES))}",
+                f"generation = {_q(rnd.choice(GENERATIONS))}",
+                f"industry = {_q(rnd.choice(INDUSTRIES))}",
+                f"role = {_q(role)}",
+                f"strengths = {_list(strengths)}",
+                f"development_goals = {_list(goals)}",
+                f"experiences = {_list(rnd.sample(EXPERIENCES, rnd.randint(2, 8)))}",
+                f"leadership_style = {_q(rnd.choice(STYLES))}",
+                f"learning_style = {_q(rnd.choice(LEARNING))}",
+                'leadership_goals = ["Lead across divisions"]',
+                'past_challenges = ["A system migration"]',
+                f"hours_per_month = {hours}",
+                manager,
+            ]
+    out += [
+        "",
+        "[[cohorts]]",
+        'id = "scale"',
+        'name = "Cohort at scale"',
+        "start = 2026-01-05",
+        "end = 2026-06-30",
+        f"members = {_list(mentor_ids + mentee_ids)}",
+        "",
+        "[guardrails]",
+        "max_mentees_per_mentor = 3",
+        "max_hours_per_month = 12",
+        "hours_per_pair_per_month = 4",
+    ]
+    return "\n".join(out) + "\n"
