@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -69,8 +70,9 @@ class Candidates:
     def free(self) -> np.ndarray:
         return np.array([c.free for c in self.capacity], dtype=np.int64)
 
-    @property
+    @cached_property
     def allowed(self) -> np.ndarray:
+        """Computed once: it is a mentors x mentees mask, read for every explanation."""
         return self.blocked == Blocked.ALLOWED
 
 

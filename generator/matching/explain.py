@@ -110,13 +110,19 @@ def check_warnings(program: Program, mentor: Person, mentee: Person) -> list[str
     return found
 
 
-def runner_up(scores: Scores, candidates: Candidates, j: int, chosen: int | None) -> int | None:
-    """The best allowed mentor for mentee j other than the chosen one, whatever their capacity."""
-    column = np.where(candidates.allowed[:, j], scores.total[:, j], -np.inf)
-    if chosen is not None:
-        column[chosen] = -np.inf
-    best = int(np.argmax(column)) if len(column) else -1
-    return None if best < 0 or not np.isfinite(column[best]) else best
+def runner_ups(scores: Scores, candidates: Candidates, chosen: list[tuple[int, int]]) -> list[int | None]:
+    """For each chosen (mentor, mentee): the best other allowed mentor, whatever their capacity.
+
+    One numpy pass over the chosen mentees' columns, not a loop over pairs."""
+    if not chosen or not candidates.mentors:
+        return [None] * len(chosen)
+    rows = np.array([i for i, _ in chosen])
+    cols = np.array([j for _, j in chosen])
+    column = np.where(candidates.allowed[:, cols], scores.total[:, cols], -np.inf)
+    column[rows, np.arange(len(cols))] = -np.inf
+    best = column.argmax(axis=0)
+    found = np.isfinite(column[best, np.arange(len(cols))])
+    return [int(b) if ok else None for b, ok in zip(best, found, strict=True)]
 
 
 def _list(people: list[Person], limit: int = 4) -> str:

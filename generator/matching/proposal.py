@@ -186,8 +186,7 @@ def propose(
 
     pairs = [_kept(program, pair) for pair in cands.kept]
     for status, found in (("required", forced), ("proposed", chosen)):
-        for i, j in found:
-            runner = explain.runner_up(scores, cands, j, i)
+        for (i, j), runner in zip(found, explain.runner_ups(scores, cands, found), strict=True):
             pairs.append(ProposedPair(
                 mentor=cands.mentors[i], mentee=cands.mentees[j], status=status,  # type: ignore[arg-type]
                 score=100.0 * float(scores.total[i, j]), points=scores.contributions(i, j),
