@@ -47,7 +47,9 @@ def program_with_year_long_cohorts(people: int, pairs: int, cohorts: int) -> str
         return f"start = {start.isoformat()}\nend = {(start + dt.timedelta(days=365)).isoformat()}"
 
     text = re.sub(r"start = (\d{4}-\d\d-\d\d)\nend = \d{4}-\d\d-\d\d", stretch, text)
-    return text + BEHAVIOUR_METRIC
+    # Random pairs in year-long, overlapping cohorts overload some mentors and cross a reporting
+    # line or two; those errors would stop `handbook build`, and this benchmark measures records.
+    return text + BEHAVIOUR_METRIC + '\n[checks]\nignore = ["HB101", "HB303"]\n'
 
 
 def records_text(cohort_id: str, start: dt.date, pairs: list[tuple[str, str]], rnd: random.Random) -> str:
