@@ -447,3 +447,18 @@ def test_rebalance_of_an_unknown_person_and_rounds_with_write(tmp_path):
     result = match(path, "--cohort", "c1", "--rounds", "0")
     assert result.code == 2
     assert "argument --rounds: --rounds must be between 1 and 50, got 0" in result.err
+
+
+def test_confidential_risk_tolerance_informs_the_score_without_being_shown(tmp_path):
+    def risky(pid: str, role: str, level: str, **fields: object) -> str:
+        return person(pid, role, **fields) + f'\n[people.confidential]\nrisk_tolerance = "{level}"\n\n'
+
+    body = (risky("ada", "mentor", "high") + risky("ben", "mentor", "low")
+            + risky("cleo", "mentee", "high") + cohort("c1", ["ada", "ben", "cleo"]))
+    data = proposal(write(tmp_path, body, cap=1), "--cohort", "c1")
+    assert pairs_of(data) == [("ben", "cleo")]  # otherwise identical: the contrast decides
+    assert data["pairs"][0]["reasons"][0] == "different appetite for risk (from the confidential intake; not shown)"
+    assert "low" not in json.dumps(data)
+    without = proposal(write(tmp_path, body + "\n[matching]\nuse_confidential_risk = false\n", cap=1),
+                       "--cohort", "c1")
+    assert without["pairs"][0]["components"]["style"] == 0.0
