@@ -2,9 +2,9 @@
 
 Each mentor is repeated once per free place (capacity expansion), which turns the problem into a
 rectangular assignment that `scipy.optimize.linear_sum_assignment` solves exactly. Allowed
-candidates are worth `BONUS + score`, ruled-out ones 0; with BONUS larger than any possible sum
-of scores, one more matched mentee always beats any gain in score, so the optimum is
-lexicographic. A ruled-out candidate in the solution means "unmatched".
+candidates are worth `BONUS + score` (a cost of minus that), ruled-out ones 0; with BONUS larger
+than any possible sum of scores, one more matched mentee always beats any gain in score, so the
+optimum is lexicographic. A ruled-out candidate in the solution means "unmatched".
 
 The weakest-pair objective first finds the highest score threshold that still matches as many
 mentees (binary search over the candidate scores, Hopcroft-Karp for each test), then solves the
@@ -38,11 +38,13 @@ def assign(
     if weakest_first:
         threshold = weakest_pair_threshold(total, allowed, slots)
         allowed = allowed & (total >= threshold)
-    value = total.T[:, slots]  # mentees x places
-    value += n_mentees + 1.0
-    value[~allowed.T[:, slots]] = 0.0
-    rows, cols = linear_sum_assignment(value, maximize=True)
-    chosen = value[rows, cols] > 0
+    # Costs (negated values) built in place: `maximize=True` would copy the whole matrix again.
+    cost = total.T[:, slots]  # mentees x places
+    cost += n_mentees + 1.0
+    np.negative(cost, out=cost)
+    cost[~allowed.T[:, slots]] = 0.0
+    rows, cols = linear_sum_assignment(cost)
+    chosen = cost[rows, cols] < 0
     pairs = [(int(slots[c]), int(r)) for r, c in zip(rows[chosen], cols[chosen], strict=True)]
     return sorted(pairs, key=lambda pair: pair[1])
 
