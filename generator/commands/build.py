@@ -8,10 +8,7 @@ plugin share one loaded program.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
@@ -21,7 +18,7 @@ from generator.loader import LoadedProgram
 from generator.records.as_of import BadDate
 from generator.site import mkdocs_plugin
 from generator.site.pages import Page, SiteError, site_pages
-from generator.site.publish import BuildFailed, build_site
+from generator.site.publish import BuildFailed, build_site, replaced_atomically
 
 EXPORT_MARKER = ".handbook-export"
 """Lists the files an export wrote, so a later export may replace them and nothing else."""
@@ -163,10 +160,7 @@ def export_refusal(out: Path, config: Path) -> str | None:
 
 def write_export(out: Path, pages: list[Page]) -> None:
     """Write into a temporary folder beside `out`, then swap it in: never half an export."""
-    target = out.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    with replaced_atomically(out.resolve()) as staging:
         for page in pages:
             path = staging / page.path
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,13 +170,3 @@ def write_export(out: Path, pages: list[Page]) -> None:
             f"# Written by `handbook export`; a later export replaces exactly these files.\n{listing}\n",
             encoding="utf-8",
         )
-        old = target.with_name(f".{target.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)

@@ -18,15 +18,13 @@ from generator.model import Person, Program
 _MAX_REASONS = 3
 
 
-def _names(program: Program, ids: list[str], kind: str) -> str:
-    table = program.vocabulary.experiences if kind == "experience" else program.vocabulary.competencies
-    names = {item.id: item.name for item in table}
-    return ", ".join(names.get(i, i) for i in ids)
-
-
-def _first(person: Person) -> str:
-    """How a reason names a person: the full name, since first names repeat in large programs."""
-    return person.name
+def _strong_where_wanted(strong: Person, learner: Person, sides: Sides) -> str | None:
+    """'A is strong in X, which B wants to develop', for the competencies that really overlap."""
+    shared = [s for s in strong.strengths if s in learner.development_goals]
+    if not shared:
+        return None
+    names = ", ".join(sides.name_of(s) for s in shared)
+    return f"{strong.name} is strong in {names}, which {learner.name} wants to develop"
 
 
 def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
@@ -34,14 +32,11 @@ def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
     mentor, mentee, program = sides.mentors[i], sides.mentees[j], sides.program
     match component.id:
         case "skills":
-            shared = [s for s in mentor.strengths if s in mentee.development_goals]
-            if shared:
-                return (f"{_first(mentor)} is strong in {_names(program, shared, 'competency')}, "
-                        f"which {_first(mentee)} wants to develop")
+            return _strong_where_wanted(mentor, mentee, sides)
         case "experience":
-            new = [e for e in mentor.experiences if e not in mentee.experiences]
+            new = [sides.name_of(e, "experiences") for e in mentor.experiences if e not in mentee.experiences]
             if new:
-                return f"brings experience {_first(mentee)} has not had: {_names(program, new, 'experience')}"
+                return f"brings experience {mentee.name} has not had: {', '.join(new)}"
         case "perspective":
             differs = [
                 f"{attribute.replace('_', ' ')} ({getattr(mentor, attribute)} / {getattr(mentee, attribute)})"
@@ -61,17 +56,15 @@ def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
             if program.matching.use_confidential_risk and r1 and r2 and r1 != r2:
                 return "different appetite for risk (from the confidential intake; not shown)"
         case "reverse":
-            shared = [s for s in mentee.strengths if s in mentor.development_goals]
-            if shared:
-                return (f"reverse mentoring: {_first(mentee)} is strong in "
-                        f"{_names(program, shared, 'competency')}, which {_first(mentor)} wants to develop")
+            text = _strong_where_wanted(mentee, mentor, sides)
+            return f"reverse mentoring: {text}" if text else None
         case "availability":
             spare = float(sides.mentor_spare_hours[i])
             need = program.guardrails.hours_per_pair_per_month
             if mentee.hours_per_month:
-                return (f"time available: {_first(mentor)} {spare:g} h, {_first(mentee)} "
+                return (f"time available: {mentor.name} {spare:g} h, {mentee.name} "
                         f"{mentee.hours_per_month:g} h a month (a pair needs {need:g} h)")
-            return f"{_first(mentor)} has {spare:g} h a month free; {_first(mentee)}'s hours are not stated"
+            return f"{mentor.name} has {spare:g} h a month free; {mentee.name}'s hours are not stated"
         case _:
             if component.explain is not None:
                 return component.explain(sides, i, j)

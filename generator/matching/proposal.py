@@ -19,7 +19,7 @@ from generator.matching import explain
 from generator.matching.candidates import BLOCKED_WORDS, Blocked, Candidates
 from generator.matching.scoring import BUILT_IN, Component, Scores, Sides, score
 from generator.matching.solver import assign
-from generator.model import Cohort, MatchWeights, Pair, Person, Program
+from generator.model import Cohort, MatchWeights, MustPair, Pair, Person, Program
 from generator.references import did_you_mean
 
 
@@ -213,7 +213,7 @@ def propose(
             kind, why = explain.unmatched_mentor(cands, i)
             unmatched.append(Unmatched(mentor, "mentor", kind, why))
     if not cands.mentors and not cands.mentees:
-        notes.append(_note(loaded, ("cohorts", index, "members"),
+        notes.append(loaded.source.problem(("cohorts", index, "members"),
                            f"cohort {cohort.id!r} has no members to match: add mentors and mentees "
                            "to its members"))
     return Proposal(
@@ -227,57 +227,53 @@ def _kept(program: Program, pair: Pair) -> ProposedPair:
     return ProposedPair(program.person(pair.mentor), program.person(pair.mentee), "kept")
 
 
-def _note(loaded: LoadedProgram, path: tuple[str | int, ...], message: str) -> Problem:
-    return loaded.source.problem(path, message)
-
-
 def _must_pairs(
     loaded: LoadedProgram, cands: Candidates, allowed: np.ndarray, free: np.ndarray, notes: list[Problem]
 ) -> list[tuple[int, int]]:
     """Lock the `[[matching.require]]` pairs that the guardrails allow; note the others."""
-    cohort = cands.cohort
-    mentors = {p.id: i for i, p in enumerate(cands.mentors)}
-    mentees = {p.id: j for j, p in enumerate(cands.mentees)}
-    kept = {p.mentee: p.mentor for p in cands.kept}
     forced: list[tuple[int, int]] = []
     for n, must in enumerate(loaded.program.matching.require):
-        if must.cohort not in (None, cohort.id):
-            continue
-        at = ("matching", "require", n)
-        explicit = must.cohort == cohort.id
-        label = f"must-pair {must.mentor} -> {must.mentee}"
-        if kept.get(must.mentee) == must.mentor:
-            continue
-        if must.mentee in kept:
-            notes.append(_note(loaded, at, f"{label} is not applied: {must.mentee} already has mentor "
-                               f"{kept[must.mentee]} in cohort {cohort.id!r}"))
-            continue
-        if must.mentor not in mentors or must.mentee not in mentees:
-            if explicit:
-                missing = must.mentor if must.mentor not in mentors else must.mentee
-                notes.append(_note(loaded, at, f"{label} is not applied: {missing} is not a "
-                                   f"{'mentor' if missing == must.mentor else 'mentee'} in cohort "
-                                   f"{cohort.id!r}; add them to its members"))
-            continue
-        i, j = mentors[must.mentor], mentees[must.mentee]
-        why = Blocked(int(cands.blocked[i, j]))
-        if why != Blocked.ALLOWED:
-            notes.append(_note(loaded, at, f"{label} breaks a guardrail ({BLOCKED_WORDS[why]}) and is "
-                               "left out of the proposal: remove it or the conflicting setting"))
-            continue
-        if free[i] <= 0:
-            notes.append(_note(loaded, at, f"{label} would exceed {must.mentor}'s workload guardrail "
-                               f"({cands.capacity[i].allowed} mentee(s) at a time) and is left out of the "
-                               "proposal: free a place or raise max_mentees_per_mentor"))
-            continue
-        if any(jj == j for _, jj in forced):
-            notes.append(_note(loaded, at, f"{label} is not applied: {must.mentee} already has a "
-                               "required mentor"))
-            continue
-        free[i] -= 1
-        allowed[:, j] = False
-        forced.append((i, j))
+        outcome = _must_pair(must, cands, free, forced)
+        if isinstance(outcome, str):
+            notes.append(loaded.source.problem(
+                ("matching", "require", n), f"must-pair {must.mentor} -> {must.mentee} {outcome}"))
+        elif outcome is not None:
+            i, j = outcome
+            free[i] -= 1
+            allowed[:, j] = False
+            forced.append(outcome)
     return forced
+
+
+def _must_pair(
+    must: MustPair, cands: Candidates, free: np.ndarray, forced: list[tuple[int, int]]
+) -> tuple[int, int] | str | None:
+    """(mentor, mentee) indexes to lock, why the must-pair cannot be, or None when it does not
+    concern this cohort's unmatched mentees."""
+    cohort = cands.cohort
+    kept = {p.mentee: p.mentor for p in cands.kept}
+    mentors = [p.id for p in cands.mentors]
+    mentees = [p.id for p in cands.mentees]
+    if must.cohort not in (None, cohort.id) or kept.get(must.mentee) == must.mentor:
+        return None
+    if must.mentee in kept:
+        return f"is not applied: {must.mentee} already has mentor {kept[must.mentee]} in cohort {cohort.id!r}"
+    if must.mentor not in mentors or must.mentee not in mentees:
+        if must.cohort != cohort.id:
+            return None  # a must-pair for any cohort concerns only the cohorts both are in
+        missing, side = (must.mentor, "mentor") if must.mentor not in mentors else (must.mentee, "mentee")
+        return f"is not applied: {missing} is not a {side} in cohort {cohort.id!r}; add them to its members"
+    i, j = mentors.index(must.mentor), mentees.index(must.mentee)
+    why = Blocked(int(cands.blocked[i, j]))
+    if why != Blocked.ALLOWED:
+        return (f"breaks a guardrail ({BLOCKED_WORDS[why]}) and is left out of the proposal: remove it or "
+                "the conflicting setting")
+    if free[i] <= 0:
+        return (f"would exceed {must.mentor}'s workload guardrail ({cands.capacity[i].allowed} mentee(s) at "
+                "a time) and is left out of the proposal: free a place or raise max_mentees_per_mentor")
+    if any(jj == j for _, jj in forced):
+        return f"is not applied: {must.mentee} already has a required mentor"
+    return i, j
 
 
 def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date) -> Proposal:

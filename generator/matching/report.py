@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from generator.commands.check import write_atomically
 from generator.matching.proposal import Proposal
 
 MAX_HEATMAP = 60  # rows and columns; larger cohorts show the proposed people first
@@ -127,6 +128,4 @@ def render_report(plan: list[Proposal]) -> str:
 
 def write_report(path: Path, plan: list[Proposal]) -> None:
     """Written atomically, so an interrupted run leaves no half report behind."""
-    from generator.commands.check import write_atomically
-
     write_atomically(path, render_report(plan))

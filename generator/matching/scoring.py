@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from generator.model import Person, Program
+
+_VOCABULARY = {"strengths": "competencies", "development_goals": "competencies", "experiences": "experiences"}
+"""The vocabulary each list attribute of a person draws its tags from."""
 
 ScoreFunction = Callable[["Sides"], np.ndarray]
 ExplainFunction = Callable[["Sides", int, int], "str | None"]
@@ -32,10 +36,11 @@ class Sides:
     def incidence(self, side: str, attribute: str) -> tuple[np.ndarray, list[str]]:
         """(people x tags) 0/1 matrix for a list attribute such as `strengths`, and the tags.
 
-        Both sides share one tag order, so `mentors @ mentees.T` counts tags in common.
+        Strengths and development goals share the competencies' tag order, so
+        `strengths @ goals.T` counts the competencies in common.
         """
         key = f"{side}:{attribute}"
-        tags = self._tags(attribute)
+        tags = self._tags(_VOCABULARY[attribute])
         if key not in self._cache:
             people = self.mentors if side == "mentor" else self.mentees
             index = {tag: i for i, tag in enumerate(tags)}
@@ -46,16 +51,30 @@ class Sides:
             self._cache[key] = matrix
         return self._cache[key], tags
 
-    def _tags(self, attribute: str) -> list[str]:
+    @cached_property
+    def _tag_orders(self) -> dict[str, list[str]]:
+        """Per vocabulary: its declared ids, then any other tag people use, in first-seen order."""
+        orders = {}
+        for vocabulary in ("competencies", "experiences"):
+            seen = dict.fromkeys(item.id for item in getattr(self.program.vocabulary, vocabulary))
+            for attribute in (a for a, v in _VOCABULARY.items() if v == vocabulary):
+                for person in (*self.mentors, *self.mentees):
+                    seen.update(dict.fromkeys(getattr(person, attribute)))
+            orders[vocabulary] = list(seen)
+        return orders
+
+    def _tags(self, vocabulary: str) -> list[str]:
+        return self._tag_orders[vocabulary]
+
+    @cached_property
+    def _names(self) -> dict[str, dict[str, str]]:
         vocabulary = self.program.vocabulary
-        if attribute == "experiences":
-            known = [e.id for e in vocabulary.experiences]
-        else:
-            known = [c.id for c in vocabulary.competencies]
-        seen = dict.fromkeys(known)
-        for person in (*self.mentors, *self.mentees):
-            seen.update(dict.fromkeys(getattr(person, attribute)))
-        return list(seen)
+        return {kind: {item.id: item.name for item in getattr(vocabulary, kind)}
+                for kind in ("competencies", "experiences")}
+
+    def name_of(self, tag: str, vocabulary: str = "competencies") -> str:
+        """A competency's (or experience's) name, for reasons in words; its id if undeclared."""
+        return self._names[vocabulary].get(tag, tag)
 
     def codes(self, attribute: str) -> tuple[np.ndarray, np.ndarray]:
         """Integer codes for a single-valued attribute on both sides; -1 where it is not stated."""

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import tomlkit
 
-from generator.loader import LoadedProgram
+from generator.commands.check import write_atomically
+from generator.diagnostics import ProgramError, format_problem
+from generator.loader import LoadedProgram, load_program_text
 from generator.source import Source
 
 
@@ -39,9 +41,7 @@ def _content_end(text: str, start: int, end: int) -> int:
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):
             last = offset
-    if last > start and not text[start:last].endswith("\n"):
-        return last  # the file's last line has no newline; the caller adds one
-    return last
+    return last  # may end without a newline on the file's last line; the caller adds one
 
 
 def _pair_table(
@@ -139,10 +139,6 @@ def check_nothing_lost(old: str, new: str, changed_values: int = 0) -> None:
 
 def write_program(loaded: LoadedProgram, new_text: str, changed_values: int = 0) -> Path:
     """Validate the new program text, check no line is lost, then replace the file atomically."""
-    from generator.commands.check import write_atomically
-    from generator.diagnostics import ProgramError, format_problem
-    from generator.loader import load_program_text
-
     check_nothing_lost(loaded.source.text, new_text, changed_values)
     try:
         load_program_text(new_text, display=loaded.source.display)

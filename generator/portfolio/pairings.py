@@ -74,10 +74,10 @@ def match_scores(program: Program) -> dict[tuple[str, str, str], float]:
     built-in components and the program's weights (as if the cohort were matched afresh)."""
     import numpy as np
 
+    from generator.matching.candidates import capacities
     from generator.matching.scoring import BUILT_IN, Sides, score
 
     weights = {c.id: getattr(program.matching.weights, c.id) for c in BUILT_IN}
-    guard = program.guardrails
     found: dict[tuple[str, str, str], float] = {}
     for cohort in program.cohorts:
         if not cohort.pairs:
@@ -85,12 +85,13 @@ def match_scores(program: Program) -> dict[tuple[str, str, str], float]:
         mentors = list(dict.fromkeys(p.mentor for p in cohort.pairs))
         mentees = list(dict.fromkeys(p.mentee for p in cohort.pairs))
         people = [program.person(m) for m in mentors]
-        spare = np.array([min(guard.max_hours_per_month, p.hours_per_month or guard.max_hours_per_month)
-                          for p in people])
+        spare = np.array([c.hours_limit for c in capacities(program, cohort, people, kept=[])])
         sides = Sides(program, people, [program.person(m) for m in mentees], spare)
         total = score(sides, BUILT_IN, weights).total
+        row = {m: i for i, m in enumerate(mentors)}
+        column = {m: j for j, m in enumerate(mentees)}
         for pair in cohort.pairs:
-            i, j = mentors.index(pair.mentor), mentees.index(pair.mentee)
+            i, j = row[pair.mentor], column[pair.mentee]
             found[(cohort.id, pair.mentor, pair.mentee)] = 100.0 * float(total[i, j])
     return found
 

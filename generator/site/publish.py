@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,13 +114,31 @@ class _ErrorLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextlib.contextmanager
+def replaced_atomically(target: Path) -> Iterator[Path]:
+    """A temporary folder beside `target` to fill. When the block ends without an error it takes
+    `target`'s place in one rename; otherwise it is removed and `target` is left as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        yield staging
+        old = target.with_name(f".{target.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
 def build_site(config_file: Path, program: Program, site_dir: Path | None = None) -> Path:
     """Build strictly into a temporary folder beside the target, check it, then swap it in."""
     config = load_config(str(config_file), strict=True)
     target = Path(site_dir or config.site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
-    try:
+    with replaced_atomically(target) as staging:
         config.site_dir = str(staging)
         errors = _ErrorLog()
         logging.getLogger("mkdocs").addHandler(errors)
@@ -137,14 +156,4 @@ def build_site(config_file: Path, program: Program, site_dir: Path | None = None
                 + "\n".join(lines)
                 + "\nRemove the confidential text from the page or template that shows it."
             )
-        old = target.with_name(target.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-        return target
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    return target
