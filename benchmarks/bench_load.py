@@ -50,8 +50,10 @@ def main() -> int:
     print(f"plain TOML parse (tomllib): best {raw_best:.3f} s, median {raw_median:.3f} s")
     print(f"load + validate:            best {load_best:.3f} s, median {load_median:.3f} s")
     print(f"position map (built only when a message needs a location): {map_best:.3f} s")
-    print(f"ratio load+validate / parse: {ratio:.2f}x (target: within 3x) "
-          f"{'OK' if ratio <= 3 else 'OVER TARGET'}")
+    print(
+        f"ratio load+validate / parse: {ratio:.2f}x (target: within 3x) "
+        f"{'OK' if ratio <= 3 else 'OVER TARGET'}"
+    )
     return 0
 
 

@@ -90,7 +90,9 @@ def greedy(total: np.ndarray, allowed: np.ndarray, free: np.ndarray) -> Matching
     picked_mentors, picked_mentees = [], []
     chunk = 1 << 18
     for at in range(0, len(order), chunk):
-        for i, j in zip(mentor_of[at:at + chunk].tolist(), mentee_of[at:at + chunk].tolist(), strict=True):
+        for i, j in zip(
+            mentor_of[at : at + chunk].tolist(), mentee_of[at : at + chunk].tolist(), strict=True
+        ):
             if left[i] and not taken[j]:
                 left[i] -= 1
                 taken[j] = True
@@ -99,8 +101,11 @@ def greedy(total: np.ndarray, allowed: np.ndarray, free: np.ndarray) -> Matching
         if len(picked_mentees) >= goal:
             break
     seconds = time.perf_counter() - start
-    return Matching(len(picked_mentees), _points(total, np.array(picked_mentors, dtype=np.int64),
-                                                  np.array(picked_mentees, dtype=np.int64)), seconds)
+    return Matching(
+        len(picked_mentees),
+        _points(total, np.array(picked_mentors, dtype=np.int64), np.array(picked_mentees, dtype=np.int64)),
+        seconds,
+    )
 
 
 def gale_shapley(total: np.ndarray, allowed: np.ndarray, free: np.ndarray) -> Matching:
@@ -154,11 +159,14 @@ def measure_memory(path: Path) -> int:
 
 
 def _memory_figures(path: Path) -> str:
-    out = subprocess.run([sys.executable, __file__, "--measure-memory", str(path)],
-                         check=True, capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure-memory", str(path)], check=True, capture_output=True, text=True
+    ).stdout.split()
     before, after, traced, seconds = (float(x) for x in out[-4:])
-    return (f"peak memory of propose: {after:.0f} MB resident ({after - before:.0f} MB above the loaded "
-            f"program), tracemalloc peak {traced:.0f} MB (traced run {_s(seconds)})")
+    return (
+        f"peak memory of propose: {after:.0f} MB resident ({after - before:.0f} MB above the loaded "
+        f"program), tracemalloc peak {traced:.0f} MB (traced run {_s(seconds)})"
+    )
 
 
 def _s(seconds: float) -> str:
@@ -197,16 +205,23 @@ def run(loaded: LoadedProgram, memory: str, load_seconds: float, mentees: int, m
     del value, slots
 
     ratio = proposed.seconds / optimum.seconds
-    print(f"program: {mentees} mentees x {mentors} mentors, {len(total.ravel()) / 1e6:.1f} M candidates "
-          f"({int((~allowed).sum())} ruled out), {int(free.sum())} places; load {_s(load_seconds)} "
-          "(not counted)")
-    print(f"{mentees} mentees x {mentors} mentors, capacity {CAPACITY}: propose {_s(proposed.seconds)} "
-          f"(scoring {_s(scoring_seconds)}), bare linear_sum_assignment {_s(optimum.seconds)} "
-          f"-> {ratio:.2f}x (target within 2x{'' if ratio <= 2 else ': OVER TARGET'})")
+    print(
+        f"program: {mentees} mentees x {mentors} mentors, {len(total.ravel()) / 1e6:.1f} M candidates "
+        f"({int((~allowed).sum())} ruled out), {int(free.sum())} places; load {_s(load_seconds)} "
+        "(not counted)"
+    )
+    print(
+        f"{mentees} mentees x {mentors} mentors, capacity {CAPACITY}: propose {_s(proposed.seconds)} "
+        f"(scoring {_s(scoring_seconds)}), bare linear_sum_assignment {_s(optimum.seconds)} "
+        f"-> {ratio:.2f}x (target within 2x{'' if ratio <= 2 else ': OVER TARGET'})"
+    )
     same = proposed.matched == optimum.matched and math.isclose(
-        proposed.total, optimum.total, rel_tol=0.0, abs_tol=1e-6)
-    print(f"reaches the optimum: {'yes' if same else 'no'} ({proposed.matched} matched, total "
-          f"{proposed.total:.1f}; bare solver {optimum.matched} matched, total {optimum.total:.1f})")
+        proposed.total, optimum.total, rel_tol=0.0, abs_tol=1e-6
+    )
+    print(
+        f"reaches the optimum: {'yes' if same else 'no'} ({proposed.matched} matched, total "
+        f"{proposed.total:.1f}; bare solver {optimum.matched} matched, total {optimum.total:.1f})"
+    )
     print(memory)
     print(f"greedy: {_share(greedy(total, allowed, free), optimum)}")
     print(f"Gale-Shapley (mentee-proposing, stable): {_share(gale_shapley(total, allowed, free), optimum)}")

@@ -151,8 +151,10 @@ def breakdown(program: Path) -> None:
         for _ in concerns(loaded.program, records, on)
     )
     rules = time.perf_counter() - start
-    print(f"in-process: read + validate records {read:.2f} s; four progress rules {rules:.2f} s "
-          f"({found} findings on {on})")
+    print(
+        f"in-process: read + validate records {read:.2f} s; four progress rules {rules:.2f} s "
+        f"({found} findings on {on})"
+    )
 
 
 def main() -> int:
@@ -173,8 +175,10 @@ def main() -> int:
         files, size = write_records(text, full / "records")
         sessions = pairs * MONTHS
         print(f"program: {people} people, {pairs} pairs in {cohorts} cohorts")
-        print(f"records: {files} files, {size / 1e6:.1f} MB, {sessions} sessions, "
-              f"{pairs * 8} feedback entries, {pairs} outcomes")
+        print(
+            f"records: {files} files, {size / 1e6:.1f} MB, {sessions} sessions, "
+            f"{pairs * 8} feedback entries, {pairs} outcomes"
+        )
         runs = 3
         rows = [("check", [*handbook, "check", "program.toml"], runs)]
         if "generator.commands.build" in COMMANDS:
@@ -183,10 +187,14 @@ def main() -> int:
             base_best, base_median, base_code = timed(command, bare, n)
             with_best, with_median, with_code = timed(command, full, n)
             added = with_best - base_best
-            print(f"handbook {name} without records: best {base_best:.2f} s, median {base_median:.2f} s "
-                  f"(exit {base_code})")
-            print(f"handbook {name} with records:    best {with_best:.2f} s, median {with_median:.2f} s "
-                  f"(exit {with_code})")
+            print(
+                f"handbook {name} without records: best {base_best:.2f} s, median {base_median:.2f} s "
+                f"(exit {base_code})"
+            )
+            print(
+                f"handbook {name} with records:    best {with_best:.2f} s, median {with_median:.2f} s "
+                f"(exit {with_code})"
+            )
             print(f"added by records: {added:+.2f} s ({with_best / base_best:.2f}x)")
         if "generator.commands.build" not in COMMANDS:
             print("handbook build: not measured (the site command is not available in this tree)")

@@ -39,13 +39,17 @@ def main() -> int:
             rule_times.append(time.perf_counter() - start)
     load, rules = min(load_times), min(rule_times)
     counts = Counter(f.code for f in result.findings)
-    print(f"program: {people} people, {pairs} pairs; {result.rules_run} rules, "
-          f"{len(result.findings)} findings ({', '.join(f'{c} {n}' for c, n in sorted(counts.items()))})")
+    print(
+        f"program: {people} people, {pairs} pairs; {result.rules_run} rules, "
+        f"{len(result.findings)} findings ({', '.join(f'{c} {n}' for c, n in sorted(counts.items()))})"
+    )
     print(f"load + validate:                     best {load:.3f} s")
     print(f"all rules, findings located:         best {rules:.3f} s")
     ok = rules <= 1.0 and rules <= load
-    print(f"rules / load+validate: {rules / load:.2f}x; targets: rules <= 1 s and <= load+validate: "
-          f"{'OK' if ok else 'OVER TARGET'}")
+    print(
+        f"rules / load+validate: {rules / load:.2f}x; targets: rules <= 1 s and <= load+validate: "
+        f"{'OK' if ok else 'OVER TARGET'}"
+    )
     return 0
 
 

@@ -92,9 +92,11 @@ def main() -> int:
                 bares.append(_timed([str(BIN / "mkdocs"), "build", "--strict"], bare_folder))
             full, bare = min(fulls), min(bares)
             count, per_page = _bytes_per_page(folder / "site")
-            print(f"{cohorts} cohorts, {pairs} pairs, best of {len(fulls)}: handbook build {full:.2f} s "
-                  f"(check + generate + build + scan), bare mkdocs build {bare:.2f} s, "
-                  f"overhead {100 * (full / bare - 1):+.1f} % (target within 15 %)")
+            print(
+                f"{cohorts} cohorts, {pairs} pairs, best of {len(fulls)}: handbook build {full:.2f} s "
+                f"(check + generate + build + scan), bare mkdocs build {bare:.2f} s, "
+                f"overhead {100 * (full / bare - 1):+.1f} % (target within 15 %)"
+            )
             print(f"  {count} HTML pages, {per_page / 1024:.1f} KB per page (target under 60 KB)")
     return 0
 

@@ -26,9 +26,7 @@ def _list(items: list[str]) -> str:
     return "[" + ", ".join(_q(i) for i in items) + "]"
 
 
-def generate_program_text(
-    people: int = 10_000, pairs: int = 5_000, cohorts: int = 10, seed: int = 7
-) -> str:
+def generate_program_text(people: int = 10_000, pairs: int = 5_000, cohorts: int = 10, seed: int = 7) -> str:
     """A program with `people` people, `pairs` pairs spread over `cohorts` cohorts."""
     rnd = random.Random(seed)
     out: list[str] = [
@@ -52,7 +50,10 @@ def generate_program_text(
     kinds = ["market", "function", "crisis", "industry"]
     for i, e in enumerate(EXPERIENCES):
         out += [
-            "", "[[vocabulary.experiences]]", f"id = {_q(e)}", f"name = {_q(e.title())}",
+            "",
+            "[[vocabulary.experiences]]",
+            f"id = {_q(e)}",
+            f"name = {_q(e.title())}",
             f"kind = {_q(kinds[i % 4])}",
         ]
     n_mentors = max(pairs // 2, 1)
@@ -184,7 +185,14 @@ def generate_program_text(
 
 
 INDUSTRIES = [
-    "Banking", "Insurance", "Consulting", "Retail", "Energy", "Healthcare", "Telecom", "Public sector",
+    "Banking",
+    "Insurance",
+    "Consulting",
+    "Retail",
+    "Energy",
+    "Healthcare",
+    "Telecom",
+    "Public sector",
 ]
 
 
@@ -219,10 +227,12 @@ def generate_matching_program_text(mentees: int = 8_000, mentors: int = 3_000, s
         'name = "Confidence"',
         'kind = "qualitative"',
     ]
-    cadences = [("alignment", "alignment-check", 'every = "1 month"'),
-                ("mid-course", "mid-course-correction", 'at = "midpoint"'),
-                ("sponsor-review", "sponsor-review", 'every = "2 months"'),
-                ("end-review", "end-review", 'at = "end"')]
+    cadences = [
+        ("alignment", "alignment-check", 'every = "1 month"'),
+        ("mid-course", "mid-course-correction", 'at = "midpoint"'),
+        ("sponsor-review", "sponsor-review", 'every = "2 months"'),
+        ("end-review", "end-review", 'at = "end"'),
+    ]
     for cid, kind, when in cadences:
         out += ["", "[[cadences]]", f"id = {_q(cid)}", f"name = {_q(cid.title())}", f"kind = {_q(kind)}"]
         out.append(when)

@@ -1,6 +1,6 @@
 """Run every benchmark (`benchmarks/bench_*.py`) in turn and print its figures.
 
-    python benchmarks/run_all.py [--quick]
+python benchmarks/run_all.py [--quick]
 """
 
 from __future__ import annotations

@@ -58,11 +58,15 @@ def load_program_text(text: str | bytes, display: str = "program.toml") -> Progr
 
 def validate_source(source: Source) -> Program:
     if not source.data and not source.text.strip(" \t\r\n"):
-        raise ProgramError([Problem(
-            Location(source.display, 1, 1),
-            "the file is empty: a program starts with a [program] table "
-            "(run `handbook init DIR` for a commented starter)",
-        )])
+        raise ProgramError(
+            [
+                Problem(
+                    Location(source.display, 1, 1),
+                    "the file is empty: a program starts with a [program] table "
+                    "(run `handbook init DIR` for a commented starter)",
+                )
+            ]
+        )
     program, problems = validate_against(Program, source)
     problems.extend(check_references(source))
     if problems:
@@ -172,9 +176,7 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
         hint = did_you_mean(str(key), known)
         if not hint and known:
             hint = f"; expected one of: {', '.join(known)}"
-        problem = source.problem(
-            path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True
-        )
+        problem = source.problem(path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True)
         if isinstance(value, list) and value and isinstance(value[0], dict):
             # An array of tables has no `key =` line: point at its first [[header]] instead.
             first = source.positions.locate((*path, 0), at_key=True)
@@ -200,9 +202,7 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
             f"(expected one of: {', '.join(repr(c) for c in choices)})",
         )
     if kind in _TYPE_WORDS:
-        return source.problem(
-            path, f"{key} must be {_TYPE_WORDS[kind]}, not {_describe(value)}"
-        )
+        return source.problem(path, f"{key} must be {_TYPE_WORDS[kind]}, not {_describe(value)}")
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(ctx.values()), "")
         if isinstance(bound, float) and bound.is_integer():
@@ -221,7 +221,8 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     # Custom errors already read as advice; pydantic's own get the offending value.
-    if not kind.startswith(("unsafe_id", "self_pair", "end_before", "reason_", "cadence_",
-                            "interval_", "due_", "record_")):
+    if not kind.startswith(
+        ("unsafe_id", "self_pair", "end_before", "reason_", "cadence_", "interval_", "due_", "record_")
+    ):
         message = f"{key}: {message[:1].lower()}{message[1:]} (got {_describe(value)})"
     return source.problem(path, message)

@@ -505,8 +505,15 @@ class Metric(Section):
     every: Duration | None = Field(None, description="How often it is collected.")
     actual: (
         Literal[
-            "sessions", "milestones", "promotion", "project", "collaboration",
-            "clarity", "confidence", "influence", "relationship",
+            "sessions",
+            "milestones",
+            "promotion",
+            "project",
+            "collaboration",
+            "clarity",
+            "confidence",
+            "influence",
+            "relationship",
         ]
         | None
     ) = Field(
@@ -666,9 +673,7 @@ class Site(Section):
         None, description="Folder (relative to program.toml) whose templates override the defaults."
     )
     language: str = "en"
-    url: str = Field(
-        "", description="Where the handbook is hosted; rule findings link to its rules page."
-    )
+    url: str = Field("", description="Where the handbook is hosted; rule findings link to its rules page.")
 
 
 class Records(Section):

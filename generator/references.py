@@ -137,7 +137,9 @@ def check_references(source: Source) -> list[Problem]:
         member_set = {m for _, m in _strings(members)} if isinstance(members, list) else set()
         for j, activity in _items(cohort, "activities"):
             c.resolve(
-                "person", people, (*here, "activities", j, "participants"),
+                "person",
+                people,
+                (*here, "activities", j, "participants"),
                 activity.get("participants"),
             )
         for j, pair in _items(cohort, "pairs"):
@@ -152,8 +154,7 @@ def check_references(source: Source) -> list[Problem]:
                 if member_set and ref not in member_set:
                     c.error(
                         (*at, side),
-                        f"{ref!r} is paired here but is not in this cohort's members: "
-                        f"add {ref!r} to members",
+                        f"{ref!r} is paired here but is not in this cohort's members: add {ref!r} to members",
                     )
                 role = roles.get(ref)
                 if role is not None and role not in (side, "both"):
@@ -165,7 +166,9 @@ def check_references(source: Source) -> list[Problem]:
             _check_contract(c, (*at, "contract"), pair.get("contract"), cadences, milestones)
             for k, activity in _items(pair, "activities"):
                 c.resolve(
-                    "person", people, (*at, "activities", k, "participants"),
+                    "person",
+                    people,
+                    (*at, "activities", k, "participants"),
                     activity.get("participants"),
                 )
     matching = data.get("matching")

@@ -38,8 +38,10 @@ def _summary(result: CheckResult) -> str:
     shown = [f for f in result.findings if f.suppressed_because is None]
     counts = Counter(f.severity for f in shown)
     suppressed = len(result.findings) - len(shown)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
-             for s in ("error", "warning", "info")]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}"
+        for s in ("error", "warning", "info")
+    ]
     text = ", ".join(parts) if shown else "no findings"
     if suppressed:
         text += f" ({suppressed} suppressed)"
@@ -52,8 +54,10 @@ def as_text(result: CheckResult, colour: bool = False, label: str = "") -> str:
         if f.suppressed_because is not None:
             continue
         code = f"{_COLOUR[f.severity]}{f.code}\033[0m" if colour else f.code
-        lines.append(f"{relative(f.location.file)}:{f.location.line}:{f.location.column}: "
-                     f"{code} [{f.name}] {f.message}")
+        lines.append(
+            f"{relative(f.location.file)}:{f.location.line}:{f.location.column}: "
+            f"{code} [{f.name}] {f.message}"
+        )
         if f.source_line:
             end = f.location.end_column if f.location.end_line == f.location.line else 0
             lines.append(caret_excerpt(f.source_line, f.location.column, end))
@@ -81,8 +85,15 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "column": f.location.column,
         "end_line": f.location.end_line or f.location.line,
         "end_column": f.location.end_column or f.location.column,
-        "related": [{"file": relative(r.location.file), "line": r.location.line,
-                     "column": r.location.column, "message": r.message} for r in f.related],
+        "related": [
+            {
+                "file": relative(r.location.file),
+                "line": r.location.line,
+                "column": r.location.column,
+                "message": r.message,
+            }
+            for r in f.related
+        ],
         "suppressed": f.suppressed_because,
     }
 
@@ -115,10 +126,12 @@ def _region(location: Location) -> dict[str, int]:
 
 
 def _physical(location: Location) -> dict[str, Any]:
-    return {"physicalLocation": {
-        "artifactLocation": {"uri": relative(location.file), "uriBaseId": "SRCROOT"},
-        "region": _region(location),
-    }}
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": relative(location.file), "uriBaseId": "SRCROOT"},
+            "region": _region(location),
+        }
+    }
 
 
 def as_sarif(result: CheckResult, rules: list[Rule], docs_url: str = "") -> str:
@@ -158,8 +171,9 @@ def as_sarif(result: CheckResult, rules: list[Rule], docs_url: str = "") -> str:
                 for i, r in enumerate(f.related)
             ]
         if f.suppressed_because is not None:
-            entry["suppressions"] = [{"kind": "external", "status": "accepted",
-                                      "justification": f.suppressed_because}]
+            entry["suppressions"] = [
+                {"kind": "external", "status": "accepted", "justification": f.suppressed_because}
+            ]
         results.append(entry)
     notifications = [
         {"level": "error", "message": {"text": f"plugin {e.plugin}, rule {e.rule}: {e.error}"}}
@@ -168,19 +182,25 @@ def as_sarif(result: CheckResult, rules: list[Rule], docs_url: str = "") -> str:
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "handbook",
-                "informationUri": base or "https://pypi.org/project/mentorship-handbook/",
-                "rules": descriptors,
-            }},
-            "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
-            "invocations": [{
-                "executionSuccessful": not result.internal_errors,
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "handbook",
+                        "informationUri": base or "https://pypi.org/project/mentorship-handbook/",
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
+                "invocations": [
+                    {
+                        "executionSuccessful": not result.internal_errors,
+                        "toolExecutionNotifications": notifications,
+                    }
+                ],
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -216,7 +236,11 @@ def as_github(result: CheckResult) -> str:
 
 
 def render(
-    result: CheckResult, fmt: str, rules: list[Rule], docs_url: str = "", colour: bool = False,
+    result: CheckResult,
+    fmt: str,
+    rules: list[Rule],
+    docs_url: str = "",
+    colour: bool = False,
     label: str = "",
 ) -> str:
     if fmt == "json":

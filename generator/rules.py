@@ -93,8 +93,7 @@ class CheckResult:
     def failing(self, fail_on: Severity) -> list[Finding]:
         level = SEVERITY_ORDER[fail_on]
         return [
-            f for f in self.findings
-            if f.suppressed_because is None and SEVERITY_ORDER[f.severity] >= level
+            f for f in self.findings if f.suppressed_because is None and SEVERITY_ORDER[f.severity] >= level
         ]
 
 
@@ -162,10 +161,14 @@ def _local_plugins(loaded: LoadedProgram) -> list[Path]:
     for i, entry in enumerate(loaded.program.checks.plugins):
         path = (loaded.root / entry).resolve()
         if not path.is_file():
-            raise ConfigurationError([loaded.source.problem(
-                ("checks", "plugins", i),
-                f"plugin file {entry!r} not found (paths are relative to the program file)",
-            )])
+            raise ConfigurationError(
+                [
+                    loaded.source.problem(
+                        ("checks", "plugins", i),
+                        f"plugin file {entry!r} not found (paths are relative to the program file)",
+                    )
+                ]
+            )
         paths.append(path)
     return paths
 
@@ -190,17 +193,21 @@ def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], di
     known = sorted({r.code for r in rules} | {r.name for r in rules})
 
     def unknown(path: KeyPath, selector: str) -> None:
-        problems.append(source.problem(
-            path, f"no rule is called {selector!r}{did_you_mean(selector, known)} "
-            "(`handbook rules` lists them)",
-        ))
+        problems.append(
+            source.problem(
+                path,
+                f"no rule is called {selector!r}{did_you_mean(selector, known)} "
+                "(`handbook rules` lists them)",
+            )
+        )
 
     for key in ("select", "ignore"):
         for i, selector in enumerate(getattr(checks, key)):
             if not any(_matches(r, selector) for r in rules):
                 unknown(("checks", key, i), selector)
     chosen = [
-        r for r in rules
+        r
+        for r in rules
         if (not checks.select or any(_matches(r, s) for s in checks.select))
         and not any(_matches(r, s) for s in checks.ignore)
     ]
@@ -214,12 +221,14 @@ def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], di
     for key, value in extra.items():
         rule = by_name.get(key)
         if rule is None:
-            problems.append(source.problem(
-                ("checks", key),
-                f"unknown key {key!r} in checks{did_you_mean(key, sorted(by_name) + sorted(_RESERVED))}: "
-                "per-rule options go in a table named after the rule, e.g. [checks.mentor-load]",
-                at_key=True,
-            ))
+            problems.append(
+                source.problem(
+                    ("checks", key),
+                    f"unknown key {key!r} in checks{did_you_mean(key, sorted(by_name) + sorted(_RESERVED))}: "
+                    "per-rule options go in a table named after the rule, e.g. [checks.mentor-load]",
+                    at_key=True,
+                )
+            )
             continue
         if not isinstance(value, dict):
             problems.append(source.problem(("checks", key), f"[checks.{key}] must be a table of options"))
@@ -229,10 +238,13 @@ def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], di
                 hint = did_you_mean(option, list(rule.options)) or (
                     f"; {key} has options: {', '.join(rule.options) or 'none'}"
                 )
-                problems.append(source.problem(
-                    ("checks", key, option), f"unknown option {option!r} for rule {key}{hint}",
-                    at_key=True,
-                ))
+                problems.append(
+                    source.problem(
+                        ("checks", key, option),
+                        f"unknown option {option!r} for rule {key}{hint}",
+                        at_key=True,
+                    )
+                )
     if problems:
         raise ConfigurationError(problems)
     for rule in rules:
@@ -309,26 +321,39 @@ def _apply_suppressions(loaded: LoadedProgram, findings: list[Finding], on: dt.d
         where = ("checks", "suppress", i)
         location = source.positions.locate(where)
         if suppression.expires is not None and suppression.expires < on:
-            extra.append(Finding(
-                "HB002", "suppression-expired", "error",
-                f"this suppression of {suppression.rule} at {suppression.path} expired on "
-                f"{suppression.expires.isoformat()}: fix the finding, or renew the suppression with a reason",
-                format_path(where), location, source_line=source.line_text(location.line),
-            ))
+            extra.append(
+                Finding(
+                    "HB002",
+                    "suppression-expired",
+                    "error",
+                    f"this suppression of {suppression.rule} at {suppression.path} expired on "
+                    f"{suppression.expires.isoformat()}: fix the finding, or renew the suppression with a reason",
+                    format_path(where),
+                    location,
+                    source_line=source.line_text(location.line),
+                )
+            )
             continue
         used = False
         for finding in findings:
             if suppression.rule in (finding.code, finding.name) and (
-                finding.path == suppression.path or finding.path.startswith(suppression.path + ".")
+                finding.path == suppression.path
+                or finding.path.startswith(suppression.path + ".")
                 or finding.path.startswith(suppression.path + "[")
             ):
                 finding.suppressed_because = suppression.reason
                 used = True
         if not used:
-            extra.append(Finding(
-                "HB003", "unused-suppression", "warning",
-                f"this suppression of {suppression.rule} at {suppression.path} matches no finding: "
-                "remove it",
-                format_path(where), location, source_line=source.line_text(location.line),
-            ))
+            extra.append(
+                Finding(
+                    "HB003",
+                    "unused-suppression",
+                    "warning",
+                    f"this suppression of {suppression.rule} at {suppression.path} matches no finding: "
+                    "remove it",
+                    format_path(where),
+                    location,
+                    source_line=source.line_text(location.line),
+                )
+            )
     return extra

@@ -34,7 +34,7 @@ _TOML_HINTS = {
     "Expected '=' after a key in a key/value pair": (
         "expected '=' after the key: write `key = value` (quote keys that contain spaces)"
     ),
-    "Invalid value": "this value is not valid TOML: quote text (\"...\"), or write a number, "
+    "Invalid value": 'this value is not valid TOML: quote text ("..."), or write a number, '
     "date (2027-01-15), boolean (true/false), list ([...]) or table ({...})",
     "Invalid statement": "this line is not a `key = value` pair or a [table] header",
     "Unclosed array": "a list is not closed: add the missing ']'",
@@ -97,14 +97,13 @@ def read_source(path: Path, display: str | None = None) -> Source:
     try:
         if path.is_dir():
             raise UnreadableProgram(
-                shown, "is a directory: pass the program file inside it, e.g. "
-                f"{Path(shown) / 'program.toml'}"
+                shown, f"is a directory: pass the program file inside it, e.g. {Path(shown) / 'program.toml'}"
             )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise UnreadableProgram(
-            shown, "no such file: pass the path to your program.toml "
-            "(or run `handbook init DIR` to start one)"
+            shown,
+            "no such file: pass the path to your program.toml (or run `handbook init DIR` to start one)",
         ) from None
     except PermissionError:
         raise UnreadableProgram(shown, "permission denied: the file cannot be read") from None
@@ -119,16 +118,32 @@ def parse_source(raw: bytes, display: str) -> Source:
         raw = raw[3:]
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise ProgramError([_byte_problem(raw, nul, display, (
-            "this is a binary file (it contains a NUL byte), not TOML text: "
-            "program.toml must be UTF-8 text"
-        ))])
+        raise ProgramError(
+            [
+                _byte_problem(
+                    raw,
+                    nul,
+                    display,
+                    (
+                        "this is a binary file (it contains a NUL byte), not TOML text: "
+                        "program.toml must be UTF-8 text"
+                    ),
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ProgramError([_byte_problem(raw, exc.start, display, (
-            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file with UTF-8 encoding"
-        ))]) from None
+        raise ProgramError(
+            [
+                _byte_problem(
+                    raw,
+                    exc.start,
+                    display,
+                    (f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}): save the file with UTF-8 encoding"),
+                )
+            ]
+        ) from None
     try:
         data = tomli.loads(text)
     except tomli.TOMLDecodeError as exc:
@@ -346,5 +361,5 @@ def _key_parts(node: Any) -> list[str]:
         return [p for child in node.named_children for p in _key_parts(child)]
     text = node.text.decode("utf-8")
     if node.type == "quoted_key":
-        return _split_key(text) or [text.strip("\'\"")]
+        return _split_key(text) or [text.strip("'\"")]
     return [text]

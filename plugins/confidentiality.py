@@ -74,8 +74,11 @@ def check_confidentiality(program: Program, options: Options) -> Iterator[Violat
                         secrets.setdefault(sentence, ("people", i, "confidential", field))
     for path, text in _public_texts(program):
         if _REFERENCE.search(text):
-            yield Violation(path, "this public text refers to a person's confidential section: "
-                            "public pages must not show assessments or private notes")
+            yield Violation(
+                path,
+                "this public text refers to a person's confidential section: "
+                "public pages must not show assessments or private notes",
+            )
             continue
         if not secrets or len(text) < shortest:
             continue
@@ -119,19 +122,24 @@ def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
 
 @hookimpl
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
-    register(Rule(
-        code="HB201", name="confidentiality", severity="error",
-        summary="Nothing confidential is published, and every contract states confidentiality norms.",
-        what="Reports (1) a pair whose learning contract has no confidentiality norms; (2) a public "
-        "field that repeats, word for word, a sentence from anyone's `[people.confidential]` "
-        "section (sentences of at least `min_length` characters) or refers to the confidential "
-        "section; (3) a hand-written page (in `pages_dir`) or custom template (in "
-        "`[site] templates`) that refers to `confidential.…`.",
-        why="Assessments, 360 summaries and private notes are shared on the promise that only the "
-        "program owners see them. One leak ends that trust for the whole program.",
-        example='bio = "Direct, occasionally curt under pressure."\n[people.confidential]\n'
-        'communication_tone = "Direct, occasionally curt under pressure."  # -> HB201',
-        fix="Remove the confidential text from the public field or page. The handbook's "
-        "templates receive a public view without confidential fields at all.",
-        check=check_confidentiality, options={"min_length": 20, "pages_dir": "handbook"},
-    ))
+    register(
+        Rule(
+            code="HB201",
+            name="confidentiality",
+            severity="error",
+            summary="Nothing confidential is published, and every contract states confidentiality norms.",
+            what="Reports (1) a pair whose learning contract has no confidentiality norms; (2) a public "
+            "field that repeats, word for word, a sentence from anyone's `[people.confidential]` "
+            "section (sentences of at least `min_length` characters) or refers to the confidential "
+            "section; (3) a hand-written page (in `pages_dir`) or custom template (in "
+            "`[site] templates`) that refers to `confidential.…`.",
+            why="Assessments, 360 summaries and private notes are shared on the promise that only the "
+            "program owners see them. One leak ends that trust for the whole program.",
+            example='bio = "Direct, occasionally curt under pressure."\n[people.confidential]\n'
+            'communication_tone = "Direct, occasionally curt under pressure."  # -> HB201',
+            fix="Remove the confidential text from the public field or page. The handbook's "
+            "templates receive a public view without confidential fields at all.",
+            check=check_confidentiality,
+            options={"min_length": 20, "pages_dir": "handbook"},
+        )
+    )

@@ -124,62 +124,85 @@ def check_unmatched(program: Program, options: Options) -> Iterator[Violation]:
 
 @hookimpl
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
-    register(Rule(
-        code="HB301", name="complementarity", severity="warning",
-        summary="The mentor is strong where the mentee wants to grow.",
-        what="Reports a pair in which the mentor's `strengths` include none of the mentee's "
-        "`development_goals` (at least `min_covered` must match).",
-        why="The most useful pairings put a mentor's proven strength against a mentee's gap; "
-        "without that the pair drifts into general conversation.",
-        example='# mentor strengths = ["operational-discipline"]\n'
-        '# mentee development_goals = ["strategic-foresight"]  -> HB301',
-        fix="Choose a mentor whose strengths include one of the mentee's goals; `handbook match` "
-        "scores this for every candidate.",
-        check=check_complementarity, options={"min_covered": 1},
-    ))
-    register(Rule(
-        code="HB302", name="perspective-diversity", severity="warning",
-        summary="Mentor and mentee see the business from different places.",
-        what="Reports a pair whose mentor and mentee differ in fewer than `min_different` of the "
-        "`attributes` (default: division and geography).",
-        why="A mentor from another division or geography challenges assumptions a colleague next "
-        "door shares.",
-        example='[checks.perspective-diversity]\nattributes = ["division", "geography", "generation"]',
-        fix="Pair across divisions or geographies, or widen `attributes` if another difference "
-        "(generation, industry) matters more to your program.",
-        check=check_perspective_diversity,
-        options={"attributes": ["division", "geography"], "min_different": 1},
-    ))
-    register(Rule(
-        code="HB303", name="conflict-of-interest", severity="error",
-        summary="A mentor is never in the mentee's reporting line.",
-        what="Follows each mentee's `manager` chain upwards and reports a pair whose mentor appears "
-        "in it, directly or higher up.",
-        why="A mentee cannot speak freely about gaps and doubts to someone who rates their "
-        "performance or decides their promotion.",
-        example='# mentee.manager = "vp-sales"; people["vp-sales"].manager = "mentor-id"  -> HB303',
-        fix="Choose a mentor outside the mentee's reporting line.",
-        check=check_conflict_of_interest,
-    ))
-    register(Rule(
-        code="HB304", name="rotation", severity="warning",
-        summary="Mentees meet new mentors from one cohort to the next.",
-        what="Reports a mentor-mentee pair repeated in consecutive cohorts (by start date). With "
-        "`min_mentors_per_mentee` set, also reports a mentee who has been in that many cohorts but "
-        "met fewer different mentors.",
-        why="Several mentoring voices over time broaden a leader more than one long relationship.",
-        example="[checks.rotation]\nmin_mentors_per_mentee = 2",
-        fix="Pair the mentee with a different mentor; `handbook match --rounds N` plans rotations.",
-        check=check_rotation, options={"min_mentors_per_mentee": 0},
-    ))
-    register(Rule(
-        code="HB305", name="unmatched", severity="warning",
-        summary="Every mentee in a cohort has a mentor, every mentor a mentee.",
-        what="Reports cohort members with the role mentee who are in no pair, and members with the "
-        "role mentor who mentor no one. Cohorts with no pairs yet (being planned) are skipped "
-        "unless `skip_cohorts_without_pairs` is false.",
-        why="An unmatched participant joined the program and gets nothing from it.",
-        example='members = ["ana", "ben", "chen"]\n# pairs cover ana and ben only  -> HB305',
-        fix="Add a pair (`handbook match --cohort ID` proposes one) or remove the member.",
-        check=check_unmatched, options={"skip_cohorts_without_pairs": True},
-    ))
+    register(
+        Rule(
+            code="HB301",
+            name="complementarity",
+            severity="warning",
+            summary="The mentor is strong where the mentee wants to grow.",
+            what="Reports a pair in which the mentor's `strengths` include none of the mentee's "
+            "`development_goals` (at least `min_covered` must match).",
+            why="The most useful pairings put a mentor's proven strength against a mentee's gap; "
+            "without that the pair drifts into general conversation.",
+            example='# mentor strengths = ["operational-discipline"]\n'
+            '# mentee development_goals = ["strategic-foresight"]  -> HB301',
+            fix="Choose a mentor whose strengths include one of the mentee's goals; `handbook match` "
+            "scores this for every candidate.",
+            check=check_complementarity,
+            options={"min_covered": 1},
+        )
+    )
+    register(
+        Rule(
+            code="HB302",
+            name="perspective-diversity",
+            severity="warning",
+            summary="Mentor and mentee see the business from different places.",
+            what="Reports a pair whose mentor and mentee differ in fewer than `min_different` of the "
+            "`attributes` (default: division and geography).",
+            why="A mentor from another division or geography challenges assumptions a colleague next "
+            "door shares.",
+            example='[checks.perspective-diversity]\nattributes = ["division", "geography", "generation"]',
+            fix="Pair across divisions or geographies, or widen `attributes` if another difference "
+            "(generation, industry) matters more to your program.",
+            check=check_perspective_diversity,
+            options={"attributes": ["division", "geography"], "min_different": 1},
+        )
+    )
+    register(
+        Rule(
+            code="HB303",
+            name="conflict-of-interest",
+            severity="error",
+            summary="A mentor is never in the mentee's reporting line.",
+            what="Follows each mentee's `manager` chain upwards and reports a pair whose mentor appears "
+            "in it, directly or higher up.",
+            why="A mentee cannot speak freely about gaps and doubts to someone who rates their "
+            "performance or decides their promotion.",
+            example='# mentee.manager = "vp-sales"; people["vp-sales"].manager = "mentor-id"  -> HB303',
+            fix="Choose a mentor outside the mentee's reporting line.",
+            check=check_conflict_of_interest,
+        )
+    )
+    register(
+        Rule(
+            code="HB304",
+            name="rotation",
+            severity="warning",
+            summary="Mentees meet new mentors from one cohort to the next.",
+            what="Reports a mentor-mentee pair repeated in consecutive cohorts (by start date). With "
+            "`min_mentors_per_mentee` set, also reports a mentee who has been in that many cohorts but "
+            "met fewer different mentors.",
+            why="Several mentoring voices over time broaden a leader more than one long relationship.",
+            example="[checks.rotation]\nmin_mentors_per_mentee = 2",
+            fix="Pair the mentee with a different mentor; `handbook match --rounds N` plans rotations.",
+            check=check_rotation,
+            options={"min_mentors_per_mentee": 0},
+        )
+    )
+    register(
+        Rule(
+            code="HB305",
+            name="unmatched",
+            severity="warning",
+            summary="Every mentee in a cohort has a mentor, every mentor a mentee.",
+            what="Reports cohort members with the role mentee who are in no pair, and members with the "
+            "role mentor who mentor no one. Cohorts with no pairs yet (being planned) are skipped "
+            "unless `skip_cohorts_without_pairs` is false.",
+            why="An unmatched participant joined the program and gets nothing from it.",
+            example='members = ["ana", "ben", "chen"]\n# pairs cover ana and ben only  -> HB305',
+            fix="Add a pair (`handbook match --cohort ID` proposes one) or remove the member.",
+            check=check_unmatched,
+            options={"skip_cohorts_without_pairs": True},
+        )
+    )

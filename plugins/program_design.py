@@ -27,8 +27,9 @@ def check_cadence(program: Program, options: Options) -> Iterator[Violation]:
     alignment = [c for c in program.cadences if c.kind == "alignment-check" and c.every]
     needed = []
     if not any(c.every and c.every.approx_days <= options["max_alignment_days"] for c in alignment):
-        needed.append(("alignment check every month or more often",
-                       'kind = "alignment-check", every = "1 month"'))
+        needed.append(
+            ("alignment check every month or more often", 'kind = "alignment-check", every = "1 month"')
+        )
     if "mid-course-correction" not in kinds:
         needed.append(("mid-course correction", 'kind = "mid-course-correction", at = "midpoint"'))
     if "end-review" not in kinds:
@@ -75,14 +76,19 @@ def check_metrics_balance(program: Program, options: Options) -> Iterator[Violat
     where = ("metrics", 0) if program.metrics else ("program",)
     for kind, example in (("quantitative", "promotion rate"), ("qualitative", "confidence")):
         if kind not in kinds:
-            yield Violation(where, f"the program has no {kind} metric: add one (e.g. {example}) "
-                            "so impact is measured with numbers and nuance")
+            yield Violation(
+                where,
+                f"the program has no {kind} metric: add one (e.g. {example}) "
+                "so impact is measured with numbers and nuance",
+            )
     for m, metric in enumerate(program.metrics):
         missing = [f for f in ("definition", "target", "source") if not getattr(metric, f)]
         if missing:
-            yield Violation(("metrics", m, "name"),
-                            f"metric {metric.id!r} has no {' or '.join(missing)}: add them so "
-                            "anyone can collect and judge it the same way")
+            yield Violation(
+                ("metrics", m, "name"),
+                f"metric {metric.id!r} has no {' or '.join(missing)}: add them so "
+                "anyone can collect and judge it the same way",
+            )
 
 
 _CONTRACT_PARTS = {
@@ -111,18 +117,27 @@ def check_contract_complete(program: Program, options: Options) -> Iterator[Viol
 
 def check_objectives_complete(program: Program, options: Options) -> Iterator[Violation]:
     if not program.program.objectives:
-        yield Violation(("program",), "the program has no objectives: add [[program.objectives]] "
-                        "with outcome, audience, timeframe and measure")
+        yield Violation(
+            ("program",),
+            "the program has no objectives: add [[program.objectives]] "
+            "with outcome, audience, timeframe and measure",
+        )
     for o, objective in enumerate(program.program.objectives):
         if not objective.metrics:
-            yield Violation(("program", "objectives", o, "measure"),
-                            f"objective {objective.id!r} names no metric: list the metric ids that "
-                            "track it in `metrics`")
+            yield Violation(
+                ("program", "objectives", o, "measure"),
+                f"objective {objective.id!r} names no metric: list the metric ids that track it in `metrics`",
+            )
 
 
 _INTAKE = {
-    "mentee": ("development_goals", "leadership_goals", "past_challenges", "learning_style",
-               "hours_per_month"),
+    "mentee": (
+        "development_goals",
+        "leadership_goals",
+        "past_challenges",
+        "learning_style",
+        "hours_per_month",
+    ),
     "mentor": ("strengths", "experiences", "hours_per_month"),
 }
 
@@ -149,81 +164,109 @@ def check_intake_complete(program: Program, options: Options) -> Iterator[Violat
 
 @hookimpl
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
-    register(Rule(
-        code="HB401", name="pilot-window", severity="warning",
-        summary="A cohort lasts three to six months.",
-        what="Reports a cohort shorter than `min_months` or longer than `max_months`.",
-        why="Shorter pilots end before new habits form; longer ones lose the sponsor's attention.",
-        example="start = 2027-01-04\nend = 2027-02-26  # 1.8 months -> HB401",
-        fix="Move the cohort's end date, or set `[checks.pilot-window]` options if your program "
-        "deliberately runs longer.",
-        check=check_pilot_window, options={"min_months": 3, "max_months": 6},
-    ))
-    register(Rule(
-        code="HB402", name="cadence", severity="error",
-        summary="Alignment checks, a mid-course correction, an end review and sponsor reviews exist.",
-        what="Reports each missing touchpoint: an `alignment-check` at least every "
-        "`max_alignment_days` days, a `mid-course-correction`, an `end-review`, and a recurring "
-        "`sponsor-review`.",
-        why="Regular checks catch a stalling pair early; sponsor reviews keep the program tied to "
-        "priorities, budgets and succession.",
-        example='[[cadences]]\nid = "alignment"\nname = "Monthly alignment check"\n'
-        'kind = "alignment-check"\nevery = "1 month"',
-        fix="Add the missing `[[cadences]]` entries.",
-        check=check_cadence, options={"max_alignment_days": 31},
-    ))
-    register(Rule(
-        code="HB403", name="milestone-criteria", severity="error",
-        summary="Milestones have success criteria and fall due inside the cohort.",
-        what="Reports a milestone without `success_criteria`, and one whose due point (a date, or "
-        "an offset from a pair's start) falls outside the window of a pair that works to it.",
-        why="A milestone nobody can verify, or one due after the pair has ended, motivates no one.",
-        example='[[milestones]]\nid = "brief"\ntitle = "Initiative brief"\ndue = "30 weeks"  '
-        "# after a 5-month cohort ends -> HB403",
-        fix="Write measurable criteria and move the due point inside the cohort.",
-        check=check_milestone_criteria,
-    ))
-    register(Rule(
-        code="HB404", name="metrics-balance", severity="warning",
-        summary="Impact is measured with numbers and nuance.",
-        what="Reports a program without both a quantitative and a qualitative metric, and a metric "
-        "without a definition, target or source.",
-        why="Promotion rates alone miss how leaders changed; stories alone convince no budget holder.",
-        example='[[metrics]]\nid = "confidence"\nname = "Confidence"\nkind = "qualitative"\n'
-        "# no definition, target or source -> HB404",
-        fix="Add the missing kind of metric and fill definition, target and source.",
-        check=check_metrics_balance,
-    ))
-    register(Rule(
-        code="HB405", name="contract-complete", severity="error",
-        summary="Every pair's learning contract is complete.",
-        what="Builds each pair's contract (its overrides, then `[contract]`, then `[guardrails]`) "
-        "and reports missing mentor role, mentee objectives, cadence, confidentiality norms, "
-        "feedback channels or escalation path.",
-        why="The contract is what both sides sign: a gap there becomes a misunderstanding later.",
-        example='[contract]\nmentor_role = "A thinking partner"\n# no mentee_objectives -> HB405',
-        fix="Fill the missing parts in `[contract]` or `[guardrails]`, or in the pair's contract.",
-        check=check_contract_complete,
-    ))
-    register(Rule(
-        code="HB406", name="objectives-complete", severity="warning",
-        summary="The program states objectives, each tracked by a metric.",
-        what="Reports a program without `[[program.objectives]]`, and an objective that names no "
-        "metric.",
-        why="Without a stated outcome, audience and timeframe, nobody can tell whether the pilot "
-        "worked.",
-        example='[[program.objectives]]\nid = "storytelling"\noutcome = "..."\n# no metrics -> HB406',
-        fix="Add objectives and list the ids of the metrics that track each.",
-        check=check_objectives_complete,
-    ))
-    register(Rule(
-        code="HB407", name="intake-complete", severity="warning",
-        summary="Participants' intake has what matching needs.",
-        what="Reports a cohort participant whose intake lacks fields matching uses: for mentees "
-        "development goals, leadership goals, past challenges, learning style and hours; for "
-        "mentors strengths, experiences and hours.",
-        why="Matching can only be as good as the intake it reads.",
-        example='[[people]]\nid = "ana"\nrole = "mentee"\n# no development_goals -> HB407',
-        fix="Complete the person's intake.",
-        check=check_intake_complete,
-    ))
+    register(
+        Rule(
+            code="HB401",
+            name="pilot-window",
+            severity="warning",
+            summary="A cohort lasts three to six months.",
+            what="Reports a cohort shorter than `min_months` or longer than `max_months`.",
+            why="Shorter pilots end before new habits form; longer ones lose the sponsor's attention.",
+            example="start = 2027-01-04\nend = 2027-02-26  # 1.8 months -> HB401",
+            fix="Move the cohort's end date, or set `[checks.pilot-window]` options if your program "
+            "deliberately runs longer.",
+            check=check_pilot_window,
+            options={"min_months": 3, "max_months": 6},
+        )
+    )
+    register(
+        Rule(
+            code="HB402",
+            name="cadence",
+            severity="error",
+            summary="Alignment checks, a mid-course correction, an end review and sponsor reviews exist.",
+            what="Reports each missing touchpoint: an `alignment-check` at least every "
+            "`max_alignment_days` days, a `mid-course-correction`, an `end-review`, and a recurring "
+            "`sponsor-review`.",
+            why="Regular checks catch a stalling pair early; sponsor reviews keep the program tied to "
+            "priorities, budgets and succession.",
+            example='[[cadences]]\nid = "alignment"\nname = "Monthly alignment check"\n'
+            'kind = "alignment-check"\nevery = "1 month"',
+            fix="Add the missing `[[cadences]]` entries.",
+            check=check_cadence,
+            options={"max_alignment_days": 31},
+        )
+    )
+    register(
+        Rule(
+            code="HB403",
+            name="milestone-criteria",
+            severity="error",
+            summary="Milestones have success criteria and fall due inside the cohort.",
+            what="Reports a milestone without `success_criteria`, and one whose due point (a date, or "
+            "an offset from a pair's start) falls outside the window of a pair that works to it.",
+            why="A milestone nobody can verify, or one due after the pair has ended, motivates no one.",
+            example='[[milestones]]\nid = "brief"\ntitle = "Initiative brief"\ndue = "30 weeks"  '
+            "# after a 5-month cohort ends -> HB403",
+            fix="Write measurable criteria and move the due point inside the cohort.",
+            check=check_milestone_criteria,
+        )
+    )
+    register(
+        Rule(
+            code="HB404",
+            name="metrics-balance",
+            severity="warning",
+            summary="Impact is measured with numbers and nuance.",
+            what="Reports a program without both a quantitative and a qualitative metric, and a metric "
+            "without a definition, target or source.",
+            why="Promotion rates alone miss how leaders changed; stories alone convince no budget holder.",
+            example='[[metrics]]\nid = "confidence"\nname = "Confidence"\nkind = "qualitative"\n'
+            "# no definition, target or source -> HB404",
+            fix="Add the missing kind of metric and fill definition, target and source.",
+            check=check_metrics_balance,
+        )
+    )
+    register(
+        Rule(
+            code="HB405",
+            name="contract-complete",
+            severity="error",
+            summary="Every pair's learning contract is complete.",
+            what="Builds each pair's contract (its overrides, then `[contract]`, then `[guardrails]`) "
+            "and reports missing mentor role, mentee objectives, cadence, confidentiality norms, "
+            "feedback channels or escalation path.",
+            why="The contract is what both sides sign: a gap there becomes a misunderstanding later.",
+            example='[contract]\nmentor_role = "A thinking partner"\n# no mentee_objectives -> HB405',
+            fix="Fill the missing parts in `[contract]` or `[guardrails]`, or in the pair's contract.",
+            check=check_contract_complete,
+        )
+    )
+    register(
+        Rule(
+            code="HB406",
+            name="objectives-complete",
+            severity="warning",
+            summary="The program states objectives, each tracked by a metric.",
+            what="Reports a program without `[[program.objectives]]`, and an objective that names no metric.",
+            why="Without a stated outcome, audience and timeframe, nobody can tell whether the pilot worked.",
+            example='[[program.objectives]]\nid = "storytelling"\noutcome = "..."\n# no metrics -> HB406',
+            fix="Add objectives and list the ids of the metrics that track each.",
+            check=check_objectives_complete,
+        )
+    )
+    register(
+        Rule(
+            code="HB407",
+            name="intake-complete",
+            severity="warning",
+            summary="Participants' intake has what matching needs.",
+            what="Reports a cohort participant whose intake lacks fields matching uses: for mentees "
+            "development goals, leadership goals, past challenges, learning style and hours; for "
+            "mentors strengths, experiences and hours.",
+            why="Matching can only be as good as the intake it reads.",
+            example='[[people]]\nid = "ana"\nrole = "mentee"\n# no development_goals -> HB407',
+            fix="Complete the person's intake.",
+            check=check_intake_complete,
+        )
+    )

@@ -76,20 +76,24 @@ def check_mentor_load(program: Program, options: Options) -> Iterator[Violation]
 
 @hookimpl
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
-    register(Rule(
-        code="HB101", name="mentor-load", severity="error",
-        summary="A mentor's concurrent pairs and hours stay within the guardrails.",
-        what="Counts each mentor's pairs that overlap in time, across all cohorts (a pair runs from "
-        "its start, or its cohort's, to its end, or its cohort's). Reports a mentor with more "
-        "concurrent mentees than `max_mentees_per_mentor`, or whose pairs need more hours a month "
-        "(`hours_per_pair_per_month` each) than both their own `hours_per_month` and the guardrail "
-        "`max_hours_per_month` allow.",
-        why="Overloaded mentors cancel sessions first. The guardrail protects the mentor's day job "
-        "and every mentee's share of their attention.",
-        example="[guardrails]\nmax_mentees_per_mentor = 2\n\n# three pairs for the same mentor in "
-        "overlapping cohorts -> HB101",
-        fix="Move a mentee to another mentor (`handbook match --rebalance PERSON`), stagger the "
-        "cohorts, or agree more hours with the mentor and record them in `hours_per_month`.",
-        check=check_mentor_load,
-        options={"max_mentees": None, "max_hours": None},
-    ))
+    register(
+        Rule(
+            code="HB101",
+            name="mentor-load",
+            severity="error",
+            summary="A mentor's concurrent pairs and hours stay within the guardrails.",
+            what="Counts each mentor's pairs that overlap in time, across all cohorts (a pair runs from "
+            "its start, or its cohort's, to its end, or its cohort's). Reports a mentor with more "
+            "concurrent mentees than `max_mentees_per_mentor`, or whose pairs need more hours a month "
+            "(`hours_per_pair_per_month` each) than both their own `hours_per_month` and the guardrail "
+            "`max_hours_per_month` allow.",
+            why="Overloaded mentors cancel sessions first. The guardrail protects the mentor's day job "
+            "and every mentee's share of their attention.",
+            example="[guardrails]\nmax_mentees_per_mentor = 2\n\n# three pairs for the same mentor in "
+            "overlapping cohorts -> HB101",
+            fix="Move a mentee to another mentor (`handbook match --rebalance PERSON`), stagger the "
+            "cohorts, or agree more hours with the mentor and record them in `hours_per_month`.",
+            check=check_mentor_load,
+            options={"max_mentees": None, "max_hours": None},
+        )
+    )

@@ -27,8 +27,11 @@ def two_warnings(minimal_text: str) -> str:
 
 
 def codes(result: Result) -> list[str]:
-    return [line.split(": ")[1].split()[0] for line in result.out.splitlines() if ": HB" in line
-            and not line.startswith(" ")]
+    return [
+        line.split(": ")[1].split()[0]
+        for line in result.out.splitlines()
+        if ": HB" in line and not line.startswith(" ")
+    ]
 
 
 def with_checks(text: str, lines: str) -> str:
@@ -44,8 +47,10 @@ def test_select_and_ignore_by_code_name_and_prefix(tmp_path: Path, minimal_text:
 
 
 def test_severity_override_changes_the_exit_code(tmp_path: Path, minimal_text: str) -> None:
-    text = with_checks(two_warnings(minimal_text), 'ignore = ["intake-complete"]\n'
-                       '[checks.severity]\ncomplementarity = "error"')
+    text = with_checks(
+        two_warnings(minimal_text),
+        'ignore = ["intake-complete"]\n[checks.severity]\ncomplementarity = "error"',
+    )
     result = check(tmp_path, text)
     assert result.code == 1
     assert result.out.rstrip().endswith("program.toml: 1 error, 1 warning, 0 info from 17 rules")
@@ -95,8 +100,10 @@ def test_suppression_with_a_reason(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_expired_suppression_is_a_finding(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('strengths = ["strategic-foresight"]', WEAK_PAIR) + SUPPRESS + (
-        "expires = 2027-03-31\n"
+    text = (
+        minimal_text.replace('strengths = ["strategic-foresight"]', WEAK_PAIR)
+        + SUPPRESS
+        + ("expires = 2027-03-31\n")
     )
     result = check(tmp_path, text, env={"HANDBOOK_TODAY": "2027-06-01"})
     assert result.code == 1
@@ -111,8 +118,10 @@ def test_expired_suppression_is_a_finding(tmp_path: Path, minimal_text: str) -> 
 def test_unused_suppression_is_reported(tmp_path: Path, minimal_text: str) -> None:
     result = check(tmp_path, minimal_text + SUPPRESS)
     assert codes(result) == ["HB003"]
-    assert "program.toml:123:3: HB003 [unused-suppression] this suppression of complementarity at " \
+    assert (
+        "program.toml:123:3: HB003 [unused-suppression] this suppression of complementarity at "
         "cohorts[0].pairs[0] matches no finding: remove it" in result.out
+    )
 
 
 def test_json_output(tmp_path: Path, minimal_text: str) -> None:
@@ -121,14 +130,22 @@ def test_json_output(tmp_path: Path, minimal_text: str) -> None:
     assert data["summary"] == {"error": 0, "warning": 2, "info": 0, "suppressed": 0, "rules_run": 17}
     first = data["findings"][0]
     assert (first["code"], first["name"], first["file"], first["line"], first["column"], first["path"]) == (
-        "HB401", "pilot-window", "program.toml", 48, 7, "cohorts[0].end"
+        "HB401",
+        "pilot-window",
+        "program.toml",
+        48,
+        7,
+        "cohorts[0].end",
     )
 
 
 def test_sarif_validates_against_the_schema(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('strengths = ["strategic-foresight"]', WEAK_PAIR).replace(
-        "end = 2027-05-28", SHORT_COHORT
-    ) + SUPPRESS
+    text = (
+        minimal_text.replace('strengths = ["strategic-foresight"]', WEAK_PAIR).replace(
+            "end = 2027-05-28", SHORT_COHORT
+        )
+        + SUPPRESS
+    )
     result = check(tmp_path, text, "--format", "sarif")
     log = json.loads(result.out)
     schema = json.loads((FIXTURES / "rules" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -143,10 +160,13 @@ def test_sarif_validates_against_the_schema(tmp_path: Path, minimal_text: str) -
     location = pilot["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "program.toml"
     assert location["region"]["startLine"] == 48 and location["region"]["startColumn"] == 7
-    assert by_rule["HB301"]["suppressions"] == [{
-        "kind": "external", "status": "accepted",
-        "justification": "Agreed with the sponsor: Mentor A brings crisis experience instead",
-    }]
+    assert by_rule["HB301"]["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "Agreed with the sponsor: Mentor A brings crisis experience instead",
+        }
+    ]
 
 
 def test_github_annotations(tmp_path: Path, minimal_text: str) -> None:

@@ -53,7 +53,10 @@ def test_every_section_of_the_model_is_filled(program: Program) -> None:
     assert info.objectives and info.sponsors and info.summary and info.how_to_use
     assert program.vocabulary.competencies and program.vocabulary.experiences
     assert {c.kind for c in program.cadences} >= {
-        "alignment-check", "mid-course-correction", "sponsor-review", "end-review"
+        "alignment-check",
+        "mid-course-correction",
+        "sponsor-review",
+        "end-review",
     }
     assert all(c.checklist for c in program.cadences)
     g = program.guardrails
@@ -82,9 +85,7 @@ def test_non_ascii_names_are_present(program: Program) -> None:
     names = [p.name for p in program.people]
     assert any(any(ch in "áéíóúëüöçñš" for ch in name.lower()) for name in names)
     assert any(any("\u4e00" <= ch <= "\u9fff" for ch in name) for name in names), "no CJK name"
-    assert any(
-        any("\u0590" <= ch <= "\u06ff" for ch in name) for name in names
-    ), "no Hebrew or Arabic name"
+    assert any(any("\u0590" <= ch <= "\u06ff" for ch in name) for name in names), "no Hebrew or Arabic name"
 
 
 def test_pairs_are_good_pairs(program: Program) -> None:

@@ -54,7 +54,7 @@ def test_not_toml(tmp_path: Path) -> None:
 
 
 def test_binary_bytes(tmp_path: Path) -> None:
-    result = check(tmp_path, b"[program]\nname = \"x\x00\x01\x02\"\n")
+    result = check(tmp_path, b'[program]\nname = "x\x00\x01\x02"\n')
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:2:10: this is a binary file (it contains a NUL byte), not TOML text: "
@@ -127,8 +127,7 @@ def test_duplicate_id(tmp_path: Path, minimal_text: str) -> None:
     result = check(tmp_path, text)
     assert result.code == 1
     assert first_error(result) == (
-        "program.toml:124:6: duplicate milestone id 'plan' (first used at milestones[0]): "
-        "ids must be unique"
+        "program.toml:124:6: duplicate milestone id 'plan' (first used at milestones[0]): ids must be unique"
     )
 
 
@@ -175,18 +174,34 @@ def test_person_paired_with_themself(tmp_path: Path, minimal_text: str) -> None:
 @pytest.mark.parametrize(
     ("cohort_id", "message"),
     [
-        ("../pilot", "id '../pilot' contains a path separator or '..', so it could point outside "
-                     "the site: use letters, digits, '-' and '_' only"),
-        ("a/b", "id 'a/b' contains a path separator or '..', so it could point outside the site: "
-                "use letters, digits, '-' and '_' only"),
-        ("a\\\\b", "id 'a\\b' contains a path separator or '..', so it could point outside the "
-                   "site: use letters, digits, '-' and '_' only"),
-        (".pilot", "id '.pilot' starts with a dot, which hides files and breaks page addresses: "
-                   "start it with a letter or digit"),
-        ("pi\\u0007lot", "id 'pi\\x07lot' contains a control character: use letters, digits, "
-                         "'-' and '_' only"),
-        ("pilot 2027", "id 'pilot 2027' is not safe as a file name or URL: use letters, digits, "
-                       "'-' and '_' only"),
+        (
+            "../pilot",
+            "id '../pilot' contains a path separator or '..', so it could point outside "
+            "the site: use letters, digits, '-' and '_' only",
+        ),
+        (
+            "a/b",
+            "id 'a/b' contains a path separator or '..', so it could point outside the site: "
+            "use letters, digits, '-' and '_' only",
+        ),
+        (
+            "a\\\\b",
+            "id 'a\\b' contains a path separator or '..', so it could point outside the "
+            "site: use letters, digits, '-' and '_' only",
+        ),
+        (
+            ".pilot",
+            "id '.pilot' starts with a dot, which hides files and breaks page addresses: "
+            "start it with a letter or digit",
+        ),
+        (
+            "pi\\u0007lot",
+            "id 'pi\\x07lot' contains a control character: use letters, digits, '-' and '_' only",
+        ),
+        (
+            "pilot 2027",
+            "id 'pilot 2027' is not safe as a file name or URL: use letters, digits, '-' and '_' only",
+        ),
     ],
 )
 def test_unsafe_ids(tmp_path: Path, minimal_text: str, cohort_id: str, message: str) -> None:
@@ -215,16 +230,16 @@ def test_every_error_in_one_run_sorted_by_position(tmp_path: Path, minimal_text:
 
 
 def test_unicode_names_are_accepted(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('name = "Mentor A"', 'name = "Zoë Müller-Ábalos"').replace(
-        'name = "Mentee B"', 'name = "王芳 (Wang Fang)"'
-    ).replace('name = "Mentor C"', 'name = "ליאור כהן"')
+    text = (
+        minimal_text.replace('name = "Mentor A"', 'name = "Zoë Müller-Ábalos"')
+        .replace('name = "Mentee B"', 'name = "王芳 (Wang Fang)"')
+        .replace('name = "Mentor C"', 'name = "ליאור כהן"')
+    )
     assert check(tmp_path, text).code == 0
 
 
 def test_columns_count_characters_not_bytes(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace(
-        'owners = [{ name = "Ana Owner" }]', 'owners = [{ name = "王芳", role = 5 }]'
-    )
+    text = minimal_text.replace('owners = [{ name = "Ana Owner" }]', 'owners = [{ name = "王芳", role = 5 }]')
     result = check(tmp_path, text)
     assert first_error(result) == "program.toml:3:33: role must be text (a quoted string), not 5"
     # the caret sits under the 5, after two double-width characters
@@ -245,8 +260,7 @@ def test_directory_passed_as_program(tmp_path: Path) -> None:
     result = run_handbook("check", "programs", cwd=tmp_path)
     assert result.code == 2
     assert result.err.strip() == (
-        "handbook: programs: is a directory: pass the program file inside it, "
-        "e.g. programs/program.toml"
+        "handbook: programs: is a directory: pass the program file inside it, e.g. programs/program.toml"
     )
     assert "Traceback" not in result.output
 

@@ -74,7 +74,9 @@ def _milp_optimum(total, allowed, free) -> tuple[int, float]:
         per_mentee[j, k] = 1
         per_mentor[i, k] = 1
     result = milp(
-        c, integrality=np.ones(len(edges)), bounds=Bounds(0, 1),
+        c,
+        integrality=np.ones(len(edges)),
+        bounds=Bounds(0, 1),
         constraints=[LinearConstraint(per_mentee, 0, 1), LinearConstraint(per_mentor, 0, free)],
     )
     chosen = [edges[k] for k, x in enumerate(result.x) if x > 0.5]

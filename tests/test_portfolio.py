@@ -64,7 +64,7 @@ def test_portfolio_names_the_clear_difference_with_its_intervals() -> None:
     assert "Traceback" not in result.output
     out = result.out
     assert "20 pairs with records in 1 cohort. Owner-only: do not publish." in out
-    division = out[out.index("Cross-division vs same division"): out.index("Cross-geography")]
+    division = out[out.index("Cross-division vs same division") : out.index("Cross-geography")]
     assert division.splitlines()[1:6] == [
         "  promotion rate",
         "    cross-division  80% (8/10), 95% CI 49%-94%",
@@ -85,7 +85,7 @@ def test_portfolio_compares_pairs_by_their_match_score() -> None:
     """Pairs split at the median `handbook match` score: 10 and 10 in the fixture, and promotion
     is 5 of 10 in each half, so no weight change is suggested from this dimension."""
     result = run_handbook("portfolio", str(PORTFOLIO))
-    section = result.out[result.out.index("Match score bands"): result.out.index("Mentor load")]
+    section = result.out[result.out.index("Match score bands") : result.out.index("Mentor load")]
     assert section.splitlines()[1:6] == [
         "  promotion rate",
         "    higher match score  50% (5/10), 95% CI 24%-76%",
@@ -98,7 +98,7 @@ def test_portfolio_compares_pairs_by_their_match_score() -> None:
 
 def test_portfolio_says_plainly_when_a_sample_is_too_small() -> None:
     result = run_handbook("portfolio", str(PORTFOLIO.relative_to(FIXTURES.parent.parent)))
-    geography = result.out[result.out.index("Cross-geography"): result.out.index("Leadership-style")]
+    geography = result.out[result.out.index("Cross-geography") : result.out.index("Leadership-style")]
     # every pair shares a geography: nothing can be concluded, and nothing is suggested
     assert (
         "    -> too small to conclude anything: 0 and 20 pairs measured, at least 10 needed in each group"

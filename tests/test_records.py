@@ -235,7 +235,9 @@ def test_the_example_program_ships_records_for_every_pair_of_its_running_and_fin
 
 def test_a_record_after_the_pair_ended_early(program_dir: Path) -> None:
     edit(program_dir / "program.toml", "start = 2027-02-01\n", "start = 2027-02-01\nend = 2027-03-31\n")
-    edit(records_file(program_dir), "[{ date = 2027-02-03 }]", "[{ date = 2027-02-03 }, { date = 2027-04-05 }]")
+    edit(
+        records_file(program_dir), "[{ date = 2027-02-03 }]", "[{ date = 2027-02-03 }, { date = 2027-04-05 }]"
+    )
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (

@@ -26,9 +26,13 @@ def write_program(folder: Path, cohorts: dict[str, int], extra: str = "") -> Pat
                     f'[[people]]\nid = "{pid}"\nname = "{pid}"\ndivision = "Ops"\ngeography = "EU"\nrole = "{role}"\n'
                 )
     for n, (cohort, pairs) in enumerate(pairs_by_cohort.items()):
-        lines.append(f'[[cohorts]]\nid = "{cohort}"\nname = "{cohort}"\nstart = 2027-0{n + 1}-01\nend = 2027-0{n + 5}-28\n')
+        lines.append(
+            f'[[cohorts]]\nid = "{cohort}"\nname = "{cohort}"\nstart = 2027-0{n + 1}-01\nend = 2027-0{n + 5}-28\n'
+        )
         lines += [f'[[cohorts.pairs]]\nmentor = "{m}"\nmentee = "{e}"\n' for m, e in pairs]
-    lines.append('[[cadences]]\nid = "alignment"\nname = "Alignment"\nkind = "alignment-check"\nevery = "1 month"\n')
+    lines.append(
+        '[[cadences]]\nid = "alignment"\nname = "Alignment"\nkind = "alignment-check"\nevery = "1 month"\n'
+    )
     lines.append('[[milestones]]\nid = "plan"\ntitle = "Plan agreed"\ndue = "4 weeks"\n')
     (folder / "program.toml").write_text("\n".join(lines), encoding="utf-8")
     records = folder / "records"
@@ -38,9 +42,9 @@ def write_program(folder: Path, cohorts: dict[str, int], extra: str = "") -> Pat
         for i, (m, e) in enumerate(pairs):
             text.append(
                 f'[[pairs]]\nmentor = "{m}"\nmentee = "{e}"\n'
-                f"sessions = [{{ date = 2027-0{n + 1}-10, kind = \"alignment\" }}, {{ date = 2027-0{n + 2}-10, kind = \"alignment\" }}]\n"
+                f'sessions = [{{ date = 2027-0{n + 1}-10, kind = "alignment" }}, {{ date = 2027-0{n + 2}-10, kind = "alignment" }}]\n'
                 f'milestones = [{{ milestone = "plan", date = 2027-0{n + 1}-20, evidence = "Secret evidence {m}" }}]\n'
-                f'outcomes = [{{ date = 2027-0{n + 4}-01, promoted = {"true" if i % 2 else "false"} }}]\n'
+                f"outcomes = [{{ date = 2027-0{n + 4}-01, promoted = {'true' if i % 2 else 'false'} }}]\n"
             )
         (records / f"{cohort}.toml").write_text("\n".join(text), encoding="utf-8")
     return folder / "program.toml"

@@ -54,7 +54,10 @@ def test_no_individual_record_reaches_the_pages(tmp_path: Path) -> None:
 def test_the_example_has_a_dashboard_per_cohort_with_records_and_a_milestones_page() -> None:
     pages = pages_for(ROOT / "program.toml")
     assert sorted(pages) == [
-        "cohorts/2026-autumn/progress.md", "cohorts/2026-spring/progress.md", PROGRAM_PAGE, MILESTONES_PAGE,
+        "cohorts/2026-autumn/progress.md",
+        "cohorts/2026-spring/progress.md",
+        PROGRAM_PAGE,
+        MILESTONES_PAGE,
     ]
     assert "over 11 mentees" in pages["cohorts/2026-autumn/progress.md"]
     assert "milestones reached across the program" in pages[MILESTONES_PAGE]

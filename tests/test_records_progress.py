@@ -55,7 +55,7 @@ def test_a_pair_is_stalling_after_one_and_a_half_alignment_intervals(program_dir
 def test_a_pair_with_no_record_at_all_stalls_from_its_start(program_dir: Path) -> None:
     path = program_dir / PILOT_RECORDS
     text = path.read_text()
-    path.write_text(text[: text.index("[[pairs]]\nmentor = \"mentor-c\"")])
+    path.write_text(text[: text.index('[[pairs]]\nmentor = "mentor-c"')])
     found = concerns(stalling_pairs, program_dir, "2027-03-20")
     assert found == [
         (
@@ -69,7 +69,9 @@ def test_a_pair_with_no_record_at_all_stalls_from_its_start(program_dir: Path) -
 def test_rebalanced_pairs_and_finished_cohorts_do_not_stall(program_dir: Path) -> None:
     program = program_dir / "program.toml"
     text = program.read_text()
-    program.write_text(text.replace('start = 2027-02-01\n', 'start = 2027-02-01\nstate = "rebalanced"\nreason = "Moved"\n'))
+    program.write_text(
+        text.replace("start = 2027-02-01\n", 'start = 2027-02-01\nstate = "rebalanced"\nreason = "Moved"\n')
+    )
     assert concerns(stalling_pairs, program_dir, "2027-03-21") == []
     assert concerns(stalling_pairs, program_dir, "2027-06-30") == []
 
@@ -98,8 +100,12 @@ def test_a_finished_cohort_without_end_reviews(program_dir: Path) -> None:
     path = program_dir / PILOT_RECORDS
     path.write_text(
         path.read_text()
-        .replace("{ date = 2027-02-22 },", '{ date = 2027-02-22 },\n  { date = 2027-05-27, kind = "end-review" },')
-        .replace("[{ date = 2027-02-03 }]", '[{ date = 2027-02-03 }, { date = 2027-05-26, kind = "end-review" }]')
+        .replace(
+            "{ date = 2027-02-22 },", '{ date = 2027-02-22 },\n  { date = 2027-05-27, kind = "end-review" },'
+        )
+        .replace(
+            "[{ date = 2027-02-03 }]", '[{ date = 2027-02-03 }, { date = 2027-05-26, kind = "end-review" }]'
+        )
     )
     assert concerns(missing_end_reviews, program_dir, "2027-06-01") == []
 
@@ -133,11 +139,14 @@ def test_a_single_dip_or_a_small_drift_is_not_a_drop(program_dir: Path) -> None:
 def test_a_drift_of_less_than_a_point_is_not_a_drop(tmp_path: Path) -> None:
     shutil.copytree(SMALL, tmp_path / "p")
     path = tmp_path / "p" / PILOT_RECORDS
-    path.write_text(path.read_text() + "".join(
-        f'\n[[pairs.feedback]]\ndate = 2027-03-{10 + n:02d}\nby = "mentor"\n'
-        f"clarity = 4\nconfidence = 4\ninfluence = {4 - (n > 0)}\nrelationship = {4 - (n > 1)}\n"
-        for n in range(3)
-    ))
+    path.write_text(
+        path.read_text()
+        + "".join(
+            f'\n[[pairs.feedback]]\ndate = 2027-03-{10 + n:02d}\nby = "mentor"\n'
+            f"clarity = 4\nconfidence = 4\ninfluence = {4 - (n > 0)}\nrelationship = {4 - (n > 1)}\n"
+            for n in range(3)
+        )
+    )
     assert concerns(feedback_drops, tmp_path / "p", "2027-04-01") == []
 
 
@@ -198,6 +207,10 @@ def test_progress_rules_are_listed_with_their_documentation() -> None:
     assert result.code == 0, result.output
     assert "HB501" in result.out and "rebalanc" in result.out
     listed = run_handbook("rules").out
-    for code, name in (("HB501", "pair-stalling"), ("HB502", "milestone-overdue"),
-                       ("HB503", "end-review-missing"), ("HB504", "feedback-drop")):
+    for code, name in (
+        ("HB501", "pair-stalling"),
+        ("HB502", "milestone-overdue"),
+        ("HB503", "end-review-missing"),
+        ("HB504", "feedback-drop"),
+    ):
         assert f"{code}   {name}" in listed and "plugins.progress" in listed

@@ -77,8 +77,10 @@ def test_complementarity(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_perspective_diversity(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('division = "Sales"\ngeography = "Asia"\nrole = "mentee"',
-                                'division = "Operations"\ngeography = "Europe"\nrole = "mentee"')
+    text = minimal_text.replace(
+        'division = "Sales"\ngeography = "Asia"\nrole = "mentee"',
+        'division = "Operations"\ngeography = "Europe"\nrole = "mentee"',
+    )
     assert findings(check(tmp_path, text)) == [
         "program.toml:54:10: HB302 [perspective-diversity] Mentor A and Mentee B share their division "
         "(Operations) and geography (Europe): pair across divisions or geographies so the mentee sees "
@@ -149,7 +151,9 @@ def test_milestone_due_after_the_cohort(tmp_path: Path, minimal_text: str) -> No
 
 
 def test_milestone_without_success_criteria(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('success_criteria = ["A one-page plan with three goals, signed by both"]\n', "")
+    text = minimal_text.replace(
+        'success_criteria = ["A one-page plan with three goals, signed by both"]\n', ""
+    )
     assert findings(check(tmp_path, text)) == [
         "program.toml:64:9: HB403 [milestone-criteria] milestone 'plan' has no success criteria: add "
         "`success_criteria` that say how anyone can tell it is reached",
@@ -202,12 +206,15 @@ def test_intake_complete(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_confidential_value_copied_into_a_public_field(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('role = "both"\n', (
-        'role = "both"\n'
-        'bio = "Known for a calm voice. Tends to dominate meetings when under pressure."\n\n'
-        "[people.confidential]\n"
-        'assessment_notes = "Tends to dominate meetings when under pressure."\n'
-    ))
+    text = minimal_text.replace(
+        'role = "both"\n',
+        (
+            'role = "both"\n'
+            'bio = "Known for a calm voice. Tends to dominate meetings when under pressure."\n\n'
+            "[people.confidential]\n"
+            'assessment_notes = "Tends to dominate meetings when under pressure."\n'
+        ),
+    )
     result = check(tmp_path, text)
     assert result.code == 1
     assert findings(result) == [

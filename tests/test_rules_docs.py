@@ -29,8 +29,9 @@ def test_codes_and_names_are_unique() -> None:
 
 def test_every_hook_is_documented_here_and_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    hooks = [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
-             if name.startswith("handbook_")]
+    hooks = [
+        name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("handbook_")
+    ]
     assert hooks
     for name in hooks:
         assert inspect.getdoc(getattr(hookspecs, name)), f"{name} has no docstring"

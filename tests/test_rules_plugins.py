@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import Result, run_handbook
 
-PLUGIN = '''
+PLUGIN = """
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
 from generator.rules import Rule
@@ -27,9 +27,9 @@ def handbook_register_rules(register):
         what="Reports a cohort without a sponsor.", why="Sponsors keep cohorts funded.",
         example='sponsor = "coo"', fix="Name the sponsor.", check=check,
     ))
-'''
+"""
 
-BROKEN = '''
+BROKEN = """
 from generator.hookspecs import hookimpl
 from generator.rules import Rule
 
@@ -44,7 +44,7 @@ def handbook_register_rules(register):
         code="ACME900", name="budget-check", severity="error", summary="s", what="w", why="y",
         example="e", fix="f", check=check,
     ))
-'''
+"""
 
 
 def install_acme(site: Path) -> dict[str, str]:
@@ -87,11 +87,14 @@ def write_program(tmp_path: Path, text: str) -> None:
 def test_local_plugin_named_in_program_toml(tmp_path: Path, minimal_text: str) -> None:
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "our_rules.py").write_text(PLUGIN, encoding="utf-8")
-    write_program(tmp_path, without_sponsor(minimal_text).replace(
-        "[checks]\n", '[checks]\nplugins = ["./rules/our_rules.py"]\n'
-    ))
+    write_program(
+        tmp_path,
+        without_sponsor(minimal_text).replace("[checks]\n", '[checks]\nplugins = ["./rules/our_rules.py"]\n'),
+    )
     listing = run_handbook("rules", "--program", "program.toml", cwd=tmp_path)
-    assert ["ACME001", "sponsor-named", "error", "our_rules"] in [line.split() for line in listing.out.splitlines()]
+    assert ["ACME001", "sponsor-named", "error", "our_rules"] in [
+        line.split() for line in listing.out.splitlines()
+    ]
     result = run_handbook("check", "program.toml", cwd=tmp_path)
     assert result.code == 1
     assert "program.toml:45:6: ACME001 [sponsor-named] cohort 'pilot' has no sponsor: name one" in result.out
@@ -111,7 +114,7 @@ def test_a_plugin_that_raises_is_an_internal_error_and_other_rules_still_run(
     tmp_path: Path, minimal_text: str
 ) -> None:
     (tmp_path / "broken.py").write_text(BROKEN, encoding="utf-8")
-    text = minimal_text.replace('end = 2027-05-28', 'end = 2027-02-26').replace(
+    text = minimal_text.replace("end = 2027-05-28", "end = 2027-02-26").replace(
         "[checks]\n", '[checks]\nplugins = ["broken.py"]\n'
     )
     write_program(tmp_path, text)
@@ -125,7 +128,7 @@ def test_a_plugin_that_raises_is_an_internal_error_and_other_rules_still_run(
 
 
 def test_a_plugin_can_be_disabled_by_name(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('strengths = ["strategic-foresight"]', 'strengths = []').replace(
+    text = minimal_text.replace('strengths = ["strategic-foresight"]', "strengths = []").replace(
         "[checks]\n", '[checks]\ndisable_plugins = ["plugins.pairing"]\n'
     )
     write_program(tmp_path, text)

@@ -31,7 +31,7 @@ def test_schema_accepts_a_valid_program_and_flags_a_typo() -> None:
     data = tomllib.loads((FIXTURES / "program" / "minimal.toml").read_text(encoding="utf-8"))
     jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
     data["people"][0]["strenghts"] = []
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(
-        json.loads(json.dumps(data, default=str))
-    ))
+    errors = list(
+        jsonschema.Draft202012Validator(schema).iter_errors(json.loads(json.dumps(data, default=str)))
+    )
     assert any("strenghts" in e.message for e in errors)

@@ -39,7 +39,8 @@ def _project(tmp_path: Path, edit=None) -> Path:
 def _site_text(site: Path) -> dict[str, str]:
     return {
         p.relative_to(site).as_posix(): p.read_bytes().decode("utf-8", errors="ignore")
-        for p in site.rglob("*") if p.is_file()
+        for p in site.rglob("*")
+        if p.is_file()
     }
 
 
@@ -49,9 +50,16 @@ def test_example_program_builds_strictly_with_every_section(tmp_path):
     assert result.code == 0, result.output
     site = project / "site"
     files = _site_text(site)
-    for page in ("index.html", "program/guardrails/index.html", "program/rules/index.html",
-                 "mentor-guide/index.html", "mentee-guide/index.html", "templates/index.html",
-                 "about/index.html", "search/search_index.json"):
+    for page in (
+        "index.html",
+        "program/guardrails/index.html",
+        "program/rules/index.html",
+        "mentor-guide/index.html",
+        "mentee-guide/index.html",
+        "templates/index.html",
+        "about/index.html",
+        "search/search_index.json",
+    ):
         assert page in files, page
     cohort = next(p.name for p in sorted((site / "cohorts").iterdir()) if p.is_dir())
     assert f"cohorts/{cohort}/{cohort}.ics" in files
@@ -99,7 +107,8 @@ def test_build_fails_and_keeps_the_previous_site_when_a_template_shows_confident
     project = _project(tmp_path, leak)
     (project / "overrides").mkdir()
     (project / "overrides" / "home.md.j2").write_text(
-        "# Home\n\nPasted by mistake: Private note about succession risk\n", encoding="utf-8")
+        "# Home\n\nPasted by mistake: Private note about succession risk\n", encoding="utf-8"
+    )
     (project / "site").mkdir()
     (project / "site" / "index.html").write_text("previous site", encoding="utf-8")
     result = run_handbook("build", "program.toml", cwd=project)
@@ -137,8 +146,10 @@ def test_a_hand_written_page_at_a_generated_path_is_an_error_not_an_overwrite(tm
     (project / "handbook" / "mentor-guide.md").write_text("# Mine\n", encoding="utf-8")
     result = run_handbook("build", "program.toml", cwd=project)
     assert result.code == 1
-    assert ("handbook/mentor-guide.md: this hand-written page has the path of a generated page; "
-            "rename or move it (generated pages are never overwritten)") in result.err
+    assert (
+        "handbook/mentor-guide.md: this hand-written page has the path of a generated page; "
+        "rename or move it (generated pages are never overwritten)"
+    ) in result.err
     assert "Traceback" not in result.output
     assert (project / "handbook" / "mentor-guide.md").read_text(encoding="utf-8") == "# Mine\n"
 
@@ -152,7 +163,8 @@ def test_templates_can_be_overridden_file_by_file(tmp_path):
     project = _project(tmp_path, point)
     (project / "overrides").mkdir()
     (project / "overrides" / "mentee_guide.md.j2").write_text(
-        "# Mentee guide\n\nOur own words for {{ program.name }}.\n", encoding="utf-8")
+        "# Mentee guide\n\nOur own words for {{ program.name }}.\n", encoding="utf-8"
+    )
     result = run_handbook("build", "program.toml", cwd=project)
     assert result.code == 0, result.output
     files = _site_text(project / "site")
@@ -191,8 +203,9 @@ def test_build_without_a_mkdocs_configuration_says_how_to_fix(tmp_path, missing)
     (project / missing).unlink()
     result = run_handbook("build", "program.toml", cwd=project)
     assert result.code == 2
-    assert "handbook: mkdocs.yml: no such MkDocs configuration; run `handbook init` to create one" \
-        in result.err
+    assert (
+        "handbook: mkdocs.yml: no such MkDocs configuration; run `handbook init` to create one" in result.err
+    )
     assert "Traceback" not in result.output
 
 
@@ -209,7 +222,9 @@ def test_the_scan_finds_a_value_however_a_built_file_spells_it(tmp_path):
     site = project / "built"
     (site / "search").mkdir(parents=True)
     (site / "page.html").write_text(f"<p>{html.escape(note)}</p>", encoding="utf-8")
-    (site / "search" / "search_index.json").write_text(json.dumps({"docs": [{"text": note}]}), encoding="utf-8")
+    (site / "search" / "search_index.json").write_text(
+        json.dumps({"docs": [{"text": note}]}), encoding="utf-8"
+    )
     folded = Calendar()
     event = Event()
     event.add("summary", f"Review: {note}")
@@ -231,13 +246,16 @@ def test_handbook_build_reads_the_program_and_each_record_once(tmp_path, monkeyp
         def read_source(path, display=None):
             reads.append(Path(path).name)
             return read(path, display)
+
         return read_source
 
     monkeypatch.setattr(loader, "read_source", counting(loader.read_source))
     monkeypatch.setattr(loading, "read_source", counting(loading.read_source))
     assert main(["build", "program.toml"]) == 0, capsys.readouterr()
     assert sorted(reads) == ["2026-autumn.toml", "2026-spring.toml", "program.toml"]
-    assert "Sessions held against plan" in (project / "site" / "progress" / "index.html").read_text(encoding="utf-8")
+    assert "Sessions held against plan" in (project / "site" / "progress" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_global_navigation_has_one_cohorts_page_whatever_the_number_of_cohorts(tmp_path):
@@ -252,8 +270,13 @@ def test_the_global_navigation_has_one_cohorts_page_whatever_the_number_of_cohor
     assert [h for h in hrefs if "2026-" in h or h.endswith(("schedule/", "pairs/", "checklists/"))] == []
     assert len(hrefs) < 20
     links = schedule.split('<p class="hb-cohort-links">', 1)[1].split("</p>", 1)[0]
-    for target in ('href="../../"', 'href="../"', 'href="../pairs/"', 'href="../checklists/"',
-                   'href="../2026-spring.ics"'):
+    for target in (
+        'href="../../"',
+        'href="../"',
+        'href="../pairs/"',
+        'href="../checklists/"',
+        'href="../2026-spring.ics"',
+    ):
         assert target in links, target
     cohorts = (site / "cohorts" / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-spring/"' in cohorts and 'href="2027-spring/"' in cohorts

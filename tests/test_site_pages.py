@@ -87,9 +87,11 @@ def test_export_never_writes_into_the_docs_folder(tmp_path: Path) -> None:
     for target in ("handbook", "handbook/generated"):
         result = run_handbook("export", target, cwd=project)
         assert result.code == 2, result.output
-        assert (f"handbook: export: {target} is the docs folder of mkdocs.yml (or inside it), where "
-                "hand-written pages live; the build adds generated pages in memory, so export into "
-                "another folder") in result.err
+        assert (
+            f"handbook: export: {target} is the docs folder of mkdocs.yml (or inside it), where "
+            "hand-written pages live; the build adds generated pages in memory, so export into "
+            "another folder"
+        ) in result.err
     assert sorted(p.relative_to(project).as_posix() for p in (project / "handbook").rglob("*")) == before
 
 
@@ -100,8 +102,10 @@ def test_export_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:
     (out / "index.md").write_text("# My own notes\n", encoding="utf-8")
     result = run_handbook("export", "notes", cwd=project)
     assert result.code == 2
-    assert ("handbook: export: notes holds files that `handbook export` did not write (index.md); it "
-            "never overwrites them: choose a new or empty folder") in result.err
+    assert (
+        "handbook: export: notes holds files that `handbook export` did not write (index.md); it "
+        "never overwrites them: choose a new or empty folder"
+    ) in result.err
     assert (out / "index.md").read_text(encoding="utf-8") == "# My own notes\n"
     # A file added by hand to an earlier export is protected the same way.
     assert run_handbook("export", "out", cwd=project).code == 0
@@ -135,11 +139,13 @@ def test_serve_rebuilds_when_the_program_or_a_record_changes(tmp_path: Path) -> 
 def test_progress_pages_use_the_programs_template_overrides(tmp_path: Path) -> None:
     project = _export_project(tmp_path)
     program = project / "program.toml"
-    program.write_text(program.read_text(encoding="utf-8") + '\n[site]\ntemplates = "overrides"\n',
-                       encoding="utf-8")
+    program.write_text(
+        program.read_text(encoding="utf-8") + '\n[site]\ntemplates = "overrides"\n', encoding="utf-8"
+    )
     (project / "overrides" / "progress").mkdir(parents=True)
     (project / "overrides" / "progress" / "dashboard.md.j2").write_text(
-        "# {{ board.title | md }}: our own progress page\n\nAs of {{ board.as_of }}.\n", encoding="utf-8")
+        "# {{ board.title | md }}: our own progress page\n\nAs of {{ board.as_of }}.\n", encoding="utf-8"
+    )
     pages = {p.path: p.content for p in site_pages(load_program(program))}
     assert pages["progress/index.md"].startswith("# ")
     assert "our own progress page" in pages["progress/index.md"]

@@ -28,7 +28,8 @@ def _site_project(folder: Path) -> None:
 def _files(site: Path) -> dict[str, str]:
     return {
         p.relative_to(site).as_posix(): p.read_bytes().decode("utf-8", errors="ignore")
-        for p in site.rglob("*") if p.is_file()
+        for p in site.rglob("*")
+        if p.is_file()
     }
 
 
@@ -94,7 +95,9 @@ def test_no_individual_record_reaches_any_built_file(tmp_path: Path) -> None:
     shown_dates = {(name, d) for name, text in files.items() for d in _ISO_DATE.findall(text)}
     assert sorted((name, d) for name, d in shown_dates if d in private_dates) == []
     pages = {name: text for name, text in files.items() if name.endswith((".html", ".json", ".ics"))}
-    numbers = {(name, n) for name, text in pages.items() for n in re.findall(r"(?<![\w.])1\d{3}(?![\w])", text)}
+    numbers = {
+        (name, n) for name, text in pages.items() for n in re.findall(r"(?<![\w.])1\d{3}(?![\w])", text)
+    }
     assert sorted((name, n) for name, n in numbers if n in set(minutes)) == []
 
 
@@ -118,11 +121,15 @@ def test_a_cohort_of_four_mentees_shows_no_figures_in_the_built_site(tmp_path: P
     assert not re.search(r"\d", tiny_section)
     # The cohort's other pages hold no progress figures either.
     for page in ("index", "schedule", "pairs", "checklists"):
-        text = _article(files[f"cohorts/tiny/{page}/index.html" if page != "index" else "cohorts/tiny/index.html"])
+        text = _article(
+            files[f"cohorts/tiny/{page}/index.html" if page != "index" else "cohorts/tiny/index.html"]
+        )
         assert "%" not in text and "mentees" not in text
 
 
-def test_cohort_pages_link_to_their_progress_and_the_navigation_has_a_progress_section(tmp_path: Path) -> None:
+def test_cohort_pages_link_to_their_progress_and_the_navigation_has_a_progress_section(
+    tmp_path: Path,
+) -> None:
     _site_project(tmp_path)
     shutil.copy(ROOT / "program.toml", tmp_path / "program.toml")
     shutil.copytree(ROOT / "records", tmp_path / "records")

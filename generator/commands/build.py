@@ -38,8 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser("export", help="write the generated Markdown pages to a new folder")
     export.add_argument("directory")
     export.add_argument("--program", default="program.toml")
-    export.add_argument("--config", default="mkdocs.yml",
-                        help="the MkDocs configuration whose docs folder is never written to")
+    export.add_argument(
+        "--config",
+        default="mkdocs.yml",
+        help="the MkDocs configuration whose docs folder is never written to",
+    )
     export.set_defaults(run=run_export)
 
 
@@ -55,8 +58,10 @@ def _load_and_check(program: str) -> LoadedProgram | int:
 def _config(path: str) -> Path | None:
     config = Path(path)
     if not config.is_file():
-        print(f"handbook: {path}: no such MkDocs configuration; run `handbook init` to create one",
-              file=sys.stderr)
+        print(
+            f"handbook: {path}: no such MkDocs configuration; run `handbook init` to create one",
+            file=sys.stderr,
+        )
         return None
     return config
 
@@ -142,8 +147,10 @@ def export_refusal(out: Path, config: Path) -> str | None:
     docs = _docs_folder(config)
     target = out.resolve()
     if docs is not None and (target == docs or docs in target.parents):
-        return (f"{out} is the docs folder of {config} (or inside it), where hand-written pages live; "
-                "the build adds generated pages in memory, so export into another folder")
+        return (
+            f"{out} is the docs folder of {config} (or inside it), where hand-written pages live; "
+            "the build adds generated pages in memory, so export into another folder"
+        )
     if not out.exists():
         return None
     if not out.is_dir():
@@ -153,8 +160,10 @@ def export_refusal(out: Path, config: Path) -> str | None:
     foreign = sorted(present - _written_before(out))
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        return (f"{out} holds files that `handbook export` did not write ({shown}); it never "
-                "overwrites them: choose a new or empty folder")
+        return (
+            f"{out} holds files that `handbook export` did not write ({shown}); it never "
+            "overwrites them: choose a new or empty folder"
+        )
     return None
 
 

@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.add_argument(
-        "--fail-on", choices=("error", "warning", "info"), default="error",
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="error",
         help="exit 1 when a finding has this severity or higher (default: error)",
     )
     parser.set_defaults(run=run)
@@ -56,7 +58,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def check_and_report(
-    loaded: LoadedProgram, shown: str, fmt: str = "text", output: str | None = None,
+    loaded: LoadedProgram,
+    shown: str,
+    fmt: str = "text",
+    output: str | None = None,
     fail_on: str = "error",
 ) -> int:
     """Run the rules on a loaded program and report the findings; the exit code `check` returns.
@@ -75,7 +80,10 @@ def check_and_report(
         return EXIT_USAGE
     stream = sys.stdout if output is None else None
     report = render(
-        result, fmt, result.rules, loaded.program.site.url,
+        result,
+        fmt,
+        result.rules,
+        loaded.program.site.url,
         colour=fmt == "text" and stream is not None and use_colour(stream),
         label=f"{shown}: ",
     )
@@ -84,8 +92,10 @@ def check_and_report(
     else:
         write_atomically(Path(output), report)
     for error in result.internal_errors:
-        print(f"handbook: internal error in plugin {error.plugin}, rule {error.rule}: {error.error}",
-              file=sys.stderr)
+        print(
+            f"handbook: internal error in plugin {error.plugin}, rule {error.rule}: {error.error}",
+            file=sys.stderr,
+        )
     if result.internal_errors:
         return EXIT_USAGE
     return EXIT_PROBLEMS if result.failing(fail_on) else EXIT_OK
@@ -94,7 +104,8 @@ def check_and_report(
 def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, so a reader never sees half a report."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     prefix=f".{path.name}.", suffix=".tmp") as tmp:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+    ) as tmp:
         tmp.write(text)
     os.replace(tmp.name, path)

@@ -28,18 +28,27 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "match", help="propose optimal, explained pairings for a cohort",
+        "match",
+        help="propose optimal, explained pairings for a cohort",
         description="Propose the pairs for a cohort: the most mentees matched, then the best scores.",
     )
     parser.add_argument("program", nargs="?", default="program.toml")
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to match")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--write", action="store_true",
-                        help="add the proposed pairs to program.toml (comments and layout kept)")
-    parser.add_argument("--rebalance", metavar="PERSON",
-                        help="rematch this mentee with every other pair locked")
-    parser.add_argument("--rounds", type=_positive, metavar="N",
-                        help="plan N rotation rounds in which no mentee meets a mentor twice")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="add the proposed pairs to program.toml (comments and layout kept)",
+    )
+    parser.add_argument(
+        "--rebalance", metavar="PERSON", help="rematch this mentee with every other pair locked"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=_positive,
+        metavar="N",
+        help="plan N rotation rounds in which no mentee meets a mentor twice",
+    )
     parser.add_argument("--report", metavar="FILE.html", help="write an owner report with charts")
     parser.set_defaults(run=run)
 
@@ -59,8 +68,10 @@ def run(args: argparse.Namespace) -> int:
     from generator.matching.proposal import MatchingError, propose, rebalance, rounds
 
     if args.rounds and (args.write or args.rebalance):
-        print("handbook: --rounds plans a rotation and cannot be combined with --write or --rebalance",
-              file=sys.stderr)
+        print(
+            "handbook: --rounds plans a rotation and cannot be combined with --write or --rebalance",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     loaded = load_or_report(args.program)
     if isinstance(loaded, int):
@@ -114,18 +125,35 @@ def _write(loaded, proposal: Proposal, args: argparse.Namespace) -> int:  # type
         if proposal.replaces is not None:
             on = as_of()
             old = proposal.replaces
-            text = add_pairs(loaded.source, proposal.cohort_index, new, start=on,
-                             note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor",
-                             milestones=_milestones_that_fit(loaded.program, proposal, on))
+            text = add_pairs(
+                loaded.source,
+                proposal.cohort_index,
+                new,
+                start=on,
+                note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor",
+                milestones=_milestones_that_fit(loaded.program, proposal, on),
+            )
             index = next(k for k, p in enumerate(proposal.cohort.pairs) if p is old)
-            existing = sum(key in loaded.source.data["cohorts"][proposal.cohort_index]["pairs"][index]
-                           for key in ("state", "end", "reason"))
-            text = end_pair(loaded.source, text, proposal.cohort_index, index, on,
-                            "Rebalanced with `handbook match --rebalance`: the pair was not progressing")
+            existing = sum(
+                key in loaded.source.data["cohorts"][proposal.cohort_index]["pairs"][index]
+                for key in ("state", "end", "reason")
+            )
+            text = end_pair(
+                loaded.source,
+                text,
+                proposal.cohort_index,
+                index,
+                on,
+                "Rebalanced with `handbook match --rebalance`: the pair was not progressing",
+            )
             write_program(loaded, text, changed_values=existing)
         else:
-            text = add_pairs(loaded.source, proposal.cohort_index, new,
-                             note="Proposed by `handbook match`; review with the sponsor")
+            text = add_pairs(
+                loaded.source,
+                proposal.cohort_index,
+                new,
+                note="Proposed by `handbook match`; review with the sponsor",
+            )
             write_program(loaded, text)
     except WriteRefused as exc:
         print(f"handbook: {exc}", file=sys.stderr)
@@ -168,20 +196,35 @@ def _text(proposal: Proposal, numbered: bool) -> str:
     scored = [p for p in proposal.pairs if p.score is not None]
     if scored:
         total = sum(p.score or 0 for p in scored)
-        lines.append(f"  Total score {total:.1f}; weakest pair {min(p.score or 0 for p in scored):.1f} "
-                     "(scores out of 100; columns are each component's points)")
+        lines.append(
+            f"  Total score {total:.1f}; weakest pair {min(p.score or 0 for p in scored):.1f} "
+            "(scores out of 100; columns are each component's points)"
+        )
         ids = [c.id for c in proposal.components]
         header = ["Mentor", "Mentee", "Score", *ids]
-        rows = [[p.mentor.name, p.mentee.name, f"{p.score:.1f}", *(f"{p.points[c]:.1f}" for c in ids)]
-                for p in scored]
+        rows = [
+            [p.mentor.name, p.mentee.name, f"{p.score:.1f}", *(f"{p.points[c]:.1f}" for c in ids)]
+            for p in scored
+        ]
         widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
         lines.append("")
-        lines.append("  " + "  ".join(h.ljust(w) if k < 2 else h.rjust(w)
-                                      for k, (h, w) in enumerate(zip(header, widths, strict=True))))
+        lines.append(
+            "  "
+            + "  ".join(
+                h.ljust(w) if k < 2 else h.rjust(w)
+                for k, (h, w) in enumerate(zip(header, widths, strict=True))
+            )
+        )
         for pair, row in zip(scored, rows, strict=True):
             label = "" if pair.status == "proposed" else "  (required by [[matching.require]])"
-            lines.append("  " + "  ".join(v.ljust(w) if k < 2 else v.rjust(w)
-                                          for k, (v, w) in enumerate(zip(row, widths, strict=True))) + label)
+            lines.append(
+                "  "
+                + "  ".join(
+                    v.ljust(w) if k < 2 else v.rjust(w)
+                    for k, (v, w) in enumerate(zip(row, widths, strict=True))
+                )
+                + label
+            )
             for reason in pair.reasons:
                 lines.append(f"      - {reason}")
             if pair.runner_up is not None:
@@ -209,27 +252,46 @@ def _json(plan: list[Proposal]) -> dict[str, object]:
 
     rounds_out = []
     for proposal in plan:
-        rounds_out.append({
-            "round": proposal.round,
-            "cohort": proposal.cohort.id,
-            "objective": proposal.objective,
-            "mentees": {"total": proposal.mentees_total, "matched": proposal.mentees_matched},
-            "weights": {c.id: float(w) for c, w in zip(proposal.components, proposal.scores.weights,
-                                                         strict=True)},
-            "pairs": [{
-                "mentor": person(p.mentor), "mentee": person(p.mentee), "status": p.status,
-                "score": None if p.score is None else round(p.score, 3),
-                "components": {k: round(v, 3) for k, v in p.points.items()},
-                "reasons": p.reasons,
-                "warnings": p.warnings,
-                "runner_up": None if p.runner_up is None
-                else {**person(p.runner_up[0]), "score": round(p.runner_up[1], 3)},
-            } for p in proposal.pairs],
-            "unmatched": [{**person(u.person), "side": u.side, "kind": u.kind, "reason": u.reason}
-                          for u in proposal.unmatched],
-            "notes": [{"file": n.location.file, "line": n.location.line, "column": n.location.column,
-                       "message": n.message} for n in proposal.notes],
-            "replaces": None if proposal.replaces is None
-            else {"mentor": proposal.replaces.mentor, "mentee": proposal.replaces.mentee},
-        })
+        rounds_out.append(
+            {
+                "round": proposal.round,
+                "cohort": proposal.cohort.id,
+                "objective": proposal.objective,
+                "mentees": {"total": proposal.mentees_total, "matched": proposal.mentees_matched},
+                "weights": {
+                    c.id: float(w) for c, w in zip(proposal.components, proposal.scores.weights, strict=True)
+                },
+                "pairs": [
+                    {
+                        "mentor": person(p.mentor),
+                        "mentee": person(p.mentee),
+                        "status": p.status,
+                        "score": None if p.score is None else round(p.score, 3),
+                        "components": {k: round(v, 3) for k, v in p.points.items()},
+                        "reasons": p.reasons,
+                        "warnings": p.warnings,
+                        "runner_up": None
+                        if p.runner_up is None
+                        else {**person(p.runner_up[0]), "score": round(p.runner_up[1], 3)},
+                    }
+                    for p in proposal.pairs
+                ],
+                "unmatched": [
+                    {**person(u.person), "side": u.side, "kind": u.kind, "reason": u.reason}
+                    for u in proposal.unmatched
+                ],
+                "notes": [
+                    {
+                        "file": n.location.file,
+                        "line": n.location.line,
+                        "column": n.location.column,
+                        "message": n.message,
+                    }
+                    for n in proposal.notes
+                ],
+                "replaces": None
+                if proposal.replaces is None
+                else {"mentor": proposal.replaces.mentor, "mentee": proposal.replaces.mentee},
+            }
+        )
     return {"rounds": rounds_out} if len(plan) > 1 else rounds_out[0]

@@ -29,7 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with charts")
     parser.add_argument(
-        "--min-sample", type=_min_sample, default=None, metavar="N",
+        "--min-sample",
+        type=_min_sample,
+        default=None,
+        metavar="N",
         help="pairs needed in each group before a comparison concludes anything (default 10)",
     )
     parser.set_defaults(run=run)

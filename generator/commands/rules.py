@@ -16,7 +16,8 @@ from generator.rules import ConfigurationError, Rule, registered_rules
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser("rules", help="list the rules (code, name, severity, plugin)")
     listing.add_argument(
-        "--program", default="program.toml",
+        "--program",
+        default="program.toml",
         help="include local plugins named in this program's [checks] (default: ./program.toml, if present)",
     )
     listing.set_defaults(run=run_list)

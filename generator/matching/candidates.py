@@ -115,12 +115,14 @@ def capacities(
     for mentor in mentors:
         hours = min(guard.max_hours_per_month, mentor.hours_per_month or guard.max_hours_per_month)
         by_hours = math.floor(hours / guard.hours_per_pair_per_month + 1e-9)
-        result.append(Capacity(
-            allowed=min(guard.max_mentees_per_mentor, by_hours),
-            in_cohort=in_cohort.get(mentor.id, 0),
-            overlapping=overlapping.get(mentor.id, 0),
-            hours_limit=hours,
-        ))
+        result.append(
+            Capacity(
+                allowed=min(guard.max_mentees_per_mentor, by_hours),
+                in_cohort=in_cohort.get(mentor.id, 0),
+                overlapping=overlapping.get(mentor.id, 0),
+                hours_limit=hours,
+            )
+        )
     return result
 
 
@@ -188,8 +190,10 @@ def build(
 
     guard = program.guardrails
     spare = np.array(
-        [max(0.0, c.hours_limit - (c.in_cohort + c.overlapping) * guard.hours_per_pair_per_month)
-         for c in capacity],
+        [
+            max(0.0, c.hours_limit - (c.in_cohort + c.overlapping) * guard.hours_per_pair_per_month)
+            for c in capacity
+        ],
         dtype=np.float64,
     )
     return Candidates(program, cohort, mentors, mentees, list(kept), capacity, blocked, spare)

@@ -41,7 +41,8 @@ def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
             differs = [
                 f"{attribute.replace('_', ' ')} ({getattr(mentor, attribute)} / {getattr(mentee, attribute)})"
                 for attribute in program.matching.perspective
-                if getattr(mentor, attribute) and getattr(mentee, attribute)
+                if getattr(mentor, attribute)
+                and getattr(mentee, attribute)
                 and str(getattr(mentor, attribute)).casefold() != str(getattr(mentee, attribute)).casefold()
             ]
             if differs:
@@ -62,8 +63,10 @@ def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
             spare = float(sides.mentor_spare_hours[i])
             need = program.guardrails.hours_per_pair_per_month
             if mentee.hours_per_month:
-                return (f"time available: {mentor.name} {spare:g} h, {mentee.name} "
-                        f"{mentee.hours_per_month:g} h a month (a pair needs {need:g} h)")
+                return (
+                    f"time available: {mentor.name} {spare:g} h, {mentee.name} "
+                    f"{mentee.hours_per_month:g} h a month (a pair needs {need:g} h)"
+                )
             return f"{mentor.name} has {spare:g} h a month free; {mentee.name}'s hours are not stated"
         case _:
             if component.explain is not None:

@@ -109,8 +109,9 @@ def components(loaded: LoadedProgram) -> list[Component]:
     seen: set[str] = set()
     for component in found:
         if component.id in seen:
-            raise MatchingError(f"two score components are registered as {component.id!r}; "
-                                "rename one in its plugin")
+            raise MatchingError(
+                f"two score components are registered as {component.id!r}; rename one in its plugin"
+            )
         seen.add(component.id)
     return found
 
@@ -126,11 +127,15 @@ def weights(loaded: LoadedProgram, available: list[Component]) -> dict[str, floa
         path = ("matching", "weights", key)
         if key not in known:
             hint = did_you_mean(key, known) or f"; components: {', '.join(sorted(known))}"
-            problems.append(loaded.source.problem(
-                path, f"unknown score component {key!r}{hint}", at_key=True))
+            problems.append(
+                loaded.source.problem(path, f"unknown score component {key!r}{hint}", at_key=True)
+            )
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            problems.append(loaded.source.problem(
-                path, f"the weight of {key!r} must be a number of 0 or more, such as 1.5"))
+            problems.append(
+                loaded.source.problem(
+                    path, f"the weight of {key!r} must be a number of 0 or more, such as 1.5"
+                )
+            )
         else:
             result[key] = float(value)
     if problems:
@@ -187,14 +192,20 @@ def propose(
     pairs = [_kept(program, pair) for pair in cands.kept]
     for status, found in (("required", forced), ("proposed", chosen)):
         for (i, j), runner in zip(found, explain.runner_ups(scores, cands, found), strict=True):
-            pairs.append(ProposedPair(
-                mentor=cands.mentors[i], mentee=cands.mentees[j], status=status,  # type: ignore[arg-type]
-                score=100.0 * float(scores.total[i, j]), points=scores.contributions(i, j),
-                reasons=explain.reasons(scores, sides, i, j),
-                runner_up=(cands.mentors[runner], 100.0 * float(scores.total[runner, j]))
-                if runner is not None else None,
-                warnings=explain.check_warnings(program, cands.mentors[i], cands.mentees[j]),
-            ))
+            pairs.append(
+                ProposedPair(
+                    mentor=cands.mentors[i],
+                    mentee=cands.mentees[j],
+                    status=status,  # type: ignore[arg-type]
+                    score=100.0 * float(scores.total[i, j]),
+                    points=scores.contributions(i, j),
+                    reasons=explain.reasons(scores, sides, i, j),
+                    runner_up=(cands.mentors[runner], 100.0 * float(scores.total[runner, j]))
+                    if runner is not None
+                    else None,
+                    warnings=explain.check_warnings(program, cands.mentors[i], cands.mentees[j]),
+                )
+            )
 
     matched_mentees = {j for _, j in (*forced, *chosen)}
     busy_mentors = {i for i, _ in (*forced, *chosen)} | {
@@ -213,13 +224,23 @@ def propose(
             kind, why = explain.unmatched_mentor(cands, i)
             unmatched.append(Unmatched(mentor, "mentor", kind, why))
     if not cands.mentors and not cands.mentees:
-        notes.append(loaded.source.problem(("cohorts", index, "members"),
-                           f"cohort {cohort.id!r} has no members to match: add mentors and mentees "
-                           "to its members"))
+        notes.append(
+            loaded.source.problem(
+                ("cohorts", index, "members"),
+                f"cohort {cohort.id!r} has no members to match: add mentors and mentees to its members",
+            )
+        )
     return Proposal(
-        cohort=cohort, cohort_index=index, objective=program.matching.objective,
-        components=scores.components, pairs=pairs, unmatched=unmatched, notes=notes,
-        candidates=cands, scores=scores, sides=sides,
+        cohort=cohort,
+        cohort_index=index,
+        objective=program.matching.objective,
+        components=scores.components,
+        pairs=pairs,
+        unmatched=unmatched,
+        notes=notes,
+        candidates=cands,
+        scores=scores,
+        sides=sides,
     )
 
 
@@ -235,8 +256,11 @@ def _must_pairs(
     for n, must in enumerate(loaded.program.matching.require):
         outcome = _must_pair(must, cands, free, forced)
         if isinstance(outcome, str):
-            notes.append(loaded.source.problem(
-                ("matching", "require", n), f"must-pair {must.mentor} -> {must.mentee} {outcome}"))
+            notes.append(
+                loaded.source.problem(
+                    ("matching", "require", n), f"must-pair {must.mentor} -> {must.mentee} {outcome}"
+                )
+            )
         elif outcome is not None:
             i, j = outcome
             free[i] -= 1
@@ -266,11 +290,15 @@ def _must_pair(
     i, j = mentors.index(must.mentor), mentees.index(must.mentee)
     why = Blocked(int(cands.blocked[i, j]))
     if why != Blocked.ALLOWED:
-        return (f"breaks a guardrail ({BLOCKED_WORDS[why]}) and is left out of the proposal: remove it or "
-                "the conflicting setting")
+        return (
+            f"breaks a guardrail ({BLOCKED_WORDS[why]}) and is left out of the proposal: remove it or "
+            "the conflicting setting"
+        )
     if free[i] <= 0:
-        return (f"would exceed {must.mentor}'s workload guardrail ({cands.capacity[i].allowed} mentee(s) at "
-                "a time) and is left out of the proposal: free a place or raise max_mentees_per_mentor")
+        return (
+            f"would exceed {must.mentor}'s workload guardrail ({cands.capacity[i].allowed} mentee(s) at "
+            "a time) and is left out of the proposal: free a place or raise max_mentees_per_mentor"
+        )
     if any(jj == j for _, jj in forced):
         return f"is not applied: {must.mentee} already has a required mentor"
     return i, j
@@ -298,8 +326,14 @@ def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date
             f"on {on} must fall inside it (set HANDBOOK_TODAY to choose the date)"
         )
     kept = [p for p in cohort.pairs if p is not old and p.state != "rebalanced"]
-    proposal = propose(loaded, cohort_id, kept=kept, forbidden={(old.mentor, old.mentee)},
-                       only_mentee=person_id, apply_must_pairs=False)
+    proposal = propose(
+        loaded,
+        cohort_id,
+        kept=kept,
+        forbidden={(old.mentor, old.mentee)},
+        only_mentee=person_id,
+        apply_must_pairs=False,
+    )
     proposal.replaces = old
     return proposal
 
@@ -311,8 +345,9 @@ def rounds(loaded: LoadedProgram, cohort_id: str, count: int) -> list[Proposal]:
     plan: list[Proposal] = []
     met: set[tuple[str, str]] = set()
     for n in range(1, count + 1):
-        proposal = propose(loaded, cohort_id, kept=None if n == 1 else [], forbidden=met,
-                           apply_must_pairs=n == 1)
+        proposal = propose(
+            loaded, cohort_id, kept=None if n == 1 else [], forbidden=met, apply_must_pairs=n == 1
+        )
         proposal.round = n
         met.update((p.mentor.id, p.mentee.id) for p in proposal.pairs)
         plan.append(proposal)

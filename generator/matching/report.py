@@ -60,14 +60,18 @@ def _heatmap(proposal: Proposal) -> str:
             value = float(total[i, j])
             css = ' class="chosen"' if (mentor.id, mentee.id) in chosen else ""
             text_colour = "#fff" if value > 0.55 else "#212121"
-            out.append(f'<td{css} style="background:{_colour(value)};color:{text_colour}" '
-                       f'title="{escape(mentor.name)} / {escape(mentee.name)}">{100 * value:.0f}</td>')
+            out.append(
+                f'<td{css} style="background:{_colour(value)};color:{text_colour}" '
+                f'title="{escape(mentor.name)} / {escape(mentee.name)}">{100 * value:.0f}</td>'
+            )
         out.append("</tr>")
     out.append("</table>")
     if len(cands.mentors) > MAX_HEATMAP or len(cands.mentees) > MAX_HEATMAP:
-        out.append(f'<p class="note">Showing {len(rows)} of {len(cands.mentors)} mentors and {len(cols)} '
-                   f"of {len(cands.mentees)} mentees, proposed pairs first; `--format json` has every "
-                   "pair.</p>")
+        out.append(
+            f'<p class="note">Showing {len(rows)} of {len(cands.mentors)} mentors and {len(cols)} '
+            f"of {len(cands.mentees)} mentees, proposed pairs first; `--format json` has every "
+            "pair.</p>"
+        )
     return "\n".join(out)
 
 
@@ -82,16 +86,25 @@ def _bars(proposal: Proposal) -> str:
         for c in ids:
             width = 3.0 * pair.points.get(c, 0.0)  # 300 px for a full score
             if width > 0:
-                rects.append(f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="16" fill="{colours[c]}">'
-                             f"<title>{escape(c)}: {pair.points[c]:.1f}</title></rect>")
+                rects.append(
+                    f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="16" fill="{colours[c]}">'
+                    f"<title>{escape(c)}: {pair.points[c]:.1f}</title></rect>"
+                )
             x += width
-        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="304" height="16" role="img" '
-               f'aria-label="score {pair.score or 0:.1f}">{"".join(rects)}</svg>')
+        svg = (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="304" height="16" role="img" '
+            f'aria-label="score {pair.score or 0:.1f}">{"".join(rects)}</svg>'
+        )
         reasons = "<br>".join(escape(r) for r in pair.reasons)
-        runner = (f"<br><em>runner-up: {escape(pair.runner_up[0].name)} ({pair.runner_up[1]:.1f})</em>"
-                  if pair.runner_up else "")
-        out.append(f"<tr><td>{escape(pair.mentor.name)} &rarr; {escape(pair.mentee.name)}</td>"
-                   f"<td>{svg} {pair.score or 0:.1f}</td><td>{reasons}{runner}</td></tr>")
+        runner = (
+            f"<br><em>runner-up: {escape(pair.runner_up[0].name)} ({pair.runner_up[1]:.1f})</em>"
+            if pair.runner_up
+            else ""
+        )
+        out.append(
+            f"<tr><td>{escape(pair.mentor.name)} &rarr; {escape(pair.mentee.name)}</td>"
+            f"<td>{svg} {pair.score or 0:.1f}</td><td>{reasons}{runner}</td></tr>"
+        )
     out.append("</table>")
     return "\n".join(out)
 
@@ -99,8 +112,11 @@ def _bars(proposal: Proposal) -> str:
 def _unmatched(proposal: Proposal) -> str:
     if not proposal.unmatched:
         return "<p>Everyone is matched.</p>"
-    items = "".join(f"<li>{escape(u.side)} <strong>{escape(u.person.name)}</strong> ({escape(u.kind)}): "
-                    f"{escape(u.reason)}</li>" for u in proposal.unmatched)
+    items = "".join(
+        f"<li>{escape(u.side)} <strong>{escape(u.person.name)}</strong> ({escape(u.kind)}): "
+        f"{escape(u.reason)}</li>"
+        for u in proposal.unmatched
+    )
     return f"<ul>{items}</ul>"
 
 
@@ -117,12 +133,11 @@ def render_report(plan: list[Proposal]) -> str:
             f"<h3>Unmatched</h3>{_unmatched(proposal)}"
         )
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Matching report: {escape(cohort.name)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>Matching report: {escape(cohort.name)} ({escape(cohort.id)})</h1>"
-        "<p class=\"note\">For program owners: this report shows scores. Participants see only the "
-        "public \"why this pair\" highlights in the handbook.</p>"
-        + "".join(sections) + "</body></html>\n"
+        '<p class="note">For program owners: this report shows scores. Participants see only the '
+        'public "why this pair" highlights in the handbook.</p>' + "".join(sections) + "</body></html>\n"
     )
 
 

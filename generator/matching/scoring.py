@@ -69,8 +69,10 @@ class Sides:
     @cached_property
     def _names(self) -> dict[str, dict[str, str]]:
         vocabulary = self.program.vocabulary
-        return {kind: {item.id: item.name for item in getattr(vocabulary, kind)}
-                for kind in ("competencies", "experiences")}
+        return {
+            kind: {item.id: item.name for item in getattr(vocabulary, kind)}
+            for kind in ("competencies", "experiences")
+        }
 
     def name_of(self, tag: str, vocabulary: str = "competencies") -> str:
         """A competency's (or experience's) name, for reasons in words; its id if undeclared."""
@@ -162,8 +164,9 @@ def _style_table(program: Program) -> np.ndarray:
 
 def _style_codes(people: Sequence[Person]) -> np.ndarray:
     n = len(_STYLES)
-    return np.array([_STYLES.index(p.leadership_style) if p.leadership_style else n for p in people],
-                    dtype=np.int32)
+    return np.array(
+        [_STYLES.index(p.leadership_style) if p.leadership_style else n for p in people], dtype=np.int32
+    )
 
 
 def _risk_contrast(sides: Sides) -> np.ndarray:

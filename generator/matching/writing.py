@@ -47,8 +47,13 @@ def _content_end(text: str, start: int, end: int) -> int:
 def _pair_table(
     mentor: str, mentee: str, start: dt.date | None, note: str, milestones: list[str] | None
 ) -> str:
-    lines = ["", f"# {note}" if note else None, "[[cohorts.pairs]]",
-             f"mentor = {_value(mentor)}", f"mentee = {_value(mentee)}"]
+    lines = [
+        "",
+        f"# {note}" if note else None,
+        "[[cohorts.pairs]]",
+        f"mentor = {_value(mentor)}",
+        f"mentee = {_value(mentee)}",
+    ]
     if start is not None:
         lines.append(f"start = {_value(start)}")
     if milestones is not None:
@@ -57,8 +62,13 @@ def _pair_table(
 
 
 def add_pairs(
-    source: Source, cohort_index: int, pairs: Iterable[tuple[str, str]], *,
-    start: dt.date | None = None, note: str = "", milestones: list[str] | None = None,
+    source: Source,
+    cohort_index: int,
+    pairs: Iterable[tuple[str, str]],
+    *,
+    start: dt.date | None = None,
+    note: str = "",
+    milestones: list[str] | None = None,
 ) -> str:
     """The program text with the pairs appended to the cohort's tables.
 
@@ -73,8 +83,10 @@ def add_pairs(
         )
     at = _content_end(text, *region)
     prefix = "" if text[:at].endswith("\n") else "\n"
-    block = "".join(_pair_table(mentor, mentee, start, note if n == 0 else "", milestones)
-                    for n, (mentor, mentee) in enumerate(pairs))
+    block = "".join(
+        _pair_table(mentor, mentee, start, note if n == 0 else "", milestones)
+        for n, (mentor, mentee) in enumerate(pairs)
+    )
     return text[:at] + _newlines(text, prefix + block) + text[at:]
 
 

@@ -55,8 +55,10 @@ def render_html(review: Review) -> str:
                 f"<li>Evidence supports a change: {escape(s.text)} (clear on {escape(measures)}).</li>"
             )
         for d in review.mixed:
-            out.append(f"<li>{escape(d.title)}: the clear results point in different directions; "
-                       "no change suggested.</li>")
+            out.append(
+                f"<li>{escape(d.title)}: the clear results point in different directions; "
+                "no change suggested.</li>"
+            )
         if not review.suggestions and not review.mixed:
             out.append("<li>No change suggested: no comparison is clear enough to act on.</li>")
         out.append(f"</ul><p>{escape(caveat(review))}</p>")
@@ -66,16 +68,24 @@ def render_html(review: Review) -> str:
                 if not comparison.recorded:
                     out.append(f"<p>{escape(comparison.measure.title.capitalize())}: not recorded yet.</p>")
                     continue
-                css = ("too-small" if comparison.verdict.startswith("too small")
-                       else "clear" if comparison.conclusive else "unclear")
+                css = (
+                    "too-small"
+                    if comparison.verdict.startswith("too small")
+                    else "clear"
+                    if comparison.conclusive
+                    else "unclear"
+                )
                 unit = f" ({comparison.measure.unit})" if comparison.measure.unit else ""
                 rows = "".join(
                     f"<tr><td>{escape(g.label)}</td>"
                     f"<td>{escape(estimate_text(comparison.measure, g, c))}</td></tr>"
                     for g in comparison.groups
                 )
-                diff = (f"<p>Difference: {escape(difference_text(comparison, c))}</p>"
-                        if comparison.difference is not None else "")
+                diff = (
+                    f"<p>Difference: {escape(difference_text(comparison, c))}</p>"
+                    if comparison.difference is not None
+                    else ""
+                )
                 out.append(
                     f'<div class="comparison">{interval_chart(comparison)}<div>'
                     f"<h3>{escape(_sentence_case(comparison.measure.title) + unit)}</h3>"

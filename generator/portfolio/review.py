@@ -113,9 +113,7 @@ def compare(
     return Comparison(dimension, measure, groups, difference, verdict)
 
 
-def review_portfolio(
-    program: Program, records: ProgressRecords, min_sample: int = MIN_SAMPLE
-) -> Review:
+def review_portfolio(program: Program, records: ProgressRecords, min_sample: int = MIN_SAMPLE) -> Review:
     """Compare every measure across every kind of pairing, then suggest what the evidence supports."""
     outcomes = pair_outcomes(program, records)
     context = Context.of(program)
@@ -149,5 +147,3 @@ def _suggest(review: Review, dimension: Dimension) -> None:
         return
     text = dimension.if_first_better if winners == {dimension.groups[0]} else dimension.if_second_better
     review.suggestions.append(Suggestion(dimension, text, tuple(clear)))
-
-

@@ -24,8 +24,10 @@ def render_text(review: Review) -> str:
             if not comparison.recorded:
                 lines.append(f"  {comparison.measure.title}: not recorded yet")
                 continue
-            lines.append(f"  {comparison.measure.title}"
-                         + (f" ({comparison.measure.unit})" if comparison.measure.unit else ""))
+            lines.append(
+                f"  {comparison.measure.title}"
+                + (f" ({comparison.measure.unit})" if comparison.measure.unit else "")
+            )
             for group in comparison.groups:
                 lines.append(f"    {group.label:<{width}}  {estimate_text(comparison.measure, group, c)}")
             if comparison.difference is not None:

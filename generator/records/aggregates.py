@@ -74,7 +74,8 @@ def _planned_kinds(program: Program, pair: Pair) -> set[str]:
     """The recurring pair conversations (alignment checks, check-ins) in the pair's contract."""
     ids = set(program.contract_for(pair).cadences or [])
     return {
-        c.id for c in program.cadences
+        c.id
+        for c in program.cadences
         if c.id in ids and c.every is not None and c.kind in ("alignment-check", "check-in")
     }
 
@@ -96,7 +97,11 @@ def _planned_sessions(program: Program, cohort: Cohort, pair: Pair, until: dt.da
 
 
 def _tally_pair(
-    program: Program, cohort: Cohort, pair: Pair, record: PairRecord | None, as_of: dt.date,
+    program: Program,
+    cohort: Cohort,
+    pair: Pair,
+    record: PairRecord | None,
+    as_of: dt.date,
     add: Callable[[Key, float, float, str], None],
 ) -> None:
     mentee = pair.mentee
@@ -206,4 +211,3 @@ def _suppress(tallies: dict[str, dict[Key, Tally]], k: int) -> set[tuple[str, Ke
             people |= parts[extra].people
         hidden.update((scope, key) for scope in small)
     return hidden
-

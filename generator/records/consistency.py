@@ -122,9 +122,12 @@ class RecordChecker:
             kind = session.get("kind")
             if isinstance(kind, str) and kind != SESSION and kind not in self.cadences:
                 hint = did_you_mean(kind, {*self.cadences, SESSION})
-                yield ("sessions", j, "kind"), (
-                    f"unknown session kind {kind!r}{hint}: use 'session' or a cadence id "
-                    "declared in [[cadences]]"
+                yield (
+                    ("sessions", j, "kind"),
+                    (
+                        f"unknown session kind {kind!r}{hint}: use 'session' or a cadence id "
+                        "declared in [[cadences]]"
+                    ),
                 )
         contract = self.program.contract_for(pair).milestones or []
         reached: dict[str, int] = {}
@@ -134,19 +137,28 @@ class RecordChecker:
             if not isinstance(ident, str):
                 continue
             if ident not in self.milestones:
-                yield ("milestones", j, "milestone"), (
-                    f"unknown milestone {ident!r}{did_you_mean(ident, self.milestones)} "
-                    "(milestone ids are declared in [[milestones]])"
+                yield (
+                    ("milestones", j, "milestone"),
+                    (
+                        f"unknown milestone {ident!r}{did_you_mean(ident, self.milestones)} "
+                        "(milestone ids are declared in [[milestones]])"
+                    ),
                 )
             elif ident not in contract:
-                yield ("milestones", j, "milestone"), (
-                    f"milestone {ident!r} is not in this pair's contract "
-                    f"(it has: {', '.join(contract) or 'none'}): add it to the contract's milestones"
+                yield (
+                    ("milestones", j, "milestone"),
+                    (
+                        f"milestone {ident!r} is not in this pair's contract "
+                        f"(it has: {', '.join(contract) or 'none'}): add it to the contract's milestones"
+                    ),
                 )
             elif ident in reached:
-                yield ("milestones", j, "milestone"), (
-                    f"milestone {ident!r} is already recorded as reached at milestones[{reached[ident]}]: "
-                    "keep one entry"
+                yield (
+                    ("milestones", j, "milestone"),
+                    (
+                        f"milestone {ident!r} is already recorded as reached at milestones[{reached[ident]}]: "
+                        "keep one entry"
+                    ),
                 )
             else:
                 reached[ident] = j
@@ -160,14 +172,20 @@ class RecordChecker:
             metric = self.metrics.get(ident)
             if metric is None:
                 behaviours = {m.id for m in self.metrics.values() if m.category == "behaviour"}
-                yield ("behaviours", j, "indicator"), (
-                    f"unknown indicator {ident!r}{did_you_mean(ident, behaviours)} (indicators are "
-                    "[[metrics]] with category = \"behaviour\")"
+                yield (
+                    ("behaviours", j, "indicator"),
+                    (
+                        f"unknown indicator {ident!r}{did_you_mean(ident, behaviours)} (indicators are "
+                        '[[metrics]] with category = "behaviour")'
+                    ),
                 )
             elif metric.category != "behaviour":
-                yield ("behaviours", j, "indicator"), (
-                    f"metric {ident!r} has category {metric.category!r}, not 'behaviour': "
-                    "record it as an outcome, or set its category to \"behaviour\""
+                yield (
+                    ("behaviours", j, "indicator"),
+                    (
+                        f"metric {ident!r} has category {metric.category!r}, not 'behaviour': "
+                        'record it as an outcome, or set its category to "behaviour"'
+                    ),
                 )
         for j, entry in _items(record, "outcomes"):
             # Outcomes such as a promotion often come after the cohort ends, so only the start bounds them.

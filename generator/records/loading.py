@@ -62,11 +62,15 @@ def load_records(loaded: LoadedProgram) -> ProgressRecords:
     """
     folder, shown = records_folder(loaded)
     if "folder" in loaded.program.records.model_fields_set and not folder.is_dir():
-        raise ProgramError([loaded.source.problem(
-            ("records", "folder"),
-            f"records folder {loaded.program.records.folder!r} not found next to the program file: "
-            "create it, or remove `folder` to use the default 'records'",
-        )])
+        raise ProgramError(
+            [
+                loaded.source.problem(
+                    ("records", "folder"),
+                    f"records folder {loaded.program.records.folder!r} not found next to the program file: "
+                    "create it, or remove `folder` to use the default 'records'",
+                )
+            ]
+        )
     records = read_records(loaded.program, folder, shown)
     _remember(loaded.program, records)
     return records

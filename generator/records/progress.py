@@ -31,9 +31,9 @@ class Concern:
     message: str
 
 
-def _running_pairs(program: Program, records: ProgressRecords, today: dt.date) -> Iterator[
-    tuple[int, Cohort, int, Pair, PairRecord | None]
-]:
+def _running_pairs(
+    program: Program, records: ProgressRecords, today: dt.date
+) -> Iterator[tuple[int, Cohort, int, Pair, PairRecord | None]]:
     """Active pairs of cohorts that keep records and have started by `today`."""
     for i, cohort in enumerate(program.cohorts):
         if cohort.id not in records.files or cohort.start > today:
@@ -53,7 +53,8 @@ def stalling_pairs(
             continue  # a finished cohort is judged by its end review instead
         ids = set(program.contract_for(pair).cadences or [])
         intervals = [
-            c.every for c in program.cadences
+            c.every
+            for c in program.cadences
             if c.id in ids and c.kind == "alignment-check" and c.every is not None
         ]
         if not intervals:
@@ -112,16 +113,20 @@ def missing_end_reviews(program: Program, records: ProgressRecords, today: dt.da
 
 
 def feedback_drops(
-    program: Program, records: ProgressRecords, today: dt.date,
-    entries: int = DROP_ENTRIES, points: float = DROP_POINTS,
+    program: Program,
+    records: ProgressRecords,
+    today: dt.date,
+    entries: int = DROP_ENTRIES,
+    points: float = DROP_POINTS,
 ) -> Iterator[Concern]:
     """One side's feedback fell at each of its last `entries` ratings, by `points` or more overall."""
     for i, _cohort, j, pair, record in _running_pairs(program, records, today):
         if record is None:
             continue
         for side in ("mentee", "mentor"):
-            ratings = sorted((f for f in record.feedback if f.by == side and f.date <= today),
-                             key=lambda f: f.date)[-entries:]
+            ratings = sorted(
+                (f for f in record.feedback if f.by == side and f.date <= today), key=lambda f: f.date
+            )[-entries:]
             if len(ratings) < entries:
                 continue
             means = [fmean(f.score(s) for s in FEEDBACK_SCALES) for f in ratings]

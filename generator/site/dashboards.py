@@ -99,7 +99,9 @@ def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Das
     title = cohort.name if cohort else program.program.name
     mentees = aggregates.get(scope, "mentees")
     board = Dashboard(
-        title=title, scope=scope, as_of=aggregates.as_of.isoformat(),
+        title=title,
+        scope=scope,
+        as_of=aggregates.as_of.isoformat(),
         min_group_size=aggregates.min_group_size,
         mentees=int(mentees.value) if mentees else None,
         hidden=aggregates.suppressed.get(scope, 0),
@@ -159,17 +161,24 @@ def trend_chart(aggregates: Aggregates, scope: str) -> str:
             f'<text x="{left - 6}" y="{y(score) + 4:.1f}" font-size="11" text-anchor="end">{score}</text>'
         )
     for month in months:
-        parts.append(f'<text x="{x(month):.1f}" y="{height - 10}" font-size="11" text-anchor="middle">'
-                     f"{escape(month)}</text>")
+        parts.append(
+            f'<text x="{x(month):.1f}" y="{height - 10}" font-size="11" text-anchor="middle">'
+            f"{escape(month)}</text>"
+        )
     for n, scale in enumerate(s for s in FEEDBACK_SCALES if s in series):
         points = series[scale]
         colour = _COLOURS[scale]
         path = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        parts += [f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(scale)} '
-                  f"{escape(m)}: {v:.1f}</title></circle>" for m, v in points]
-        parts.append(f'<text x="{left + plot_w + 12}" y="{top + 14 + 18 * n}" font-size="12" fill="{colour}">'
-                     f"{escape(scale)}</text>")
+        parts += [
+            f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(scale)} '
+            f"{escape(m)}: {v:.1f}</title></circle>"
+            for m, v in points
+        ]
+        parts.append(
+            f'<text x="{left + plot_w + 12}" y="{top + 14 + 18 * n}" font-size="12" fill="{colour}">'
+            f"{escape(scale)}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -177,9 +186,11 @@ def trend_chart(aggregates: Aggregates, scope: str) -> str:
 def bar(fraction: float) -> str:
     """A small horizontal bar for a share (sessions or milestones against plan)."""
     width = round(200 * max(0.0, min(fraction, 1.0)))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="204" height="14" role="presentation">'
-            f'<rect x="0" y="2" width="200" height="10" fill="#e0e0e0"/>'
-            f'<rect x="0" y="2" width="{width}" height="10" fill="#00796b"/></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="204" height="14" role="presentation">'
+        f'<rect x="0" y="2" width="200" height="10" fill="#e0e0e0"/>'
+        f'<rect x="0" y="2" width="{width}" height="10" fill="#00796b"/></svg>'
+    )
 
 
 def scopes(program: Program, aggregates: Aggregates) -> list[str]:
@@ -206,7 +217,9 @@ def _environment(override: Path | None) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders), autoescape=False, keep_trailing_newline=True,
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,
+        keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
     env.filters["md"] = markdown_text
@@ -248,8 +261,10 @@ def progress_pages(
             sections.append(MilestoneSection(title, board.milestones))
         total = aggregates.get(PROGRAM, "milestones-reached")
         pages[MILESTONES_PAGE] = env.get_template("progress/milestones.md.j2").render(
-            sections=sections, total=int(total.value) if total else 0,
-            as_of=as_of.isoformat(), k=aggregates.min_group_size,
+            sections=sections,
+            total=int(total.value) if total else 0,
+            as_of=as_of.isoformat(),
+            k=aggregates.min_group_size,
         )
     return pages
 

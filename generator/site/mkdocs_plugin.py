@@ -116,9 +116,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra_css.append(PRINT_CSS_PATH)
         if config.nav is None:
             docs = Path(config.docs_dir)
-            hand_written = sorted(
-                p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
-            ) if docs.is_dir() else []
+            hand_written = (
+                sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
+            )
             config.nav = [*navigation(self.pages), *hand_written]
         return config
 

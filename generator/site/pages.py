@@ -119,8 +119,10 @@ def render_pages(
             pages.append(Page(f"{base}/progress.md", f"{heading}\n\n{links}{body}"))
         pages.append(Page(f"{base}/{cohort.slug}.ics", cohort_calendar(view.name, cohort)))
         pages += [
-            Page(f"{base}/contracts/{pair.slug}.md",
-                 render("contract.md.j2", current="contract", pair=pair, **shared))
+            Page(
+                f"{base}/contracts/{pair.slug}.md",
+                render("contract.md.j2", current="contract", pair=pair, **shared),
+            )
             for pair in cohort.pairs
         ]
     return pages

@@ -132,8 +132,15 @@ class PublicProgram:
 def _person(program: Program, person_id: str) -> PublicPerson:
     p = program.person(person_id)
     return PublicPerson(
-        id=p.id, name=p.name, title=p.title, division=p.division, geography=p.geography,
-        role=p.role, bio=p.bio, strengths=list(p.strengths), experiences=list(p.experiences),
+        id=p.id,
+        name=p.name,
+        title=p.title,
+        division=p.division,
+        geography=p.geography,
+        role=p.role,
+        bio=p.bio,
+        strengths=list(p.strengths),
+        experiences=list(p.experiences),
     )
 
 
@@ -167,35 +174,52 @@ def public_view(program: Program) -> PublicProgram:
             mentor, mentee = _person(program, pair.mentor), _person(program, pair.mentee)
             start, end = pair.start or cohort.start, pair.end or cohort.end
             cadences = [program.cadence(c) for c in terms.cadences or []]
-            pairs.append(PublicPair(
-                slug=pair_slug, mentor=mentor, mentee=mentee,
-                start=start, end=end, state=pair.state,
-                why=_why(mentor, mentee),
-                mentor_role=terms.mentor_role or "", objectives=list(terms.mentee_objectives or []),
-                cadences=[c.name for c in cadences], sessions=cohort_schedule(cadences, start, end),
-                milestones=[
-                    PublicMilestone(m.title, m.due_date(start), list(m.success_criteria))
-                    for m in (program.milestone(i) for i in terms.milestones or [])
-                ],
-                confidentiality=list(terms.confidentiality or []),
-                feedback_channels=list(terms.feedback_channels or []),
-                escalation_path=list(terms.escalation_path or []),
-            ))
-        cohorts.append(PublicCohort(
-            slug=cohort_slug, name=cohort.name, start=cohort.start, end=cohort.end,
-            sponsor=_sponsor(program, cohort.sponsor),
-            members=[_person(program, m) for m in cohort.members], pairs=pairs,
-            schedule=cohort_schedule(program.cadences, cohort.start, cohort.end, cohort.events),
-        ))
+            pairs.append(
+                PublicPair(
+                    slug=pair_slug,
+                    mentor=mentor,
+                    mentee=mentee,
+                    start=start,
+                    end=end,
+                    state=pair.state,
+                    why=_why(mentor, mentee),
+                    mentor_role=terms.mentor_role or "",
+                    objectives=list(terms.mentee_objectives or []),
+                    cadences=[c.name for c in cadences],
+                    sessions=cohort_schedule(cadences, start, end),
+                    milestones=[
+                        PublicMilestone(m.title, m.due_date(start), list(m.success_criteria))
+                        for m in (program.milestone(i) for i in terms.milestones or [])
+                    ],
+                    confidentiality=list(terms.confidentiality or []),
+                    feedback_channels=list(terms.feedback_channels or []),
+                    escalation_path=list(terms.escalation_path or []),
+                )
+            )
+        cohorts.append(
+            PublicCohort(
+                slug=cohort_slug,
+                name=cohort.name,
+                start=cohort.start,
+                end=cohort.end,
+                sponsor=_sponsor(program, cohort.sponsor),
+                members=[_person(program, m) for m in cohort.members],
+                pairs=pairs,
+                schedule=cohort_schedule(program.cadences, cohort.start, cohort.end, cohort.events),
+            )
+        )
     info = program.program
     return PublicProgram(
-        name=info.name, summary=info.summary, how_to_use=info.how_to_use,
+        name=info.name,
+        summary=info.summary,
+        how_to_use=info.how_to_use,
         objectives=[
-            {"outcome": o.outcome, "audience": o.audience, "timeframe": o.timeframe,
-             "measure": o.measure} for o in info.objectives
+            {"outcome": o.outcome, "audience": o.audience, "timeframe": o.timeframe, "measure": o.measure}
+            for o in info.objectives
         ],
         guardrails={
-            "confidentiality": list(g.confidentiality), "boundaries": list(g.boundaries),
+            "confidentiality": list(g.confidentiality),
+            "boundaries": list(g.boundaries),
             "escalation_path": list(g.escalation_path),
             "max_mentees_per_mentor": g.max_mentees_per_mentor,
             "max_hours_per_month": g.max_hours_per_month,
@@ -205,13 +229,24 @@ def public_view(program: Program) -> PublicProgram:
             ],
         },
         cadences=[
-            {"name": c.name, "kind": c.kind, "when": str(c.every) if c.every else f"at {c.at}",
-             "minutes": c.duration_minutes, "checklist": list(c.checklist)}
+            {
+                "name": c.name,
+                "kind": c.kind,
+                "when": str(c.every) if c.every else f"at {c.at}",
+                "minutes": c.duration_minutes,
+                "checklist": list(c.checklist),
+            }
             for c in program.cadences
         ],
         metrics=[
-            {"name": m.name, "kind": m.kind, "definition": m.definition, "target": m.target,
-             "source": m.source} for m in program.metrics
+            {
+                "name": m.name,
+                "kind": m.kind,
+                "definition": m.definition,
+                "target": m.target,
+                "source": m.source,
+            }
+            for m in program.metrics
         ],
         mentor_guide={
             "resources": [(r.title, r.description) for r in program.mentor_guide.coaching_resources],
