@@ -3,6 +3,7 @@
 
     python3 tasks.py build [--serve]   build the handbook of ./program.toml into site/
     python3 tasks.py test  [PYTEST ARGS]  run the whole test suite
+    python3 tasks.py lint              ruff check, ruff format --check and mypy (the CI gates)
     python3 tasks.py bench             run every benchmark and print its figures
 
 Needs only Python 3.11+. The environment lives in .venv/ and is installed from the pinned
@@ -46,7 +47,7 @@ def _run(*command: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("build", "test", "bench"):
+    if not argv or argv[0] not in ("build", "test", "lint", "bench"):
         print(__doc__)
         return 2
     _ensure_environment()
@@ -57,6 +58,10 @@ def main(argv: list[str]) -> int:
         return _run("handbook", "build", "program.toml")
     if task == "test":
         return _run("python", "-m", "pytest", *rest)
+    if task == "lint":
+        code = _run("ruff", "check", ".")
+        code = _run("ruff", "format", "--check", ".") or code
+        return _run("mypy") or code
     return _run("python", "benchmarks/run_all.py", *rest)
 
 

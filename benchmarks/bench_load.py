@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate_program_text
-from generator.loader import load_program
+from generator.project import open_project
 
 
 def _best_of(runs: int, work: Callable[[], object]) -> tuple[float, float]:
@@ -41,8 +41,8 @@ def main() -> int:
         path.write_text(text, encoding="utf-8")
         runs = 3
         raw_best, raw_median = _best_of(runs, lambda: tomllib.loads(path.read_text("utf-8")))
-        load_best, load_median = _best_of(runs, lambda: load_program(path))
-        loaded = load_program(path)
+        load_best, load_median = _best_of(runs, lambda: open_project(path))
+        loaded = open_project(path)
         map_best, _ = _best_of(1, lambda: loaded.source.positions)
     size_mb = len(text.encode()) / 1e6
     ratio = load_best / raw_best

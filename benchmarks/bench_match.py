@@ -28,10 +28,10 @@ from scipy.optimize import linear_sum_assignment
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate_matching_program_text
-from generator.loader import LoadedProgram, load_program
 from generator.matching import candidates as candidates_module
-from generator.matching.proposal import components, propose, weights
+from generator.matching.proposal import propose, weights
 from generator.matching.scoring import Sides, score
+from generator.project import Project, open_project
 
 COHORT = "scale"
 CAPACITY = 3
@@ -144,7 +144,7 @@ def gale_shapley(total: np.ndarray, allowed: np.ndarray, free: np.ndarray) -> Ma
 
 def measure_memory(path: Path) -> int:
     """Run in a fresh process: peak resident memory and traced allocations of one propose()."""
-    loaded = load_program(path)
+    loaded = open_project(path)
     before = _rss_mb()
     propose(loaded, COHORT)
     after = _rss_mb()
@@ -180,13 +180,13 @@ def _share(part: Matching, best: Matching) -> str:
     return f"{part.matched} matched, total {part.total:.1f} ({share:.1f} % of optimum), {_s(part.seconds)}"
 
 
-def run(loaded: LoadedProgram, memory: str, load_seconds: float, mentees: int, mentors: int) -> None:
+def run(loaded: Project, memory: str, load_seconds: float, mentees: int, mentors: int) -> None:
     program = loaded.program
     cohort = next(c for c in program.cohorts if c.id == COHORT)
     cands = candidates_module.build(program, cohort)
     sides = Sides(program, cands.mentors, cands.mentees, cands.spare_hours)
-    available = components(loaded)
-    chosen_weights = weights(loaded, available)
+    available = loaded.components
+    chosen_weights = weights(loaded)
     start = time.perf_counter()
     score(sides, available, chosen_weights)
     scoring_seconds = time.perf_counter() - start
@@ -242,7 +242,7 @@ def main() -> int:
         # First, while this process is small: a child's ru_maxrss starts from its parent's.
         memory = _memory_figures(path)
         start = time.perf_counter()
-        loaded = load_program(path)
+        loaded = open_project(path)
         load_seconds = time.perf_counter() - start
         run(loaded, memory, load_seconds, mentees, mentors)
     return 0

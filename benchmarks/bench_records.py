@@ -130,8 +130,7 @@ def timed(args: list[str], cwd: Path, runs: int) -> tuple[float, float, int]:
 
 def breakdown(program: Path) -> None:
     """Where the added time goes, measured in-process: reading the records, then the progress rules."""
-    from generator.loader import load_program
-    from generator.records import load_records
+    from generator.project import open_project
     from generator.records.progress import (
         feedback_drops,
         missing_end_reviews,
@@ -139,9 +138,9 @@ def breakdown(program: Path) -> None:
         stalling_pairs,
     )
 
-    loaded = load_program(program)
+    loaded = open_project(program)
     start = time.perf_counter()
-    records = load_records(loaded)
+    records = loaded.records
     read = time.perf_counter() - start
     on = max(c.start for c in loaded.program.cohorts) + dt.timedelta(days=200)
     start = time.perf_counter()

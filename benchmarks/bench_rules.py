@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.generate import generate_program_text
-from generator.loader import load_program
+from generator.project import open_project
 from generator.rules import run_checks
 
 
@@ -32,7 +32,7 @@ def main() -> int:
         load_times, rule_times = [], []
         for _ in range(3):
             start = time.perf_counter()
-            loaded = load_program(path)
+            loaded = open_project(path)
             load_times.append(time.perf_counter() - start)
             start = time.perf_counter()  # a fresh load each round: the position map is built here
             result = run_checks(loaded)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_program_text  # noqa: E402 (after the path setup)
-from generator.loader import load_program  # noqa: E402
+from generator.project import open_project  # noqa: E402
 from generator.site.mkdocs_plugin import PRINT_CSS, PRINT_CSS_PATH  # noqa: E402
 from generator.site.pages import navigation, site_pages  # noqa: E402
 
@@ -54,7 +54,7 @@ def _bare(folder: Path) -> Path:
     bare = folder / "bare"
     docs = bare / "docs"
     shutil.copytree(folder / "handbook", docs)
-    pages = site_pages(load_program(folder / "program.toml"))
+    pages = site_pages(open_project(folder / "program.toml"))
     for page in pages:
         path = docs / page.path
         path.parent.mkdir(parents=True, exist_ok=True)

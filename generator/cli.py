@@ -1,8 +1,9 @@
 """The `handbook` command: one subcommand per module in `generator.commands`.
 
-Exit codes are stable for CI: 0 clean, 1 the program has errors (or findings at or above the
-failure level), 2 usage errors, unreadable files and internal errors. No command prints a
-Python traceback; set HANDBOOK_DEBUG=1 to see one for an internal error.
+Commands parse their arguments, call the library and return an exit code; whatever goes wrong
+is a `generator.errors.HandbookError`, printed and mapped to its exit code here, in one place.
+Exit codes are stable for CI (see `generator.errors`). No command prints a Python traceback;
+set HANDBOOK_DEBUG=1 to see one for an internal error.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import traceback
 from collections.abc import Sequence
 from typing import NoReturn
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+from generator.diagnostics import ProgramError, format_problem
+from generator.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, HandbookError
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 
 # Each module has `register(subparsers)`, which adds its parser and sets `run(args) -> int`.
 COMMANDS: tuple[str, ...] = (
@@ -50,11 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def report_error(error: HandbookError, program: str = "") -> int:
+    """Print an error the way every command does; return its exit code."""
+    if isinstance(error, ProgramError):
+        for problem in error.problems:
+            print(format_problem(problem))
+        print(f"\n{error.summary(program)}")
+        return error.exit_code
+    for problem in getattr(error, "problems", None) or ():
+        print(format_problem(problem), file=sys.stderr)
+    print(f"handbook: {error}", file=sys.stderr)
+    return error.exit_code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
+    except HandbookError as exc:
+        return report_error(exc, str(getattr(args, "program", "") or ""))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from generator.errors import EXIT_PROBLEMS, EXIT_USAGE, HandbookError
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -69,16 +71,27 @@ def format_problem(problem: Problem) -> str:
     return text
 
 
-class ProgramError(Exception):
+class ProgramError(HandbookError):
     """The program definition has errors; `problems` holds every one of them, sorted."""
+
+    exit_code = EXIT_PROBLEMS
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__(f"{len(self.problems)} error(s) in the program definition")
 
+    def summary(self, program: str) -> str:
+        """'2 errors in program.toml' (or '... and its records' when records have some too)."""
+        count = len(self.problems)
+        only_program = all(p.location.file == program for p in self.problems)
+        where = program if only_program or not program else f"{program} and its records"
+        return f"{count} error{'s' if count != 1 else ''} in {where}"
 
-class UnreadableProgram(Exception):
+
+class UnreadableProgram(HandbookError):
     """The file could not be read at all (missing, a directory, no permission): a usage error."""
+
+    exit_code = EXIT_USAGE
 
     def __init__(self, file: str, message: str) -> None:
         self.file = file

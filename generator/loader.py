@@ -10,44 +10,16 @@ from __future__ import annotations
 import re
 import types
 import typing
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from generator.diagnostics import Location, Problem, ProgramError
 from generator.model import Program
 from generator.references import check_references, did_you_mean
-from generator.source import KeyPath, Source, format_path, parse_source, read_source
-
-if TYPE_CHECKING:
-    from generator.records import ProgressRecords
+from generator.source import KeyPath, Source, format_path, parse_source
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass
-class LoadedProgram:
-    """A validated program and the source it came from (for locating findings)."""
-
-    program: Program
-    source: Source
-    path: Path
-    records: ProgressRecords | None = None
-    """Progress records, once a step that needs them has loaded them (`generator.records`)."""
-
-    @property
-    def root(self) -> Path:
-        """The folder program.toml lives in: relative paths in it are resolved from here."""
-        return self.path.parent
-
-
-def load_program(path: Path | str, display: str | None = None) -> LoadedProgram:
-    """Load and validate a program file; raises ProgramError with every problem found."""
-    path = Path(path)
-    source = read_source(path, display)
-    return LoadedProgram(validate_source(source), source, path)
 
 
 def load_program_text(text: str | bytes, display: str = "program.toml") -> Program:
@@ -81,10 +53,19 @@ def validate_against(model: type[M], source: Source) -> tuple[M | None, list[Pro
     Shared by program.toml and the files that sit beside it (progress records), so every file
     the tool reads reports errors the same way.
     """
+    return validate_table(model, source, source.data, ())
+
+
+def validate_table(model: type[M], source: Source, data: Any, at: KeyPath) -> tuple[M | None, list[Problem]]:
+    """Validate the table at key path `at` of a file against `model` (a rule's options), with
+    errors located in that file like any other."""
     try:
-        return model.model_validate(source.data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_translate(source, error, model) for error in exc.errors(include_url=False)]
+        return None, [
+            _translate(source, {**error, "loc": (*at, *error["loc"])}, model, len(at))
+            for error in exc.errors(include_url=False)
+        ]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -133,10 +114,11 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _model_at(path: KeyPath, root: type[BaseModel] = Program) -> type[BaseModel] | None:
-    """The model class that validates the table at `path` (for listing its keys)."""
+def _model_at(path: KeyPath, root: type[BaseModel] = Program, skip: int = 0) -> type[BaseModel] | None:
+    """The model class that validates the table at `path` (for listing its keys); the first
+    `skip` parts lead to the table `root` validates."""
     current: Any = root
-    for part in path:
+    for part in path[skip:]:
         current = _unwrap(current)
         if isinstance(part, int):
             args = typing.get_args(current)
@@ -159,11 +141,19 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+def _name_of(path: KeyPath) -> str:
+    """What a value is called in a message: its key, or 'item of KEY' inside a list."""
+    if path and isinstance(path[-1], int):
+        parent = next((p for p in reversed(path) if isinstance(p, str)), "list")
+        return f"item of {parent}"
+    return str(path[-1]) if path else "value"
+
+
 def _table_name(path: KeyPath) -> str:
     return format_path(path) if path else "the top level"
 
 
-def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> Problem:
+def _translate(source: Source, error: Any, root: type[BaseModel] = Program, skip: int = 0) -> Problem:
     path: KeyPath = tuple(error["loc"])
     kind: str = error["type"]
     value = error.get("input")
@@ -171,7 +161,7 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
     key = path[-1] if path else ""
 
     if kind == "extra_forbidden":
-        model = _model_at(path[:-1], root)
+        model = _model_at(path[:-1], root, skip)
         known = sorted(model.model_fields) if model else []
         hint = did_you_mean(str(key), known)
         if not hint and known:
@@ -184,7 +174,7 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
                 problem = Problem(first, problem.message, problem.path, source.line_text(first.line))
         return problem
     if kind == "missing":
-        model = _model_at(path[:-1], root)
+        model = _model_at(path[:-1], root, skip)
         field = model.model_fields.get(str(key)) if model else None
         annotation = _unwrap(field.annotation) if field else None
         full = format_path(path)
@@ -198,7 +188,7 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
         return source.problem(
             path,
-            f"{_describe(value)} is not a valid {key}{hint} "
+            f"{_describe(value)} is not a valid {_name_of(path)}{hint} "
             f"(expected one of: {', '.join(repr(c) for c in choices)})",
         )
     if kind in _TYPE_WORDS:
@@ -226,3 +216,23 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program) -> P
     ):
         message = f"{key}: {message[:1].lower()}{message[1:]} (got {_describe(value)})"
     return source.problem(path, message)
+
+
+def names_a_key(data: Any, path: KeyPath, root: type[BaseModel] = Program) -> bool:
+    """Whether `path` names something in the file or a key its table may hold (a default value).
+
+    A rule may point at `people[3].hours_per_month` when the file leaves it at its default, but
+    not at `people[99]` or `people[3].hours`.
+    """
+    current = data
+    for n, part in enumerate(path):
+        if isinstance(part, int):
+            if not isinstance(current, list) or not 0 <= part < len(current):
+                return False
+            current = current[part]
+        elif isinstance(current, dict) and part in current:
+            current = current[part]
+        else:
+            model = _model_at(path[:n], root)
+            return model is not None and part in model.model_fields
+    return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     AfterValidator,
@@ -122,7 +122,7 @@ def _parse_interval(value: Any) -> Any:
             "such as '1 month', '2 weeks' or '10 days'",
             {"value": value},
         )
-    return Interval(count=int(m.group(1)), unit=m.group(2).rstrip("s"))  # type: ignore[arg-type]
+    return Interval(count=int(m.group(1)), unit=m.group(2).rstrip("s"))
 
 
 Duration = Annotated[
@@ -142,7 +142,7 @@ Duration = Annotated[
 class Section(BaseModel):
     """Base for every table of program.toml: unknown keys are errors (typo protection)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,7 +580,7 @@ class Checks(BaseModel):
     """`[checks]`: rule selection and options. Per-rule tables (e.g. `[checks.mentor-load]`)
     are validated by the rule that owns them, so extra keys are kept here."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
 
     select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
@@ -594,7 +594,7 @@ class MatchWeights(Section):
     """How much each score component counts. Plugin components add their own keys (validated
     by `handbook match` against the registered components); 0 switches a component off."""
 
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, strict=True, allow_inf_nan=False)
 
     skills: float = Field(3.0, ge=0, description="Mentor strengths that are mentee development goals.")
     experience: float = Field(2.0, ge=0, description="Mentor experiences the mentee has not had.")
@@ -606,12 +606,19 @@ class MatchWeights(Section):
 
 PerspectiveField = Literal["division", "geography", "generation", "career_stage", "industry", "function"]
 
-LEADERSHIP_CONTRASTS: list[list[str]] = [
+LEADERSHIP_CONTRASTS: list[list[LeadershipStyle]] = [
     ["methodical", "improvisational"],
     ["risk-aware", "big-picture"],
     ["risk-aware", "improvisational"],
     ["methodical", "big-picture"],
 ]
+
+
+DEFAULT_PERSPECTIVE: tuple[PerspectiveField, ...] = ("division", "geography", "generation", "industry")
+
+
+def _style_contrasts() -> list[list[LeadershipStyle]]:
+    return [list(c) for c in LEADERSHIP_CONTRASTS]
 
 
 class MatchExclusion(Section):
@@ -641,14 +648,14 @@ class Matching(Section):
         "most mentees matched, then the best weakest pair, then the highest total.",
     )
     perspective: list[PerspectiveField] = Field(
-        default_factory=lambda: ["division", "geography", "generation", "industry"],
+        default_factory=lambda: list(DEFAULT_PERSPECTIVE),
         description="Profile fields whose difference counts as another perspective.",
     )
     experience_target: int = Field(
         3, ge=1, description="New experiences a mentor brings for the full experience score."
     )
     style_contrasts: list[Annotated[list[LeadershipStyle], Field(min_length=2, max_length=2)]] = Field(
-        default_factory=lambda: [list(c) for c in LEADERSHIP_CONTRASTS],
+        default_factory=_style_contrasts,
         description="Leadership styles that complement each other (either way round).",
     )
     use_confidential_risk: bool = Field(
@@ -763,6 +770,6 @@ class Program(Section):
             name: value if (value := getattr(self.contract, name)) is not None else fallback.get(name)
             for name in ContractTerms.model_fields
         }
-        cached = ContractTerms.model_construct(**merged)
+        cached = cast(Any, ContractTerms).model_construct(**merged)
         self.__dict__["_default_contract_cache"] = cached
         return cached

@@ -109,7 +109,10 @@ def as_json(result: CheckResult) -> str:
             "suppressed": len(result.findings) - len(shown),
             "rules_run": result.rules_run,
         },
-        "internal_errors": [vars(e) for e in result.internal_errors],
+        "plugin_errors": [
+            {"plugin": p.plugin, "file": p.file, "doing": p.doing, "error": p.error}
+            for p in result.plugin_problems
+        ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -175,10 +178,7 @@ def as_sarif(result: CheckResult, rules: list[Rule], docs_url: str = "") -> str:
                 {"kind": "external", "status": "accepted", "justification": f.suppressed_because}
             ]
         results.append(entry)
-    notifications = [
-        {"level": "error", "message": {"text": f"plugin {e.plugin}, rule {e.rule}: {e.error}"}}
-        for e in result.internal_errors
-    ]
+    notifications = [{"level": "error", "message": {"text": str(p)}} for p in result.plugin_problems]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -194,7 +194,7 @@ def as_sarif(result: CheckResult, rules: list[Rule], docs_url: str = "") -> str:
                 "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().as_uri() + "/"}},
                 "invocations": [
                     {
-                        "executionSuccessful": not result.internal_errors,
+                        "executionSuccessful": not result.plugin_problems,
                         "toolExecutionNotifications": notifications,
                     }
                 ],

@@ -1,48 +1,48 @@
-"""The rule engine: load rule plugins, apply `[checks]`, run the rules, locate the findings.
+"""The rule engine: what a rule is, which rules `[checks]` selects and with which options, and
+running them on a project to get located, sorted findings.
 
-Built-in rules (the modules in `plugins/`) are registered exactly like a third-party plugin:
-a module that implements `handbook_register_rules`. Third-party plugins come from the
-`handbook` entry-point group (unless HANDBOOK_DISABLE_PLUGIN_AUTOLOAD is set) and from local
-modules named in `[checks] plugins`.
+Rules come from plugins (see `generator.plugin_host`): built-in ones exactly like third-party
+ones. Each rule declares its options as a pydantic model, so `[checks.<rule-name>]` tables are
+validated when the program loads, at their lines, like every other table of program.toml.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib
-import importlib.util
-import os
 import re
-import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pluggy
+from pydantic import BaseModel, ConfigDict
 
-from generator import hookspecs
 from generator.diagnostics import Location, Problem
 from generator.findings import SEVERITY_ORDER, Finding, Related, Severity, Violation
-from generator.loader import LoadedProgram
-from generator.model import Program
-from generator.records.as_of import as_of
+from generator.loader import names_a_key, validate_table
+from generator.model import Program, Suppression
+from generator.plugin_host import PluginHost, PluginProblem
 from generator.references import did_you_mean
-from generator.source import KeyPath, format_path
+from generator.source import KeyPath, Source, format_path
 
-DEFAULT_PLUGINS: tuple[str, ...] = (
-    "plugins.suppressions",
-    "plugins.workload",
-    "plugins.confidentiality",
-    "plugins.pairing",
-    "plugins.program_design",
-    "plugins.progress",
-)
-AUTOLOAD_OFF = "HANDBOOK_DISABLE_PLUGIN_AUTOLOAD"
+if TYPE_CHECKING:
+    from generator.project import Project
+
 DOCS_PAGE = "program/rules/"
 
-Check = Callable[[Program, "Options"], Iterable[Violation]]
+
+class RuleOptions(BaseModel):
+    """Base of a rule's options (`[checks.<rule-name>]`): unknown keys and loose types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class NoOptions(RuleOptions):
+    """For a rule without options."""
+
+
+Check = Callable[["Project", Any], Iterable[Violation]]
+"""`check(project, options)`: the project (program, records, date, root) and the rule's options."""
+Review = Callable[["Project", Any, Sequence[Finding]], Iterable[Violation]]
+"""`review(project, options, findings)`: for rules about the other rules' findings (HB003)."""
 
 
 @dataclass
@@ -57,9 +57,10 @@ class Rule:
     why: str
     example: str
     fix: str
-    check: Check | None
-    """None for the engine's own rules (suppressions), which `run_checks` reports itself."""
-    options: dict[str, Any] = field(default_factory=dict)
+    check: Check | None = None
+    review: Review | None = None
+    """Set instead of `check` by a rule that reads the other rules' findings; it runs last."""
+    options: type[RuleOptions] = NoOptions
     plugin: str = ""
 
     @property
@@ -67,117 +68,72 @@ class Rule:
         return self.code.lower()
 
 
-class Options(dict[str, Any]):
-    """A rule's options: its defaults, overridden by `[checks.<rule-name>]`."""
-
-    today: dt.date = dt.date.today()
-    root: Path = Path(".")
-    """The folder program.toml is in, for rules that read files beside it."""
-
-
-@dataclass
-class InternalError:
-    plugin: str
-    rule: str
-    error: str
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding]
-    internal_errors: list[InternalError]
-    rules_run: int
-    rules: list[Rule] = field(default_factory=list)
-    """Every registered rule (selected or not), for reports that describe them (SARIF)."""
-
-    def failing(self, fail_on: Severity) -> list[Finding]:
-        level = SEVERITY_ORDER[fail_on]
-        return [
-            f for f in self.findings if f.suppressed_because is None and SEVERITY_ORDER[f.severity] >= level
-        ]
-
-
-class ConfigurationError(Exception):
-    """`[checks]` or a plugin is misconfigured: located problems, exit code 2."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__(f"{len(problems)} configuration error(s)")
-
-
 # --------------------------------------------------------------------------------------------
-# Plugins
+# Registration
 # --------------------------------------------------------------------------------------------
 
-
-def plugin_manager(local_plugins: Iterable[Path] = (), disabled: Iterable[str] = ()) -> pluggy.PluginManager:
-    """A plugin manager with the built-ins, the entry-point plugins and local modules."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    for name in disabled:
-        pm.set_blocked(name)
-    for module_name in DEFAULT_PLUGINS:
-        if not pm.is_blocked(module_name):
-            pm.register(importlib.import_module(module_name), name=module_name)
-    if not os.environ.get(AUTOLOAD_OFF):
-        pm.load_setuptools_entrypoints(hookspecs.PROJECT)
-    for path in local_plugins:
-        name = path.stem
-        if not pm.is_blocked(name):
-            pm.register(_import_local(path), name=name)
-    return pm
+_CODE = re.compile(r"^[A-Z]+[0-9]+$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
-def _import_local(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"handbook_local_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def registered_rules(loaded: LoadedProgram | None = None) -> list[Rule]:
-    """Every rule the plugins register (for `handbook rules` and the site's rules page)."""
-    local, disabled = ([], [])
-    if loaded is not None:
-        local, disabled = _local_plugins(loaded), loaded.program.checks.disable_plugins
-    pm = plugin_manager(local, disabled)
+def registered_rules(host: PluginHost) -> list[Rule]:
+    """Every rule the plugins register, sorted by code; a malformed or clashing rule is a
+    problem of the plugin that registered it."""
     rules: list[Rule] = []
-    for impl in pm.hook.handbook_register_rules.get_hookimpls():
-        plugin_name = pm.get_name(impl.plugin) or impl.plugin_name
-
-        def register(rule: Rule, _plugin: str = plugin_name) -> None:
-            rule.plugin = _plugin
+    taken: dict[str, str] = {}
+    for plugin, found in host.register_all("handbook_register_rules", "to register its rules"):
+        for rule in found:
+            why = _malformed(rule, taken)
+            if why:
+                file = host.file_of(host.manager.get_plugin(plugin))
+                host.problems.append(PluginProblem(plugin, file, "to register its rules", why))
+                continue
+            rule.plugin = plugin
+            taken[rule.code] = taken[rule.name] = plugin
             rules.append(rule)
-
-        impl.function(register=register)
     return sorted(rules, key=lambda r: r.code)
 
 
-def _local_plugins(loaded: LoadedProgram) -> list[Path]:
-    paths = []
-    for i, entry in enumerate(loaded.program.checks.plugins):
-        path = (loaded.root / entry).resolve()
-        if not path.is_file():
-            raise ConfigurationError(
-                [
-                    loaded.source.problem(
-                        ("checks", "plugins", i),
-                        f"plugin file {entry!r} not found (paths are relative to the program file)",
-                    )
-                ]
-            )
-        paths.append(path)
-    return paths
+def _malformed(rule: object, taken: dict[str, str]) -> str:
+    if not isinstance(rule, Rule):
+        return f"registered {type(rule).__name__}, not a generator.rules.Rule"
+    if not _CODE.match(rule.code):
+        return f"rule code {rule.code!r} is not capital letters then digits (like ACME101)"
+    if not _NAME.match(rule.name):
+        return f"rule name {rule.name!r} is not kebab-case (like sponsor-named)"
+    for key in (rule.code, rule.name):
+        if key in taken:
+            return f"rule {key!r} is already registered by plugin {taken[key]}"
+    if (rule.check is None) == (rule.review is None):
+        return f"rule {rule.code} must set exactly one of check and review"
+    if not (isinstance(rule.options, type) and issubclass(rule.options, RuleOptions)):
+        return f"rule {rule.code}'s options must be a RuleOptions model class"
+    return ""
 
 
 # --------------------------------------------------------------------------------------------
-# Configuration
+# Configuration: `[checks]`
 # --------------------------------------------------------------------------------------------
 
-_RESERVED = {"select", "ignore", "plugins", "disable_plugins", "severity", "suppress"}
+_RESERVED = ("select", "ignore", "plugins", "disable_plugins", "severity", "suppress")
+
+
+@dataclass
+class RuleSettings:
+    """The rules `[checks]` selects, each with its validated options and effective severity."""
+
+    rules: list[Rule]
+    """Every registered rule, selected or not (reports describe them all)."""
+    chosen: list[Rule]
+    options: dict[str, RuleOptions] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+
+    def enabled(self, name: str) -> bool:
+        return any(rule.name == name for rule in self.chosen)
+
+    def options_of(self, name: str) -> Any:
+        """The options of a selected rule; None when `[checks]` leaves it out."""
+        return self.options.get(name) if self.enabled(name) else None
 
 
 def _matches(rule: Rule, selector: str) -> bool:
@@ -186,9 +142,9 @@ def _matches(rule: Rule, selector: str) -> bool:
     )
 
 
-def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], dict[str, Options]]:
-    checks = loaded.program.checks
-    source = loaded.source
+def configure(rules: list[Rule], program: Program, source: Source) -> tuple[RuleSettings, list[Problem]]:
+    """Apply `[checks]` to the registered rules; every mistake in it is a located problem."""
+    checks = program.checks
     problems: list[Problem] = []
     known = sorted({r.code for r in rules} | {r.name for r in rules})
 
@@ -205,57 +161,45 @@ def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], di
         for i, selector in enumerate(getattr(checks, key)):
             if not any(_matches(r, selector) for r in rules):
                 unknown(("checks", key, i), selector)
+    for selector in checks.severity:
+        if not any(selector in (r.code, r.name) for r in rules):
+            unknown(("checks", "severity", selector), selector)
+
+    by_name = {r.name: r for r in rules}
+    options: dict[str, RuleOptions] = {}
+    extra = checks.model_extra or {}
+    for key in extra:
+        if key not in by_name:
+            hint = did_you_mean(key, sorted(by_name) + list(_RESERVED))
+            problems.append(
+                source.problem(
+                    ("checks", key),
+                    f"unknown key {key!r} in checks{hint}: per-rule options go in a table named "
+                    "after the rule, e.g. [checks.mentor-load]",
+                    at_key=True,
+                )
+            )
+    for rule in rules:
+        raw = extra.get(rule.name, {})
+        if not isinstance(raw, dict):
+            problems.append(
+                source.problem(("checks", rule.name), f"[checks.{rule.name}] must be a table of options")
+            )
+            continue
+        validated, found = validate_table(rule.options, source, raw, ("checks", rule.name))
+        problems.extend(found)
+        if validated is not None:
+            options[rule.name] = validated
     chosen = [
         r
         for r in rules
         if (not checks.select or any(_matches(r, s) for s in checks.select))
         and not any(_matches(r, s) for s in checks.ignore)
     ]
-    for selector in checks.severity:
-        if not any(selector in (r.code, r.name) for r in rules):
-            unknown(("checks", "severity", selector), selector)
-
-    by_name = {r.name: r for r in rules}
-    options: dict[str, Options] = {}
-    extra = checks.model_extra or {}
-    for key, value in extra.items():
-        rule = by_name.get(key)
-        if rule is None:
-            problems.append(
-                source.problem(
-                    ("checks", key),
-                    f"unknown key {key!r} in checks{did_you_mean(key, sorted(by_name) + sorted(_RESERVED))}: "
-                    "per-rule options go in a table named after the rule, e.g. [checks.mentor-load]",
-                    at_key=True,
-                )
-            )
-            continue
-        if not isinstance(value, dict):
-            problems.append(source.problem(("checks", key), f"[checks.{key}] must be a table of options"))
-            continue
-        for option in value:
-            if option not in rule.options:
-                hint = did_you_mean(option, list(rule.options)) or (
-                    f"; {key} has options: {', '.join(rule.options) or 'none'}"
-                )
-                problems.append(
-                    source.problem(
-                        ("checks", key, option),
-                        f"unknown option {option!r} for rule {key}{hint}",
-                        at_key=True,
-                    )
-                )
-    if problems:
-        raise ConfigurationError(problems)
-    for rule in rules:
-        merged = Options(rule.options)
-        merged.update(extra.get(rule.name, {}))
-        options[rule.name] = merged
-    for rule in chosen:
-        override = checks.severity.get(rule.code) or checks.severity.get(rule.name)
-        if override:
-            rule.severity = override
-    return chosen, options
+    severity: dict[str, Severity] = {
+        r.name: checks.severity.get(r.code) or checks.severity.get(r.name) or r.severity for r in rules
+    }
+    return RuleSettings(rules, chosen, options, severity), problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,40 +207,74 @@ def _configure(loaded: LoadedProgram, rules: list[Rule]) -> tuple[list[Rule], di
 # --------------------------------------------------------------------------------------------
 
 
-def run_checks(loaded: LoadedProgram, on: dt.date | None = None) -> CheckResult:
-    """Run every selected rule on a loaded program and return located, sorted findings."""
-    on = on or as_of()
-    rules = registered_rules(loaded)
-    chosen, options = _configure(loaded, rules)
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    plugin_problems: list[PluginProblem]
+    rules_run: int
+    rules: list[Rule] = field(default_factory=list)
+    """Every registered rule (selected or not), for reports that describe them (SARIF)."""
+
+    def failing(self, fail_on: Severity) -> list[Finding]:
+        level = SEVERITY_ORDER[fail_on]
+        return [
+            f for f in self.findings if f.suppressed_because is None and SEVERITY_ORDER[f.severity] >= level
+        ]
+
+
+def run_checks(project: Project) -> CheckResult:
+    """Run every selected rule on the project and return located, sorted findings.
+
+    Rules that review findings (HB003) run last, after suppressions are applied.
+    """
+    settings, host = project.rules, project.plugins
     findings: list[Finding] = []
-    errors: list[InternalError] = []
-    for rule in chosen:
-        if rule.check is None:
-            continue
-        rule_options = options[rule.name]
-        rule_options.today = on
-        rule_options.root = loaded.root
-        try:
-            violations = list(rule.check(loaded.program, rule_options))
-        except Exception as exc:  # a broken plugin must not hide the other rules' findings
-            errors.append(
-                InternalError(rule.plugin, f"{rule.code} [{rule.name}]", f"{type(exc).__name__}: {exc}")
-            )
-            continue
-        findings.extend(_locate(loaded, rule, v) for v in violations)
-    findings.extend(_apply_suppressions(loaded, findings, on))
+    for rule in settings.chosen:
+        if rule.check is not None:
+            findings.extend(_run(project, rule, rule.check, (project, settings.options[rule.name])))
+    _apply_suppressions(project, findings)
+    for rule in settings.chosen:
+        if rule.review is not None:
+            args = (project, settings.options[rule.name], tuple(findings))
+            findings.extend(_run(project, rule, rule.review, args))
     findings.sort(key=Finding.sort_key)
-    return CheckResult(findings, errors, sum(1 for r in chosen if r.check is not None), rules)
+    return CheckResult(findings, list(host.problems), len(settings.chosen), settings.rules)
 
 
-def _locate(loaded: LoadedProgram, rule: Rule, violation: Violation) -> Finding:
-    source = loaded.source
+def _run(
+    project: Project, rule: Rule, function: Callable[..., Iterable[Violation]], args: tuple[Any, ...]
+) -> list[Finding]:
+    """One rule's findings; whatever the rule does wrong is its plugin's problem, not a crash."""
+    host = project.plugins
+    doing = f"in rule {rule.code} [{rule.name}]"
+    out: list[Finding] = []
+    with host.guard(rule.plugin, doing):
+        for violation in function(*args):
+            if not isinstance(violation, Violation):
+                raise TypeError(f"yielded {type(violation).__name__}, not a generator.findings.Violation")
+            if violation.location is None and not names_a_key(project.source.data, violation.path):
+                host.problems.append(
+                    PluginProblem(
+                        rule.plugin,
+                        host.file_of(host.manager.get_plugin(rule.plugin)),
+                        doing,
+                        f"reported key path {format_path(violation.path) or '(empty)'!r}, which "
+                        f"{project.source.display} does not have",
+                    )
+                )
+                continue
+            out.append(_locate(project, rule, violation))
+    return out
+
+
+def _locate(project: Project, rule: Rule, violation: Violation) -> Finding:
+    source = project.source
     location = violation.location or source.positions.locate(violation.path)
-    line = source.line_text(location.line) if violation.location is None else _line_of(location)
+    line = source.line_text(location.line) if violation.location is None else _line_of(project, location)
     return Finding(
         code=rule.code,
         name=rule.name,
-        severity=rule.severity,
+        severity=project.rules.severity[rule.name],
         message=violation.message,
         path=format_path(violation.path),
         location=location,
@@ -305,55 +283,29 @@ def _locate(loaded: LoadedProgram, rule: Rule, violation: Violation) -> Finding:
     )
 
 
-def _line_of(location: Location) -> str:
+def _line_of(project: Project, location: Location) -> str:
+    path = project.root / location.file
     try:
-        lines = Path(location.file).read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
     except OSError:
         return ""
-    return lines[location.line - 1] if 0 < location.line <= len(lines) else ""
+    return lines[location.line - 1].rstrip("\r") if 0 < location.line <= len(lines) else ""
 
 
-def _apply_suppressions(loaded: LoadedProgram, findings: list[Finding], on: dt.date) -> list[Finding]:
-    """Mark suppressed findings; return new findings for expired and unused suppressions."""
-    extra: list[Finding] = []
-    source = loaded.source
-    for i, suppression in enumerate(loaded.program.checks.suppress):
-        where = ("checks", "suppress", i)
-        location = source.positions.locate(where)
-        if suppression.expires is not None and suppression.expires < on:
-            extra.append(
-                Finding(
-                    "HB002",
-                    "suppression-expired",
-                    "error",
-                    f"this suppression of {suppression.rule} at {suppression.path} expired on "
-                    f"{suppression.expires.isoformat()}: fix the finding, or renew the suppression with a reason",
-                    format_path(where),
-                    location,
-                    source_line=source.line_text(location.line),
-                )
-            )
+def suppression_applies(suppression: Suppression, finding: Finding) -> bool:
+    """A suppression covers findings of its rule at its key path or anywhere inside it."""
+    return suppression.rule in (finding.code, finding.name) and (
+        finding.path == suppression.path
+        or finding.path.startswith(suppression.path + ".")
+        or finding.path.startswith(suppression.path + "[")
+    )
+
+
+def _apply_suppressions(project: Project, findings: list[Finding]) -> None:
+    """Mark the findings that a suppression still in force covers (expired ones are HB002's)."""
+    for suppression in project.program.checks.suppress:
+        if suppression.expires is not None and suppression.expires < project.today:
             continue
-        used = False
         for finding in findings:
-            if suppression.rule in (finding.code, finding.name) and (
-                finding.path == suppression.path
-                or finding.path.startswith(suppression.path + ".")
-                or finding.path.startswith(suppression.path + "[")
-            ):
+            if suppression_applies(suppression, finding):
                 finding.suppressed_because = suppression.reason
-                used = True
-        if not used:
-            extra.append(
-                Finding(
-                    "HB003",
-                    "unused-suppression",
-                    "warning",
-                    f"this suppression of {suppression.rule} at {suppression.path} matches no finding: "
-                    "remove it",
-                    format_path(where),
-                    location,
-                    source_line=source.line_text(location.line),
-                )
-            )
-    return extra

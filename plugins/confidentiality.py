@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
 
 from generator.diagnostics import Location
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
 from generator.model import Program
-from generator.rules import Options, Rule
+from generator.rules import Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from generator.project import Project
 from generator.source import KeyPath
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -53,7 +58,13 @@ def _public_texts(program: Program) -> Iterator[tuple[KeyPath, str]]:
     yield from _walk(program.model_dump(mode="json", exclude={"people", "checks", "matching"}), ())
 
 
-def check_confidentiality(program: Program, options: Options) -> Iterator[Violation]:
+class ConfidentialityOptions(RuleOptions):
+    min_length: int = Field(20, ge=1, description="Shortest confidential sentence searched for.")
+    pages_dir: str = Field("handbook", min_length=1, description="Hand-written pages, beside the program.")
+
+
+def check_confidentiality(project: Project, options: ConfidentialityOptions) -> Iterator[Violation]:
+    program = project.program
     # 1. Every contract states confidentiality norms.
     for c, cohort in enumerate(program.cohorts):
         for p, pair in enumerate(cohort.pairs):
@@ -64,7 +75,7 @@ def check_confidentiality(program: Program, options: Options) -> Iterator[Violat
                     "confidentiality norms: add them to [guardrails] confidentiality or [contract]",
                 )
     # 2. A confidential value copied into a public field.
-    shortest = options["min_length"]
+    shortest = options.min_length
     secrets: dict[str, KeyPath] = {}
     for i, person in enumerate(program.people):
         for field, value in person.confidential.__dict__.items():
@@ -93,8 +104,8 @@ def check_confidentiality(program: Program, options: Options) -> Iterator[Violat
                 )
                 break
     # 3. Custom templates and hand-written pages that reach into the confidential section.
-    root: Path = options.root
-    folders = [root / options["pages_dir"]]
+    root: Path = project.root
+    folders = [root / options.pages_dir]
     if program.site.templates:
         folders.append(root / program.site.templates)
     for folder in folders:
@@ -140,6 +151,6 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             fix="Remove the confidential text from the public field or page. The handbook's "
             "templates receive a public view without confidential fields at all.",
             check=check_confidentiality,
-            options={"min_length": 20, "pages_dir": "handbook"},
+            options=ConfidentialityOptions,
         )
     )

@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from pydantic import Field
 
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
 from generator.model import Person, Program
-from generator.rules import Options, Rule
+from generator.policies.pair_quality import (
+    ComplementarityOptions,
+    PerspectiveOptions,
+    covered_goals,
+    lacks_complementarity,
+    lacks_perspective,
+)
+from generator.rules import NoOptions, Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from generator.project import Project
+
+
+class RotationOptions(RuleOptions):
+    min_mentors_per_mentee: int = Field(0, ge=0, description="Different mentors a mentee should meet.")
+
+
+class UnmatchedOptions(RuleOptions):
+    skip_cohorts_without_pairs: bool = Field(True, description="Planned cohorts are not matched yet.")
 
 
 def _pairs(program: Program) -> Iterator[tuple[int, int, Person, Person]]:
@@ -17,26 +38,26 @@ def _pairs(program: Program) -> Iterator[tuple[int, int, Person, Person]]:
             yield c, p, program.person(pair.mentor), program.person(pair.mentee)
 
 
-def check_complementarity(program: Program, options: Options) -> Iterator[Violation]:
+def check_complementarity(project: Project, options: ComplementarityOptions) -> Iterator[Violation]:
+    program = project.program
     names = {c.id: c.name for c in program.vocabulary.competencies}
     for c, p, mentor, mentee in _pairs(program):
-        if not mentee.development_goals:
-            continue  # intake-complete reports the missing goals
-        covered = set(mentor.strengths) & set(mentee.development_goals)
-        if len(covered) < options["min_covered"]:
+        if lacks_complementarity(mentor, mentee, options):
             goals = ", ".join(names.get(g, g) for g in mentee.development_goals)
+            covered = len(covered_goals(mentor, mentee))
+            how_many = "none" if not covered else f"only {covered}"
+            wanted = "one of them" if options.min_covered <= 1 else f"{options.min_covered} of them"
             yield Violation(
                 ("cohorts", c, "pairs", p, "mentor"),
-                f"{mentor.name}'s strengths cover none of {mentee.name}'s development goals "
-                f"({goals}): choose a mentor who is strong in one of them",
+                f"{mentor.name}'s strengths cover {how_many} of {mentee.name}'s development goals "
+                f"({goals}): choose a mentor who is strong in {wanted}",
             )
 
 
-def check_perspective_diversity(program: Program, options: Options) -> Iterator[Violation]:
-    attributes: list[str] = options["attributes"]
-    for c, p, mentor, mentee in _pairs(program):
-        different = [a for a in attributes if getattr(mentor, a, "") != getattr(mentee, a, "")]
-        if len(different) < options["min_different"]:
+def check_perspective_diversity(project: Project, options: PerspectiveOptions) -> Iterator[Violation]:
+    attributes = list(options.attributes)
+    for c, p, mentor, mentee in _pairs(project.program):
+        if lacks_perspective(mentor, mentee, options):
             same = " and ".join(f"{a} ({getattr(mentor, a, '')})" for a in attributes)
             yield Violation(
                 ("cohorts", c, "pairs", p, "mentee"),
@@ -45,7 +66,8 @@ def check_perspective_diversity(program: Program, options: Options) -> Iterator[
             )
 
 
-def check_conflict_of_interest(program: Program, options: Options) -> Iterator[Violation]:
+def check_conflict_of_interest(project: Project, options: NoOptions) -> Iterator[Violation]:
+    program = project.program
     managers = {person.id: person.manager for person in program.people}
     for c, p, mentor, mentee in _pairs(program):
         seen: set[str] = set()
@@ -65,7 +87,8 @@ def check_conflict_of_interest(program: Program, options: Options) -> Iterator[V
             levels += 1
 
 
-def check_rotation(program: Program, options: Options) -> Iterator[Violation]:
+def check_rotation(project: Project, options: RotationOptions) -> Iterator[Violation]:
+    program = project.program
     order = sorted(range(len(program.cohorts)), key=lambda i: program.cohorts[i].start)
     previous: set[tuple[str, str]] = set()
     for c in order:
@@ -82,7 +105,7 @@ def check_rotation(program: Program, options: Options) -> Iterator[Violation]:
                     "meets a new mentoring voice",
                 )
         previous = current
-    wanted = options["min_mentors_per_mentee"]
+    wanted = options.min_mentors_per_mentee
     if wanted <= 1:
         return
     mentors: dict[str, set[str]] = defaultdict(set)
@@ -100,9 +123,10 @@ def check_rotation(program: Program, options: Options) -> Iterator[Violation]:
             )
 
 
-def check_unmatched(program: Program, options: Options) -> Iterator[Violation]:
+def check_unmatched(project: Project, options: UnmatchedOptions) -> Iterator[Violation]:
+    program = project.program
     for c, cohort in enumerate(program.cohorts):
-        if not cohort.pairs and options["skip_cohorts_without_pairs"]:
+        if not cohort.pairs and options.skip_cohorts_without_pairs:
             continue
         as_mentor = {pair.mentor for pair in cohort.pairs}
         as_mentee = {pair.mentee for pair in cohort.pairs}
@@ -139,7 +163,7 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             fix="Choose a mentor whose strengths include one of the mentee's goals; `handbook match` "
             "scores this for every candidate.",
             check=check_complementarity,
-            options={"min_covered": 1},
+            options=ComplementarityOptions,
         )
     )
     register(
@@ -156,7 +180,7 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             fix="Pair across divisions or geographies, or widen `attributes` if another difference "
             "(generation, industry) matters more to your program.",
             check=check_perspective_diversity,
-            options={"attributes": ["division", "geography"], "min_different": 1},
+            options=PerspectiveOptions,
         )
     )
     register(
@@ -187,7 +211,7 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             example="[checks.rotation]\nmin_mentors_per_mentee = 2",
             fix="Pair the mentee with a different mentor; `handbook match --rounds N` plans rotations.",
             check=check_rotation,
-            options={"min_mentors_per_mentee": 0},
+            options=RotationOptions,
         )
     )
     register(
@@ -203,6 +227,6 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             example='members = ["ana", "ben", "chen"]\n# pairs cover ana and ben only  -> HB305',
             fix="Add a pair (`handbook match --cohort ID` proposes one) or remove the member.",
             check=check_unmatched,
-            options={"skip_cohorts_without_pairs": True},
+            options=UnmatchedOptions,
         )
     )

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from pydantic import Field
 
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
-from generator.model import Program
-from generator.rules import Options, Rule
+from generator.rules import NoOptions, Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 
-def check_pilot_window(program: Program, options: Options) -> Iterator[Violation]:
-    low, high = options["min_months"], options["max_months"]
+class PilotWindowOptions(RuleOptions):
+    min_months: float = Field(3, ge=0, le=120, description="A cohort's shortest length, in months.")
+    max_months: float = Field(6, ge=0, le=120, description="A cohort's longest length, in months.")
+
+
+class CadenceOptions(RuleOptions):
+    max_alignment_days: int = Field(
+        31, ge=1, le=366, description="Alignment checks at least this often, in days."
+    )
+
+
+def check_pilot_window(project: Project, options: PilotWindowOptions) -> Iterator[Violation]:
+    program = project.program
+    low, high = options.min_months, options.max_months
     for c, cohort in enumerate(program.cohorts):
         months = cohort.months
         if not low <= round(months, 1) <= high:
@@ -22,11 +39,12 @@ def check_pilot_window(program: Program, options: Options) -> Iterator[Violation
             )
 
 
-def check_cadence(program: Program, options: Options) -> Iterator[Violation]:
+def check_cadence(project: Project, options: CadenceOptions) -> Iterator[Violation]:
+    program = project.program
     kinds = {c.kind: c for c in program.cadences}
     alignment = [c for c in program.cadences if c.kind == "alignment-check" and c.every]
     needed = []
-    if not any(c.every and c.every.approx_days <= options["max_alignment_days"] for c in alignment):
+    if not any(c.every and c.every.approx_days <= options.max_alignment_days for c in alignment):
         needed.append(
             ("alignment check every month or more often", 'kind = "alignment-check", every = "1 month"')
         )
@@ -41,7 +59,8 @@ def check_cadence(program: Program, options: Options) -> Iterator[Violation]:
         yield Violation(path, f"the program has no {what}: add a [[cadences]] entry with {example}")
 
 
-def check_milestone_criteria(program: Program, options: Options) -> Iterator[Violation]:
+def check_milestone_criteria(project: Project, options: NoOptions) -> Iterator[Violation]:
+    program = project.program
     for m, milestone in enumerate(program.milestones):
         if not milestone.success_criteria:
             yield Violation(
@@ -57,9 +76,10 @@ def check_milestone_criteria(program: Program, options: Options) -> Iterator[Vio
                 continue  # its milestones moved to the mentee's next pair
             start, end = cohort.window(pair)
             for milestone_id in program.contract_for(pair).milestones or []:
-                m = index.get(milestone_id)
-                if m is None or (m, cohort.id) in reported:
+                found = index.get(milestone_id)
+                if found is None or (found, cohort.id) in reported:
                     continue
+                m = found
                 due = program.milestones[m].due_date(start)
                 if not cohort.start <= due <= end:
                     reported.add((m, cohort.id))
@@ -71,7 +91,8 @@ def check_milestone_criteria(program: Program, options: Options) -> Iterator[Vio
                     )
 
 
-def check_metrics_balance(program: Program, options: Options) -> Iterator[Violation]:
+def check_metrics_balance(project: Project, options: NoOptions) -> Iterator[Violation]:
+    program = project.program
     kinds = {m.kind for m in program.metrics}
     where = ("metrics", 0) if program.metrics else ("program",)
     for kind, example in (("quantitative", "promotion rate"), ("qualitative", "confidence")):
@@ -101,7 +122,8 @@ _CONTRACT_PARTS = {
 }
 
 
-def check_contract_complete(program: Program, options: Options) -> Iterator[Violation]:
+def check_contract_complete(project: Project, options: NoOptions) -> Iterator[Violation]:
+    program = project.program
     for c, cohort in enumerate(program.cohorts):
         for p, pair in enumerate(cohort.pairs):
             contract = program.contract_for(pair)
@@ -115,7 +137,8 @@ def check_contract_complete(program: Program, options: Options) -> Iterator[Viol
                 )
 
 
-def check_objectives_complete(program: Program, options: Options) -> Iterator[Violation]:
+def check_objectives_complete(project: Project, options: NoOptions) -> Iterator[Violation]:
+    program = project.program
     if not program.program.objectives:
         yield Violation(
             ("program",),
@@ -142,14 +165,15 @@ _INTAKE = {
 }
 
 
-def check_intake_complete(program: Program, options: Options) -> Iterator[Violation]:
+def check_intake_complete(project: Project, options: NoOptions) -> Iterator[Violation]:
+    program = project.program
     in_cohorts = {m for c in program.cohorts for m in c.members} | {
         x for c in program.cohorts for pair in c.pairs for x in (pair.mentor, pair.mentee)
     }
     for i, person in enumerate(program.people):
         if person.id not in in_cohorts:
             continue
-        fields = set()
+        fields: set[str] = set()
         if person.mentee:
             fields.update(_INTAKE["mentee"])
         if person.mentors:
@@ -176,7 +200,7 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             fix="Move the cohort's end date, or set `[checks.pilot-window]` options if your program "
             "deliberately runs longer.",
             check=check_pilot_window,
-            options={"min_months": 3, "max_months": 6},
+            options=PilotWindowOptions,
         )
     )
     register(
@@ -194,7 +218,7 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             'kind = "alignment-check"\nevery = "1 month"',
             fix="Add the missing `[[cadences]]` entries.",
             check=check_cadence,
-            options={"max_alignment_days": 31},
+            options=CadenceOptions,
         )
     )
     register(

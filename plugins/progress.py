@@ -7,11 +7,12 @@ or cohort in program.toml, where the owner acts. Programs without records get no
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from pydantic import Field
 
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
-from generator.model import Program
-from generator.records import records_for
 from generator.records.progress import (
     DROP_ENTRIES,
     DROP_POINTS,
@@ -21,30 +22,41 @@ from generator.records.progress import (
     overdue_milestones,
     stalling_pairs,
 )
-from generator.rules import Options, Rule
+from generator.rules import NoOptions, Rule, RuleOptions
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 
-def check_stalling(program: Program, options: Options) -> Iterator[Violation]:
-    records = records_for(program, options.root)
-    for concern in stalling_pairs(program, records, options.today, float(options["factor"])):
+class StallingOptions(RuleOptions):
+    factor: float = Field(
+        STALL_FACTOR, gt=0, le=100, description="Times the alignment-check interval without a session."
+    )
+
+
+class FeedbackDropOptions(RuleOptions):
+    ratings: int = Field(DROP_ENTRIES, ge=2, le=100, description="Ratings in a row that fall.")
+    points: float = Field(DROP_POINTS, gt=0, le=4, description="By at least this much each time.")
+
+
+def check_stalling(project: Project, options: StallingOptions) -> Iterator[Violation]:
+    for concern in stalling_pairs(project.program, project.records, project.today, options.factor):
         yield Violation(concern.path, concern.message)
 
 
-def check_overdue(program: Program, options: Options) -> Iterator[Violation]:
-    for concern in overdue_milestones(program, records_for(program, options.root), options.today):
+def check_overdue(project: Project, options: NoOptions) -> Iterator[Violation]:
+    for concern in overdue_milestones(project.program, project.records, project.today):
         yield Violation(concern.path, concern.message)
 
 
-def check_end_review(program: Program, options: Options) -> Iterator[Violation]:
-    for concern in missing_end_reviews(program, records_for(program, options.root), options.today):
+def check_end_review(project: Project, options: NoOptions) -> Iterator[Violation]:
+    for concern in missing_end_reviews(project.program, project.records, project.today):
         yield Violation(concern.path, concern.message)
 
 
-def check_feedback_drop(program: Program, options: Options) -> Iterator[Violation]:
-    records = records_for(program, options.root)
-    for concern in feedback_drops(
-        program, records, options.today, int(options["ratings"]), float(options["points"])
-    ):
+def check_feedback_drop(project: Project, options: FeedbackDropOptions) -> Iterator[Violation]:
+    found = feedback_drops(project.program, project.records, project.today, options.ratings, options.points)
+    for concern in found:
         yield Violation(concern.path, concern.message)
 
 
@@ -69,7 +81,7 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             fix="Record the sessions that took place. If the pair has stalled, talk to both; to reassign "
             'the mentee, mark the pair `state = "rebalanced"` with a `reason` and an `end` date.',
             check=check_stalling,
-            options={"factor": STALL_FACTOR},
+            options=StallingOptions,
         )
     )
     register(
@@ -121,6 +133,6 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             fix="Talk to the pair (separately first). Adjust the contract at a mid-course correction, "
             "or rebalance the mentee.",
             check=check_feedback_drop,
-            options={"ratings": DROP_ENTRIES, "points": DROP_POINTS},
+            options=FeedbackDropOptions,
         )
     )

@@ -48,3 +48,10 @@ def handbook():
 def minimal_text() -> str:
     """A small valid program (tests/fixtures/program/minimal.toml) to edit into bad input."""
     return (FIXTURES / "program" / "minimal.toml").read_text(encoding="utf-8")
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """Edit a fixture's text, failing loudly if the text to replace is not there exactly once."""
+    count = text.count(old)
+    assert count == 1, f"expected {old!r} once in the fixture, found it {count} times"
+    return text.replace(old, new)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, run_handbook
+from tests.conftest import Result, replace_once, run_handbook
 
 
 def check(tmp_path: Path, content: str | bytes, name: str = "program.toml") -> Result:
@@ -27,7 +27,7 @@ def first_error(result: Result) -> str:
 def test_minimal_program_is_clean(tmp_path: Path, minimal_text: str) -> None:
     result = check(tmp_path, minimal_text)
     assert result.code == 0, result.output
-    assert result.out.strip() == "program.toml: no findings from 17 rules"
+    assert result.out.strip() == "program.toml: no findings from 19 rules"
 
 
 def test_empty_file(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_binary_bytes(tmp_path: Path) -> None:
 
 
 def test_invalid_utf8(tmp_path: Path, minimal_text: str) -> None:
-    raw = minimal_text.replace('name = "Mentor A"', 'name = "Mentor \xff"').encode("latin-1")
+    raw = replace_once(minimal_text, 'name = "Mentor A"', 'name = "Mentor \xff"').encode("latin-1")
     result = check(tmp_path, raw)
     assert result.code == 1
     assert first_error(result) == (
@@ -72,7 +72,7 @@ def test_invalid_utf8(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_wrong_type(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace("hours_per_month = 4", 'hours_per_month = "4h"'))
+    result = check(tmp_path, replace_once(minimal_text, "hours_per_month = 4", 'hours_per_month = "4h"'))
     assert result.code == 1
     assert first_error(result) == "program.toml:26:19: hours_per_month must be a number, not '4h'"
     assert result.out.splitlines()[1:3] == [
@@ -82,7 +82,7 @@ def test_wrong_type(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_wrong_type_date(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace("start = 2027-01-04", 'start = "next spring"'))
+    result = check(tmp_path, replace_once(minimal_text, "start = 2027-01-04", 'start = "next spring"'))
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:47:9: start must be a date such as 2027-01-15, not 'next spring'"
@@ -90,7 +90,7 @@ def test_wrong_type_date(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_unknown_key_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace("strengths = [", "strenghts = ["))
+    result = check(tmp_path, replace_once(minimal_text, "strengths = [", "strenghts = ["))
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:25:1: unknown key 'strenghts' in people[0]; did you mean 'strengths'?"
@@ -106,7 +106,7 @@ def test_unknown_table_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_unknown_value_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace('role = "mentee"', 'role = "menteee"'))
+    result = check(tmp_path, replace_once(minimal_text, 'role = "mentee"', 'role = "menteee"'))
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:33:8: 'menteee' is not a valid role; did you mean 'mentee'? "
@@ -115,7 +115,7 @@ def test_unknown_value_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_missing_key_points_at_table_header(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace('geography = "Europe"\n', ""))
+    result = check(tmp_path, replace_once(minimal_text, 'geography = "Europe"\n', ""))
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:19:3: missing key 'geography' in people[0]: add `geography = ...` to this table"
@@ -132,7 +132,7 @@ def test_duplicate_id(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_dangling_reference(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace('mentee = "mentee-b"', 'mentee = "mentee-d"'))
+    result = check(tmp_path, replace_once(minimal_text, 'mentee = "mentee-b"', 'mentee = "mentee-d"'))
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:54:10: unknown person 'mentee-d'; did you mean 'mentee-b'? "
@@ -141,8 +141,10 @@ def test_dangling_reference(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_unknown_tag_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace(
-        'development_goals = ["strategic-foresight"]', 'development_goals = ["stakeholder-diplomcy"]'
+    text = replace_once(
+        minimal_text,
+        'development_goals = ["strategic-foresight"]',
+        'development_goals = ["stakeholder-diplomcy"]',
     )
     result = check(tmp_path, text)
     assert result.code == 1
@@ -154,7 +156,7 @@ def test_unknown_tag_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_end_before_start(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace("end = 2027-05-28", "end = 2026-12-18"))
+    result = check(tmp_path, replace_once(minimal_text, "end = 2027-05-28", "end = 2026-12-18"))
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:48:7: cohort ends on 2026-12-18 but starts on 2027-01-04: "
@@ -163,7 +165,7 @@ def test_end_before_start(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_person_paired_with_themself(tmp_path: Path, minimal_text: str) -> None:
-    result = check(tmp_path, minimal_text.replace('mentee = "mentee-b"', 'mentee = "mentor-a"'))
+    result = check(tmp_path, replace_once(minimal_text, 'mentee = "mentee-b"', 'mentee = "mentor-a"'))
     assert result.code == 1
     assert result.out.count("program.toml:") == 1
     assert first_error(result) == (
@@ -205,18 +207,16 @@ def test_person_paired_with_themself(tmp_path: Path, minimal_text: str) -> None:
     ],
 )
 def test_unsafe_ids(tmp_path: Path, minimal_text: str, cohort_id: str, message: str) -> None:
-    result = check(tmp_path, minimal_text.replace('id = "pilot"', f'id = "{cohort_id}"'))
+    result = check(tmp_path, replace_once(minimal_text, 'id = "pilot"', f'id = "{cohort_id}"'))
     assert result.code == 1
     assert first_error(result) == f"program.toml:45:6: {message}"
     assert "\x07" not in result.out
 
 
 def test_every_error_in_one_run_sorted_by_position(tmp_path: Path, minimal_text: str) -> None:
-    text = (
-        minimal_text.replace('geography = "Europe"', 'geograpy = "Europe"')
-        .replace("end = 2027-05-28", "end = 2026-01-01")
-        .replace('mentee = "mentee-b"', 'mentee = "nobody"')
-    )
+    text = replace_once(minimal_text, 'geography = "Europe"', 'geograpy = "Europe"')
+    text = replace_once(text, "end = 2027-05-28", "end = 2026-01-01")
+    text = replace_once(text, 'mentee = "mentee-b"', 'mentee = "nobody"')
     result = check(tmp_path, text)
     assert result.code == 1
     locations = [line.split(": ")[0] for line in result.out.splitlines() if line.startswith("prog")]
@@ -230,16 +230,16 @@ def test_every_error_in_one_run_sorted_by_position(tmp_path: Path, minimal_text:
 
 
 def test_unicode_names_are_accepted(tmp_path: Path, minimal_text: str) -> None:
-    text = (
-        minimal_text.replace('name = "Mentor A"', 'name = "Zoë Müller-Ábalos"')
-        .replace('name = "Mentee B"', 'name = "王芳 (Wang Fang)"')
-        .replace('name = "Mentor C"', 'name = "ליאור כהן"')
-    )
+    text = replace_once(minimal_text, 'name = "Mentor A"', 'name = "Zoë Müller-Ábalos"')
+    text = replace_once(text, 'name = "Mentee B"', 'name = "王芳 (Wang Fang)"')
+    text = replace_once(text, 'name = "Mentor C"', 'name = "ליאור כהן"')
     assert check(tmp_path, text).code == 0
 
 
 def test_columns_count_characters_not_bytes(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('owners = [{ name = "Ana Owner" }]', 'owners = [{ name = "王芳", role = 5 }]')
+    text = replace_once(
+        minimal_text, 'owners = [{ name = "Ana Owner" }]', 'owners = [{ name = "王芳", role = 5 }]'
+    )
     result = check(tmp_path, text)
     assert first_error(result) == "program.toml:3:33: role must be text (a quoted string), not 5"
     # the caret sits under the 5, after two double-width characters
@@ -247,7 +247,7 @@ def test_columns_count_characters_not_bytes(tmp_path: Path, minimal_text: str) -
 
 
 def test_duplicate_key_is_a_toml_error(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('geography = "Europe"', 'geography = "Europe"\ngeography = "Asia"')
+    text = replace_once(minimal_text, 'geography = "Europe"', 'geography = "Europe"\ngeography = "Asia"')
     result = check(tmp_path, text)
     assert result.code == 1
     assert first_error(result) == (

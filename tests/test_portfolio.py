@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from generator.portfolio.statistics import mean_difference, mean_interval, rate_difference, wilson
-from tests.conftest import FIXTURES, run_handbook
+from tests.conftest import FIXTURES, replace_once, run_handbook
 
 PORTFOLIO = FIXTURES / "records" / "portfolio" / "program.toml"
 
@@ -144,7 +144,7 @@ def test_html_report_never_overwrites_a_hand_written_file(tmp_path: Path) -> Non
 def test_invalid_records_stop_the_portfolio_with_located_errors(tmp_path: Path) -> None:
     shutil.copytree(PORTFOLIO.parent, tmp_path / "p")
     records = tmp_path / "p" / "records" / "spring.toml"
-    records.write_text(records.read_text().replace('mentee = "mentee-03"', 'mentee = "mentee-33"', 1))
+    records.write_text(replace_once(records.read_text(), 'mentee = "mentee-03"', 'mentee = "mentee-33"'))
     result = run_handbook("portfolio", "program.toml", cwd=tmp_path / "p")
     assert result.code == 1
     assert "Traceback" not in result.output

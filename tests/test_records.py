@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import load_program
-from generator.records import load_records
-from tests.conftest import FIXTURES, ROOT, Result, run_handbook
+from generator.project import open_project
+from tests.conftest import FIXTURES, ROOT, Result, replace_once, run_handbook
 
 SMALL = FIXTURES / "records" / "small"
+FIRST_PERSON = '[[people]]\nid = "mentor-a"\n'
 
 
 @pytest.fixture
@@ -23,9 +23,12 @@ def program_dir(tmp_path: Path) -> Path:
 
 
 def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+
+
+def add_records_table(program_dir: Path, settings: str) -> None:
+    """Add a `[records]` table to program.toml, just before its first person."""
+    edit(program_dir / "program.toml", FIRST_PERSON, f"[records]\n{settings}\n\n{FIRST_PERSON}")
 
 
 def check(program_dir: Path) -> Result:
@@ -41,7 +44,7 @@ def records_file(program_dir: Path) -> Path:
 def test_valid_records_load_and_check_is_clean(program_dir: Path) -> None:
     result = check(program_dir)
     assert result.code == 0, result.output
-    records = load_records(load_program(program_dir / "program.toml"))
+    records = open_project(program_dir / "program.toml").records
     pair = records.files["pilot"].pairs[0]
     assert [s.date.isoformat() for s in pair.sessions] == ["2027-01-11", "2027-02-08", "2027-02-22"]
     assert pair.latest_outcome("promoted") is True
@@ -199,7 +202,7 @@ def test_every_problem_in_every_file_is_reported(program_dir: Path) -> None:
 
 def test_records_folder_and_group_size_are_configurable(program_dir: Path) -> None:
     (program_dir / "records").rename(program_dir / "progress")
-    edit(program_dir / "program.toml", "[[people]]", '[records]\nfolder = "progress"\n\n[[people]]')
+    add_records_table(program_dir, 'folder = "progress"')
     edit(program_dir / "progress" / "pilot.toml", 'mentee = "mentee-b"', 'mentee = "mentee-x"')
     result = check(program_dir)
     assert result.code == 1
@@ -207,14 +210,16 @@ def test_records_folder_and_group_size_are_configurable(program_dir: Path) -> No
 
 
 def test_group_size_is_never_below_three(program_dir: Path) -> None:
-    edit(program_dir / "program.toml", "[[people]]", "[records]\nmin_group_size = 2\n\n[[people]]")
+    add_records_table(program_dir, "min_group_size = 2")
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == "program.toml:6:18: min_group_size must be at least 3, not 2"
 
 
 def test_unknown_array_of_tables_points_at_its_header(tmp_path: Path, minimal_text: str) -> None:
-    (tmp_path / "program.toml").write_text(minimal_text.replace("[[cohorts.pairs]]", "[[cohorts.pairz]]"))
+    (tmp_path / "program.toml").write_text(
+        replace_once(minimal_text, "[[cohorts.pairs]]", "[[cohorts.pairz]]")
+    )
     result = run_handbook("check", "program.toml", cwd=tmp_path)
     assert result.code == 1
     assert result.out.splitlines()[:3] == [
@@ -225,8 +230,8 @@ def test_unknown_array_of_tables_points_at_its_header(tmp_path: Path, minimal_te
 
 
 def test_the_example_program_ships_records_for_every_pair_of_its_running_and_finished_cohorts() -> None:
-    loaded = load_program(ROOT / "program.toml")
-    records = load_records(loaded)
+    loaded = open_project(ROOT / "program.toml")
+    records = loaded.records
     for cohort in loaded.program.cohorts:
         if cohort.id in ("2026-spring", "2026-autumn"):
             assert all(records.for_pair(cohort, pair) for pair in cohort.pairs), cohort.id
@@ -247,7 +252,7 @@ def test_a_record_after_the_pair_ended_early(program_dir: Path) -> None:
 
 
 def test_a_named_records_folder_must_exist(program_dir: Path) -> None:
-    edit(program_dir / "program.toml", "[[people]]", '[records]\nfolder = "progres"\n\n[[people]]')
+    add_records_table(program_dir, 'folder = "progres"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.loader import load_program
-from generator.records import load_records
+from generator.project import open_project
 from generator.records.aggregates import PROGRAM, Aggregates, aggregate
 
 AS_OF = dt.date(2027, 12, 31)
@@ -51,8 +50,8 @@ def write_program(folder: Path, cohorts: dict[str, int], extra: str = "") -> Pat
 
 
 def figures_for(tmp_path: Path, cohorts: dict[str, int], extra: str = "") -> Aggregates:
-    loaded = load_program(write_program(tmp_path, cohorts, extra))
-    return aggregate(loaded.program, load_records(loaded), AS_OF)
+    loaded = open_project(write_program(tmp_path, cohorts, extra))
+    return aggregate(loaded.program, loaded.records, AS_OF)
 
 
 def test_a_cohort_of_four_people_shows_no_figures(tmp_path: Path) -> None:

@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.loader import LoadedProgram, load_program
-from generator.records import load_records
+from generator.project import Project, open_project
 from generator.records.progress import (
     feedback_drops,
     missing_end_reviews,
     overdue_milestones,
     stalling_pairs,
 )
-from tests.conftest import FIXTURES, run_handbook
+from tests.conftest import FIXTURES, replace_once, run_handbook
 
 SMALL = FIXTURES / "records" / "small"
 PILOT_RECORDS = Path("records") / "pilot.toml"
@@ -29,10 +28,8 @@ def program_dir(tmp_path: Path) -> Path:
     return tmp_path / "prog"
 
 
-def loaded(folder: Path) -> LoadedProgram:
-    result = load_program(folder / "program.toml")
-    result.records = load_records(result)
-    return result
+def loaded(folder: Path) -> Project:
+    return open_project(folder / "program.toml")
 
 
 def concerns(check, folder: Path, today: str) -> list[tuple[tuple, str]]:  # type: ignore[no-untyped-def]
@@ -70,7 +67,9 @@ def test_rebalanced_pairs_and_finished_cohorts_do_not_stall(program_dir: Path) -
     program = program_dir / "program.toml"
     text = program.read_text()
     program.write_text(
-        text.replace("start = 2027-02-01\n", 'start = 2027-02-01\nstate = "rebalanced"\nreason = "Moved"\n')
+        replace_once(
+            text, "start = 2027-02-01\n", 'start = 2027-02-01\nstate = "rebalanced"\nreason = "Moved"\n'
+        )
     )
     assert concerns(stalling_pairs, program_dir, "2027-03-21") == []
     assert concerns(stalling_pairs, program_dir, "2027-06-30") == []
@@ -98,15 +97,15 @@ def test_a_finished_cohort_without_end_reviews(program_dir: Path) -> None:
         )
     ]
     path = program_dir / PILOT_RECORDS
-    path.write_text(
-        path.read_text()
-        .replace(
-            "{ date = 2027-02-22 },", '{ date = 2027-02-22 },\n  { date = 2027-05-27, kind = "end-review" },'
-        )
-        .replace(
-            "[{ date = 2027-02-03 }]", '[{ date = 2027-02-03 }, { date = 2027-05-26, kind = "end-review" }]'
-        )
+    text = replace_once(
+        path.read_text(),
+        "{ date = 2027-02-22 },",
+        '{ date = 2027-02-22 },\n  { date = 2027-05-27, kind = "end-review" },',
     )
+    text = replace_once(
+        text, "[{ date = 2027-02-03 }]", '[{ date = 2027-02-03 }, { date = 2027-05-26, kind = "end-review" }]'
+    )
+    path.write_text(text)
     assert concerns(missing_end_reviews, program_dir, "2027-06-01") == []
 
 

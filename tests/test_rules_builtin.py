@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result, run_handbook
+from tests.conftest import Result, replace_once, run_handbook
 
 SECOND_COHORT = """
 [[cohorts]]
@@ -40,7 +40,7 @@ def test_the_minimal_program_passes_every_rule(tmp_path: Path, minimal_text: str
 
 
 def test_mentor_load_across_overlapping_cohorts(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace("[guardrails]\n", "[guardrails]\nmax_mentees_per_mentor = 1\n") + (
+    text = replace_once(minimal_text, "[guardrails]\n", "[guardrails]\nmax_mentees_per_mentor = 1\n") + (
         SECOND_COHORT.format(id="second", start="2027-03-01", end="2027-06-30", mentee="mentor-c")
     )
     result = check(tmp_path, text)
@@ -57,15 +57,15 @@ def test_mentor_load_across_overlapping_cohorts(tmp_path: Path, minimal_text: st
 
 
 def test_mentor_load_is_fine_when_cohorts_do_not_overlap(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace("[guardrails]\n", "[guardrails]\nmax_mentees_per_mentor = 1\n") + (
+    text = replace_once(minimal_text, "[guardrails]\n", "[guardrails]\nmax_mentees_per_mentor = 1\n") + (
         SECOND_COHORT.format(id="second", start="2027-06-07", end="2027-10-29", mentee="mentor-c")
     )
     assert findings(check(tmp_path, text)) == []
 
 
 def test_complementarity(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace(
-        'strengths = ["strategic-foresight"]', 'strengths = ["stakeholder-diplomacy"]'
+    text = replace_once(
+        minimal_text, 'strengths = ["strategic-foresight"]', 'strengths = ["stakeholder-diplomacy"]'
     )
     result = check(tmp_path, text)
     assert result.code == 0  # a warning does not fail the check by default
@@ -77,7 +77,8 @@ def test_complementarity(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_perspective_diversity(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace(
+    text = replace_once(
+        minimal_text,
         'division = "Sales"\ngeography = "Asia"\nrole = "mentee"',
         'division = "Operations"\ngeography = "Europe"\nrole = "mentee"',
     )
@@ -89,7 +90,7 @@ def test_perspective_diversity(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_conflict_of_interest_two_levels_up(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('role = "both"\n', 'role = "both"\nmanager = "mentor-a"\n')
+    text = replace_once(minimal_text, 'role = "both"\n', 'role = "both"\nmanager = "mentor-a"\n')
     result = check(tmp_path, text)
     assert result.code == 1
     assert findings(result) == [
@@ -109,8 +110,9 @@ def test_rotation_in_consecutive_cohorts(tmp_path: Path, minimal_text: str) -> N
 
 
 def test_unmatched_mentee(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('role = "both"', 'role = "mentee"').replace(
-        'members = ["mentor-a", "mentee-b"]', 'members = ["mentor-a", "mentee-b", "mentor-c"]'
+    text = replace_once(minimal_text, 'role = "both"', 'role = "mentee"')
+    text = replace_once(
+        text, 'members = ["mentor-a", "mentee-b"]', 'members = ["mentor-a", "mentee-b", "mentor-c"]'
     )
     assert findings(check(tmp_path, text)) == [
         "program.toml:50:36: HB305 [unmatched] mentee Mentor C has no mentor in cohort 'pilot': add a "
@@ -119,7 +121,7 @@ def test_unmatched_mentee(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_pilot_window(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace("end = 2027-05-28", "end = 2027-02-26")
+    text = replace_once(minimal_text, "end = 2027-05-28", "end = 2027-02-26")
     assert findings(check(tmp_path, text)) == [
         "program.toml:48:7: HB401 [pilot-window] cohort 'pilot' lasts 1.7 months; a pilot runs 3 to 6 "
         "months so that it ends before attention fades but after habits form",
@@ -129,9 +131,8 @@ def test_pilot_window(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_cadence(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('kind = "mid-course-correction"', 'kind = "check-in"').replace(
-        'every = "1 month"', 'every = "6 weeks"'
-    )
+    text = replace_once(minimal_text, 'kind = "mid-course-correction"', 'kind = "check-in"')
+    text = replace_once(text, 'every = "1 month"', 'every = "6 weeks"')
     result = check(tmp_path, text)
     assert result.code == 1
     assert findings(result) == [
@@ -143,7 +144,7 @@ def test_cadence(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_milestone_due_after_the_cohort(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('due = "4 weeks"', 'due = "30 weeks"')
+    text = replace_once(minimal_text, 'due = "4 weeks"', 'due = "30 weeks"')
     assert findings(check(tmp_path, text)) == [
         "program.toml:66:7: HB403 [milestone-criteria] milestone 'plan' falls due on 2027-08-02, outside "
         "the 'pilot' pair window (2027-01-04 to 2027-05-28): move the due point inside the cohort",
@@ -151,8 +152,8 @@ def test_milestone_due_after_the_cohort(tmp_path: Path, minimal_text: str) -> No
 
 
 def test_milestone_without_success_criteria(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace(
-        'success_criteria = ["A one-page plan with three goals, signed by both"]\n', ""
+    text = replace_once(
+        minimal_text, 'success_criteria = ["A one-page plan with three goals, signed by both"]\n', ""
     )
     assert findings(check(tmp_path, text)) == [
         "program.toml:64:9: HB403 [milestone-criteria] milestone 'plan' has no success criteria: add "
@@ -161,9 +162,8 @@ def test_milestone_without_success_criteria(tmp_path: Path, minimal_text: str) -
 
 
 def test_metrics_balance(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('kind = "qualitative"', 'kind = "quantitative"').replace(
-        'source = "Progress log"\n', ""
-    )
+    text = replace_once(minimal_text, 'kind = "qualitative"', 'kind = "quantitative"')
+    text = replace_once(text, 'source = "Progress log"\n', "")
     assert findings(check(tmp_path, text)) == [
         "program.toml:68:3: HB404 [metrics-balance] the program has no qualitative metric: add one (e.g. "
         "confidence) so impact is measured with numbers and nuance",
@@ -173,7 +173,7 @@ def test_metrics_balance(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_contract_complete(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('mentor_role = "Thinking partner"\n', "")
+    text = replace_once(minimal_text, 'mentor_role = "Thinking partner"\n', "")
     assert findings(check(tmp_path, text)) == [
         "program.toml:52:3: HB405 [contract-complete] the learning contract of mentor-a and mentee-b is "
         "missing mentor role: set them in [contract] (or [guardrails]) or in this pair's contract",
@@ -181,14 +181,17 @@ def test_contract_complete(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_a_pair_override_completes_its_contract(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('mentor_role = "Thinking partner"\n', "").replace(
-        'mentee = "mentee-b"\n', 'mentee = "mentee-b"\ncontract = { mentor_role = "Sparring partner" }\n'
+    text = replace_once(minimal_text, 'mentor_role = "Thinking partner"\n', "")
+    text = replace_once(
+        text,
+        'mentee = "mentee-b"\n',
+        'mentee = "mentee-b"\ncontract = { mentor_role = "Sparring partner" }\n',
     )
     assert findings(check(tmp_path, text)) == []
 
 
 def test_objectives_complete(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('metrics = ["confidence"]\n', "")
+    text = replace_once(minimal_text, 'metrics = ["confidence"]\n', "")
     assert findings(check(tmp_path, text)) == [
         "program.toml:89:11: HB406 [objectives-complete] objective 'foresight' names no metric: list the "
         "metric ids that track it in `metrics`",
@@ -196,7 +199,7 @@ def test_objectives_complete(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_intake_complete(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('ignore = ["intake-complete"]', "ignore = []")
+    text = replace_once(minimal_text, 'ignore = ["intake-complete"]', "ignore = []")
     assert findings(check(tmp_path, text)) == [
         "program.toml:20:6: HB407 [intake-complete] Mentor A's intake is missing experiences: matching "
         "needs them",
@@ -206,7 +209,8 @@ def test_intake_complete(tmp_path: Path, minimal_text: str) -> None:
 
 
 def test_confidential_value_copied_into_a_public_field(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace(
+    text = replace_once(
+        minimal_text,
         'role = "both"\n',
         (
             'role = "both"\n'
@@ -241,7 +245,7 @@ def test_hand_written_page_that_reaches_into_the_confidential_section(
 
 
 def test_contract_without_confidentiality_norms(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('confidentiality = ["Sessions stay between mentor and mentee"]\n', "")
+    text = replace_once(minimal_text, 'confidentiality = ["Sessions stay between mentor and mentee"]\n', "")
     assert findings(check(tmp_path, text)) == [
         "program.toml:52:3: HB201 [confidentiality] the learning contract of mentor-a and mentee-b "
         "states no confidentiality norms: add them to [guardrails] confidentiality or [contract]",

@@ -8,10 +8,11 @@ import re
 import pytest
 
 from generator import hookspecs
+from generator.plugin_host import load_plugins
 from generator.rules import registered_rules
 from tests.conftest import ROOT, run_handbook
 
-RULES = registered_rules()
+RULES = registered_rules(load_plugins(autoload=False))
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Result, run_handbook
+from tests.conftest import Result, replace_once, run_handbook
 
 PLUGIN = """
 from generator.findings import Violation
@@ -13,8 +13,8 @@ from generator.hookspecs import hookimpl
 from generator.rules import Rule
 
 
-def check(program, options):
-    for c, cohort in enumerate(program.cohorts):
+def check(project, options):
+    for c, cohort in enumerate(project.program.cohorts):
         if cohort.sponsor is None:
             yield Violation(("cohorts", c, "id"), f"cohort {cohort.id!r} has no sponsor: name one")
 
@@ -34,7 +34,7 @@ from generator.hookspecs import hookimpl
 from generator.rules import Rule
 
 
-def check(program, options):
+def check(project, options):
     raise KeyError("budget")
 
 
@@ -59,7 +59,7 @@ def install_acme(site: Path) -> dict[str, str]:
 
 
 def without_sponsor(minimal_text: str) -> str:
-    return minimal_text.replace('sponsor = "coo"\n', "")
+    return replace_once(minimal_text, 'sponsor = "coo"\n', "")
 
 
 def test_entry_point_plugin_adds_a_rule(tmp_path: Path, minimal_text: str) -> None:
@@ -89,7 +89,9 @@ def test_local_plugin_named_in_program_toml(tmp_path: Path, minimal_text: str) -
     (tmp_path / "rules" / "our_rules.py").write_text(PLUGIN, encoding="utf-8")
     write_program(
         tmp_path,
-        without_sponsor(minimal_text).replace("[checks]\n", '[checks]\nplugins = ["./rules/our_rules.py"]\n'),
+        replace_once(
+            without_sponsor(minimal_text), "[checks]\n", '[checks]\nplugins = ["./rules/our_rules.py"]\n'
+        ),
     )
     listing = run_handbook("rules", "--program", "program.toml", cwd=tmp_path)
     assert ["ACME001", "sponsor-named", "error", "our_rules"] in [
@@ -100,37 +102,38 @@ def test_local_plugin_named_in_program_toml(tmp_path: Path, minimal_text: str) -
     assert "program.toml:45:6: ACME001 [sponsor-named] cohort 'pilot' has no sponsor: name one" in result.out
 
 
-def test_missing_local_plugin_is_a_configuration_error(tmp_path: Path, minimal_text: str) -> None:
-    write_program(tmp_path, minimal_text.replace("[checks]\n", '[checks]\nplugins = ["./rules/nope.py"]\n'))
+def test_missing_local_plugin_is_a_located_program_error(tmp_path: Path, minimal_text: str) -> None:
+    write_program(
+        tmp_path, replace_once(minimal_text, "[checks]\n", '[checks]\nplugins = ["./rules/nope.py"]\n')
+    )
     result = run_handbook("check", "program.toml", cwd=tmp_path)
-    assert result.code == 2
-    assert result.err.startswith(
+    assert result.code == 1
+    assert result.out.startswith(
         "program.toml:121:12: plugin file './rules/nope.py' not found (paths are relative to the program file)"
     )
     assert "Traceback" not in result.output
 
 
-def test_a_plugin_that_raises_is_an_internal_error_and_other_rules_still_run(
+def test_a_plugin_that_raises_is_reported_by_name_and_other_rules_still_run(
     tmp_path: Path, minimal_text: str
 ) -> None:
     (tmp_path / "broken.py").write_text(BROKEN, encoding="utf-8")
-    text = minimal_text.replace("end = 2027-05-28", "end = 2027-02-26").replace(
-        "[checks]\n", '[checks]\nplugins = ["broken.py"]\n'
-    )
+    text = replace_once(minimal_text, "end = 2027-05-28", "end = 2027-02-26")
+    text = replace_once(text, "[checks]\n", '[checks]\nplugins = ["broken.py"]\n')
     write_program(tmp_path, text)
     result: Result = run_handbook("check", "program.toml", cwd=tmp_path)
     assert result.code == 2
     assert result.err.strip() == (
-        "handbook: internal error in plugin broken, rule ACME900 [budget-check]: KeyError: 'budget'"
+        "handbook: broken.py: plugin broken failed in rule ACME900 [budget-check]: KeyError: 'budget' "
+        "(at broken.py:7)"
     )
     assert "program.toml:48:7: HB401 [pilot-window]" in result.out
     assert "Traceback" not in result.output
 
 
 def test_a_plugin_can_be_disabled_by_name(tmp_path: Path, minimal_text: str) -> None:
-    text = minimal_text.replace('strengths = ["strategic-foresight"]', "strengths = []").replace(
-        "[checks]\n", '[checks]\ndisable_plugins = ["plugins.pairing"]\n'
-    )
+    text = replace_once(minimal_text, 'strengths = ["strategic-foresight"]', "strengths = []")
+    text = replace_once(text, "[checks]\n", '[checks]\ndisable_plugins = ["plugins.pairing"]\n')
     write_program(tmp_path, text)
     listing = run_handbook("rules", "--program", "program.toml", cwd=tmp_path).out
     assert "HB301" not in listing and "HB101" in listing

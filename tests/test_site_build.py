@@ -15,9 +15,9 @@ import pytest
 import tomlkit
 from icalendar import Calendar, Event
 
-from generator import loader
+from generator import project as project_module
 from generator.cli import main
-from generator.loader import load_program
+from generator.project import open_project
 from generator.records import loading
 from generator.site.publish import scan_for_leaks
 from tests.conftest import ROOT, run_handbook
@@ -218,7 +218,7 @@ def test_the_scan_finds_a_value_however_a_built_file_spells_it(tmp_path):
         doc["people"][0]["confidential"]["notes"] = note
 
     project = _project(tmp_path, confide)
-    program = load_program(project / "program.toml").program
+    program = open_project(project / "program.toml").program
     site = project / "built"
     (site / "search").mkdir(parents=True)
     (site / "page.html").write_text(f"<p>{html.escape(note)}</p>", encoding="utf-8")
@@ -249,7 +249,7 @@ def test_handbook_build_reads_the_program_and_each_record_once(tmp_path, monkeyp
 
         return read_source
 
-    monkeypatch.setattr(loader, "read_source", counting(loader.read_source))
+    monkeypatch.setattr(project_module, "read_source", counting(project_module.read_source))
     monkeypatch.setattr(loading, "read_source", counting(loading.read_source))
     assert main(["build", "program.toml"]) == 0, capsys.readouterr()
     assert sorted(reads) == ["2026-autumn.toml", "2026-spring.toml", "program.toml"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from generator.loader import load_program
+from generator.project import open_project
 from generator.site.pages import site_pages
 from generator.site.public_view import public_view, slug, unique_slugs
 from tests.conftest import ROOT, run_handbook
@@ -43,7 +43,7 @@ def test_pairs_whose_ids_join_the_same_way_get_distinct_contract_pages() -> None
 
 def test_cohorts_with_unicode_ids_each_get_their_own_pages(tmp_path: Path) -> None:
     program = write_program(tmp_path, {"josé": 5, "jose": 5, "王芳": 5, "李娜": 5})
-    loaded = load_program(program)
+    loaded = open_project(program)
     view = public_view(loaded.program)
     cohort_slugs = [c.slug for c in view.cohorts]
     assert len(set(cohort_slugs)) == 4 and "jose" in cohort_slugs
@@ -70,7 +70,7 @@ def test_export_writes_every_generated_page_and_may_export_again(tmp_path: Path)
     project = _export_project(tmp_path)
     result = run_handbook("export", "out", cwd=project)
     assert result.code == 0, result.output
-    expected = {p.path for p in site_pages(load_program(project / "program.toml"))}
+    expected = {p.path for p in site_pages(open_project(project / "program.toml"))}
     written = {p.relative_to(project / "out").as_posix() for p in (project / "out").rglob("*") if p.is_file()}
     assert written == expected | {".handbook-export"}
     assert "progress/index.md" in written and "cohorts/index.md" in written
@@ -146,7 +146,7 @@ def test_progress_pages_use_the_programs_template_overrides(tmp_path: Path) -> N
     (project / "overrides" / "progress" / "dashboard.md.j2").write_text(
         "# {{ board.title | md }}: our own progress page\n\nAs of {{ board.as_of }}.\n", encoding="utf-8"
     )
-    pages = {p.path: p.content for p in site_pages(load_program(program))}
+    pages = {p.path: p.content for p in site_pages(open_project(program))}
     assert pages["progress/index.md"].startswith("# ")
     assert "our own progress page" in pages["progress/index.md"]
     cohort = pages["cohorts/2026-spring/progress.md"]

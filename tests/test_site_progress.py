@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tomlkit
 
-from generator.loader import load_program
+from generator.project import open_project
 from generator.site.public_view import public_view
 from tests.conftest import ROOT, run_handbook
 from tests.test_records_aggregates import write_program
@@ -63,7 +63,7 @@ def _canary_records(project: Path) -> tuple[list[str], set[str], list[str]]:
 
 def _public_dates(program_file: Path) -> set[str]:
     """Every date the handbook publishes from program.toml itself (schedules, due dates, windows)."""
-    view = public_view(load_program(program_file).program)
+    view = public_view(open_project(program_file).program)
     found = {AS_OF, dt.date.today().isoformat()}
     for cohort in view.cohorts:
         found |= {cohort.start.isoformat(), cohort.end.isoformat()}

@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from generator.commands.check import load_or_report
 from generator.diagnostics import format_problem
-from generator.records.as_of import BadDate, as_of
+from generator.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
+from generator.project import open_project
 
 if TYPE_CHECKING:
     from generator.matching.proposal import Proposal
+    from generator.model import Person
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,33 +65,18 @@ def _positive(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so other commands start without scipy.
-    from generator.matching.proposal import MatchingError, propose, rebalance, rounds
+    from generator.matching.proposal import propose, rebalance, rounds
+    from generator.matching.writing import write_proposal
 
     if args.rounds and (args.write or args.rebalance):
-        print(
-            "handbook: --rounds plans a rotation and cannot be combined with --write or --rebalance",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    loaded = load_or_report(args.program)
-    if isinstance(loaded, int):
-        return loaded
-    try:
-        if args.rounds:
-            plan = rounds(loaded, args.cohort, args.rounds)
-        elif args.rebalance:
-            plan = [rebalance(loaded, args.cohort, args.rebalance, as_of())]
-        else:
-            plan = [propose(loaded, args.cohort)]
-    except BadDate as exc:
-        print(f"handbook: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except MatchingError as exc:
-        for problem in exc.problems:
-            print(format_problem(problem), file=sys.stderr)
-        if not exc.problems:
-            print(f"handbook: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("--rounds plans a rotation and cannot be combined with --write or --rebalance")
+    project = open_project(Path(args.program), display=args.program)
+    if args.rounds:
+        plan = rounds(project, args.cohort, args.rounds)
+    elif args.rebalance:
+        plan = [rebalance(project, args.cohort, args.rebalance)]
+    else:
+        plan = [propose(project, args.cohort)]
 
     if args.format == "json":
         print(json.dumps(_json(plan), indent=2, ensure_ascii=False))
@@ -101,77 +86,13 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from generator.matching.report import write_report
 
-        try:
-            write_report(Path(args.report), plan)
-        except OSError as exc:
-            print(f"handbook: cannot write {args.report}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
+        write_report(Path(args.report), plan)
         print(f"Wrote the owner report to {args.report}", file=sys.stderr)
     if args.write:
-        code = _write(loaded, plan[0], args)
-        if code != EXIT_OK:
-            return code
+        reason = "Rebalanced with `handbook match --rebalance`: the pair was not progressing"
+        added = write_proposal(project, plan[0], reason)
+        print(f"Added {added} pair(s) to cohort {plan[0].cohort.id!r} in {args.program}", file=sys.stderr)
     return EXIT_OK if any(p.pairs for p in plan) else EXIT_PROBLEMS
-
-
-def _write(loaded, proposal: Proposal, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from generator.matching.writing import WriteRefused, add_pairs, end_pair, write_program
-
-    new = [(p.mentor.id, p.mentee.id) for p in proposal.proposed]
-    if not new:
-        print("handbook: nothing to write: the proposal adds no pairs", file=sys.stderr)
-        return EXIT_PROBLEMS
-    try:
-        if proposal.replaces is not None:
-            on = as_of()
-            old = proposal.replaces
-            text = add_pairs(
-                loaded.source,
-                proposal.cohort_index,
-                new,
-                start=on,
-                note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor",
-                milestones=_milestones_that_fit(loaded.program, proposal, on),
-            )
-            index = next(k for k, p in enumerate(proposal.cohort.pairs) if p is old)
-            existing = sum(
-                key in loaded.source.data["cohorts"][proposal.cohort_index]["pairs"][index]
-                for key in ("state", "end", "reason")
-            )
-            text = end_pair(
-                loaded.source,
-                text,
-                proposal.cohort_index,
-                index,
-                on,
-                "Rebalanced with `handbook match --rebalance`: the pair was not progressing",
-            )
-            write_program(loaded, text, changed_values=existing)
-        else:
-            text = add_pairs(
-                loaded.source,
-                proposal.cohort_index,
-                new,
-                note="Proposed by `handbook match`; review with the sponsor",
-            )
-            write_program(loaded, text)
-    except WriteRefused as exc:
-        print(f"handbook: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as exc:
-        print(f"handbook: cannot write {loaded.path}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"Added {len(new)} pair(s) to cohort {proposal.cohort.id!r} in {args.program}", file=sys.stderr)
-    return EXIT_OK
-
-
-def _milestones_that_fit(program, proposal: Proposal, start) -> list[str] | None:  # type: ignore[no-untyped-def]
-    """The new pair starts its learning contract on the rebalance date; milestones that would
-    then fall due after the cohort ends are left out (None: every milestone fits)."""
-    assert proposal.replaces is not None
-    wanted = program.contract_for(proposal.replaces).milestones or []
-    fits = [m for m in wanted if program.milestone(m).due_date(start) <= proposal.cohort.end]
-    return None if fits == wanted else fits
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,7 +168,7 @@ def _text(proposal: Proposal, numbered: bool) -> str:
 
 
 def _json(plan: list[Proposal]) -> dict[str, object]:
-    def person(p) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    def person(p: Person) -> dict[str, str]:
         return {"id": p.id, "name": p.name}
 
     rounds_out = []

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli import EXIT_OK, EXIT_USAGE
-from generator.commands.check import load_or_report
-from generator.records import ProgressRecords
+from generator.errors import EXIT_OK
+from generator.project import open_project
 
 
 def _min_sample(text: str) -> int:
@@ -40,24 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the statistics need scipy.stats, which every other command can do without.
-    from generator.portfolio import MIN_SAMPLE, NotOurs, render_text, review_portfolio, write_html
+    from generator.portfolio import MIN_SAMPLE, render_text, review_portfolio, write_html
 
-    loaded = load_or_report(args.program)
-    if isinstance(loaded, int):
-        return loaded
-    records = loaded.records or ProgressRecords()
-    review = review_portfolio(
-        loaded.program, records, min_sample=MIN_SAMPLE if args.min_sample is None else args.min_sample
-    )
+    project = open_project(Path(args.program), display=args.program)
+    review = review_portfolio(project, min_sample=MIN_SAMPLE if args.min_sample is None else args.min_sample)
     sys.stdout.write(render_text(review))
     if args.html:
-        try:
-            write_html(review, Path(args.html))
-        except NotOurs as exc:
-            print(f"handbook: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-        except OSError as exc:
-            print(f"handbook: {args.html}: cannot write the report: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_USAGE
+        write_html(review, Path(args.html))
         print(f"\nWrote {args.html} (owner-only: keep it out of the published site)")
     return EXIT_OK

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import json
+import os
 from pathlib import Path
+from typing import Any
 
-from generator.cli import EXIT_OK, EXIT_USAGE
 from generator.diagnostics import ProgramError, UnreadableProgram
-from generator.loader import LoadedProgram, load_program
+from generator.errors import EXIT_OK, UsageError
+from generator.plugin_host import AUTOLOAD_OFF, load_plugins
+from generator.project import open_project
 from generator.references import did_you_mean
-from generator.rules import ConfigurationError, Rule, registered_rules
+from generator.rules import Rule, registered_rules
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,29 +26,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.set_defaults(run=run_list)
     one = subparsers.add_parser("rule", help="print one rule's documentation")
     one.add_argument("rule", metavar="CODE|NAME")
-    one.add_argument("--program", default="program.toml")
+    one.add_argument("--program", default="program.toml", help="include this program's local plugins")
     one.set_defaults(run=run_one)
 
 
-def _rules(program: str) -> list[Rule] | int:
-    loaded: LoadedProgram | None = None
+def _rules(program: str) -> list[Rule]:
+    """The program's rules (with its local plugins); the installed ones when it does not load
+    (`handbook check` reports why)."""
     if Path(program).is_file():
         try:
-            loaded = load_program(Path(program), display=program)
+            return open_project(Path(program), display=program).rules.rules
         except (ProgramError, UnreadableProgram):
-            loaded = None  # list the installed rules; `handbook check` reports the program
-    try:
-        return registered_rules(loaded)
-    except ConfigurationError as exc:
-        for problem in exc.problems:
-            print(f"{problem.location}: {problem.message}", file=sys.stderr)
-        return EXIT_USAGE
+            pass
+    host = load_plugins(autoload=not os.environ.get(AUTOLOAD_OFF))
+    return registered_rules(host)
 
 
 def run_list(args: argparse.Namespace) -> int:
     rules = _rules(args.program)
-    if isinstance(rules, int):
-        return rules
     width = max((len(r.name) for r in rules), default=4)
     print(f"{'CODE':<8}{'NAME':<{width + 2}}{'SEVERITY':<10}PLUGIN")
     for r in rules:
@@ -55,7 +53,12 @@ def run_list(args: argparse.Namespace) -> int:
 
 def rule_markdown(rule: Rule, heading: str = "#") -> str:
     """One rule's documentation, in the same shape for every rule (used by the site too)."""
-    options = "".join(f"- `{k}` (default: `{v!r}`)\n" for k, v in rule.options.items())
+    options = "".join(
+        f"- `{name}` (default: `{_toml(field.get_default(call_default_factory=True))}`)"
+        + (f": {field.description}" if field.description else "")
+        + "\n"
+        for name, field in rule.options.model_fields.items()
+    )
     return (
         f"{heading} {rule.code} {rule.name}\n\n"
         f"{rule.summary} Default severity: **{rule.severity}**. Plugin: `{rule.plugin}`.\n\n"
@@ -69,13 +72,19 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
 
 def run_one(args: argparse.Namespace) -> int:
     rules = _rules(args.program)
-    if isinstance(rules, int):
-        return rules
     wanted = args.rule
     for r in rules:
         if wanted in (r.code, r.name) or wanted.upper() == r.code:
             print(rule_markdown(r), end="")
             return EXIT_OK
     hint = did_you_mean(wanted, [r.name for r in rules] + [r.code for r in rules])
-    print(f"handbook: no rule is called {wanted!r}{hint} (`handbook rules` lists them)", file=sys.stderr)
-    return EXIT_USAGE
+    raise UsageError(f"no rule is called {wanted!r}{hint} (`handbook rules` lists them)")
+
+
+def _toml(value: Any) -> str:
+    """A default as it is written in program.toml."""
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return json.dumps(value, ensure_ascii=False)

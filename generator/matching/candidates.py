@@ -1,13 +1,13 @@
 """Who can be matched in a cohort, how many mentees each mentor can still take, and which
 mentor-mentee candidates the hard constraints rule out (and why).
 
-Capacity follows the workload guardrail: `max_mentees_per_mentor` and the monthly hours, minus
-the pairs the mentor already has in this cohort and in every cohort whose dates overlap it.
+Capacity follows the workload policy (`generator.policies.workload`), the same one HB101
+checks: the pairs a mentor may run at once, minus the most pairs they already run on any one day
+of this cohort (in this cohort or any other).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -16,6 +16,7 @@ from functools import cached_property
 import numpy as np
 
 from generator.model import Cohort, Pair, Person, Program
+from generator.policies.workload import PairWindow, WorkloadLimit, busiest, limit_for
 
 
 class Blocked(IntEnum):
@@ -43,13 +44,12 @@ class Capacity:
     """A mentor's room for new mentees, and where the limit comes from (for explanations)."""
 
     allowed: int  # by the guardrails: the smaller of the mentee and the hours limit
-    in_cohort: int  # pairs kept in this cohort
-    overlapping: int  # pairs in other cohorts whose dates overlap this one
+    busy: int  # the most pairs they already run on one day of the cohort, in any cohort
     hours_limit: float
 
     @property
     def free(self) -> int:
-        return max(0, self.allowed - self.in_cohort - self.overlapping)
+        return max(0, self.allowed - self.busy)
 
 
 @dataclass
@@ -79,7 +79,8 @@ class Candidates:
 def sides_of(program: Program, cohort: Cohort) -> tuple[list[Person], list[Person]]:
     """The cohort's members as mentors and mentees; role 'both' goes to `[matching] both_as`."""
     both_as = program.matching.both_as
-    mentors, mentees = [], []
+    mentors: list[Person] = []
+    mentees: list[Person] = []
     for member in dict.fromkeys(cohort.members):
         person = program.person(member)
         side = both_as if person.role == "both" else person.role
@@ -92,38 +93,36 @@ def sides_of(program: Program, cohort: Cohort) -> tuple[list[Person], list[Perso
     return list({p.id: p for p in mentors}.values()), list({p.id: p for p in mentees}.values())
 
 
-def _overlaps(a: tuple, b: tuple) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def capacities(
-    program: Program, cohort: Cohort, mentors: list[Person], kept: Iterable[Pair]
+    program: Program,
+    cohort: Cohort,
+    mentors: list[Person],
+    kept: Iterable[Pair],
+    limit: WorkloadLimit | None = None,
 ) -> list[Capacity]:
-    guard = program.guardrails
-    window = (cohort.start, cohort.end)
-    in_cohort: dict[str, int] = {}
-    for pair in kept:
-        in_cohort[pair.mentor] = in_cohort.get(pair.mentor, 0) + 1
-    overlapping: dict[str, int] = {}
-    for other in program.cohorts:
-        if other.id == cohort.id:
-            continue
-        for pair in other.pairs:
-            if _overlaps(other.window(pair), window):
-                overlapping[pair.mentor] = overlapping.get(pair.mentor, 0) + 1
-    result = []
-    for mentor in mentors:
-        hours = min(guard.max_hours_per_month, mentor.hours_per_month or guard.max_hours_per_month)
-        by_hours = math.floor(hours / guard.hours_per_pair_per_month + 1e-9)
-        result.append(
-            Capacity(
-                allowed=min(guard.max_mentees_per_mentor, by_hours),
-                in_cohort=in_cohort.get(mentor.id, 0),
-                overlapping=overlapping.get(mentor.id, 0),
-                hours_limit=hours,
-            )
+    """Each mentor's room for new pairs that run through the whole cohort.
+
+    Counted as HB101 counts: every pair in the program except this cohort's pairs that are not
+    kept (they are being matched again).
+    """
+    limit = limit or limit_for(program)
+    kept_ids = {id(pair) for pair in kept}
+    replaced = {id(pair) for pair in cohort.pairs if id(pair) not in kept_ids and pair.state != "rebalanced"}
+    windows: dict[str, list[PairWindow]] = {}
+    for c, other in enumerate(program.cohorts):
+        for p, pair in enumerate(other.pairs):
+            if id(pair) not in replaced:
+                start, end = other.window(pair)
+                windows.setdefault(pair.mentor, []).append((start, end, ("cohorts", c, "pairs", p)))
+    period = (cohort.start, cohort.end)
+    return [
+        Capacity(
+            allowed=limit.pairs_allowed(mentor),
+            busy=len(busiest(windows.get(mentor.id, []), within=period)),
+            hours_limit=limit.hours_for(mentor),
         )
-    return result
+        for mentor in mentors
+    ]
 
 
 def earlier_pairs(program: Program, cohort: Cohort) -> set[tuple[str, str]]:
@@ -154,6 +153,7 @@ def build(
     cohort: Cohort,
     kept: list[Pair] | None = None,
     forbidden: Iterable[tuple[str, str]] = (),
+    limit: WorkloadLimit | None = None,
 ) -> Candidates:
     """The cohort's matching problem: kept pairs default to every pair not rebalanced."""
     mentors, everyone = sides_of(program, cohort)
@@ -161,7 +161,8 @@ def build(
         kept = [p for p in cohort.pairs if p.state != "rebalanced"]
     matched = {p.mentee for p in kept}
     mentees = [p for p in everyone if p.id not in matched]
-    capacity = capacities(program, cohort, mentors, kept)
+    limit = limit or limit_for(program)
+    capacity = capacities(program, cohort, mentors, kept, limit)
     blocked = np.zeros((len(mentors), len(mentees)), dtype=np.int8)
     mentor_index = {p.id: i for i, p in enumerate(mentors)}
     mentee_index = {p.id: j for j, p in enumerate(mentees)}
@@ -182,18 +183,13 @@ def build(
 
     for exclusion in program.matching.exclude:
         block(exclusion.mentor, exclusion.mentee, Blocked.EXCLUDED)
-    for mentor, mentee in {*earlier_pairs(program, cohort), *forbidden}:
-        block(mentor, mentee, Blocked.EARLIER_PAIR)
-    for mentee in mentees:
-        for boss in reporting_lines(program, mentee):
-            block(boss, mentee.id, Blocked.REPORTING_LINE)
+    for mentor_id, mentee_id in {*earlier_pairs(program, cohort), *forbidden}:
+        block(mentor_id, mentee_id, Blocked.EARLIER_PAIR)
+    for person in mentees:
+        for boss in reporting_lines(program, person):
+            block(boss, person.id, Blocked.REPORTING_LINE)
 
-    guard = program.guardrails
     spare = np.array(
-        [
-            max(0.0, c.hours_limit - (c.in_cohort + c.overlapping) * guard.hours_per_pair_per_month)
-            for c in capacity
-        ],
-        dtype=np.float64,
+        [max(0.0, c.hours_limit - c.busy * limit.hours_per_pair) for c in capacity], dtype=np.float64
     )
     return Candidates(program, cohort, mentors, mentees, list(kept), capacity, blocked, spare)

@@ -12,8 +12,9 @@ from collections import Counter
 import numpy as np
 
 from generator.matching.candidates import BLOCKED_WORDS, Blocked, Candidates
-from generator.matching.scoring import Component, Scores, Sides
-from generator.model import Person, Program
+from generator.matching.components import Component
+from generator.matching.scoring import Scores, Sides
+from generator.model import Person
 
 _MAX_REASONS = 3
 
@@ -92,20 +93,6 @@ def reasons(scores: Scores, sides: Sides, i: int, j: int) -> list[str]:
     return found
 
 
-def check_warnings(program: Program, mentor: Person, mentee: Person) -> list[str]:
-    """What the pairing rules of `handbook check` will report about this pair, said up front.
-
-    The optimiser maximises the total score, so a pair can be the best overall choice and still
-    miss a rule a program owner cares about; the owner decides.
-    """
-    found = []
-    if mentee.development_goals and not set(mentor.strengths) & set(mentee.development_goals):
-        found.append("HB301: the mentor's strengths cover none of the mentee's development goals")
-    if mentor.division == mentee.division and mentor.geography == mentee.geography:
-        found.append("HB302: same division and geography")
-    return found
-
-
 def runner_ups(scores: Scores, candidates: Candidates, chosen: list[tuple[int, int]]) -> list[int | None]:
     """For each chosen (mentor, mentee): the best other allowed mentor, whatever their capacity.
 
@@ -167,8 +154,8 @@ def unmatched_mentor(candidates: Candidates, i: int) -> tuple[str, str]:
         )
     if capacity.free == 0:
         return "capacity", (
-            f"{mentor.name} is already at the guardrail: {capacity.in_cohort} pair(s) here and "
-            f"{capacity.overlapping} in overlapping cohorts"
+            f"{mentor.name} is already at the guardrail: {capacity.busy} pair(s) at the same time "
+            f"during this cohort, of the {capacity.allowed} allowed"
         )
     if not candidates.mentees:
         return "no candidate", "every mentee in the cohort already has a mentor"

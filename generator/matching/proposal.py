@@ -6,24 +6,27 @@ the same proposal: people are taken in program order and the solver is determini
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
 from generator.diagnostics import Problem
-from generator.loader import LoadedProgram
+from generator.errors import UsageError
 from generator.matching import candidates as candidates_module
 from generator.matching import explain
 from generator.matching.candidates import BLOCKED_WORDS, Blocked, Candidates
-from generator.matching.scoring import BUILT_IN, Component, Scores, Sides, score
+from generator.matching.components import Component
+from generator.matching.scoring import Scores, Sides, score
 from generator.matching.solver import assign
 from generator.model import Cohort, MatchWeights, MustPair, Pair, Person, Program
+from generator.policies.pair_quality import pair_warnings
+from generator.policies.workload import limit_for
+from generator.project import Project
 from generator.references import did_you_mean
 
 
-class MatchingError(Exception):
+class MatchingError(UsageError):
     """The request cannot be answered (unknown cohort or person, bad [matching] settings).
 
     Carries located problems where the cause is in program.toml, else a plain message.
@@ -99,57 +102,23 @@ class Proposal:
 # --------------------------------------------------------------------------------------------
 
 
-def components(loaded: LoadedProgram) -> list[Component]:
-    """The built-in components, then those plugins register, in plugin order."""
-    from generator.rules import _local_plugins, plugin_manager
-
-    found = list(BUILT_IN)
-    pm = plugin_manager(_local_plugins(loaded), loaded.program.checks.disable_plugins)
-    pm.hook.handbook_match_components(register=found.append)
-    seen: set[str] = set()
-    for component in found:
-        if component.id in seen:
-            raise MatchingError(
-                f"two score components are registered as {component.id!r}; rename one in its plugin"
-            )
-        seen.add(component.id)
-    return found
-
-
-def weights(loaded: LoadedProgram, available: list[Component]) -> dict[str, float]:
-    """Each component's weight: `[matching.weights]`, else the component's default."""
-    configured: MatchWeights = loaded.program.matching.weights
-    known = {c.id for c in available}
-    problems = []
-    result = {c.id: c.default_weight for c in available}
+def weights(project: Project) -> dict[str, float]:
+    """Each component's weight: `[matching.weights]` (validated when the program project), else
+    the component's default."""
+    configured: MatchWeights = project.program.matching.weights
+    result = {c.id: c.default_weight for c in project.components}
     result.update({name: getattr(configured, name) for name in MatchWeights.model_fields})
-    for key, value in (configured.model_extra or {}).items():
-        path = ("matching", "weights", key)
-        if key not in known:
-            hint = did_you_mean(key, known) or f"; components: {', '.join(sorted(known))}"
-            problems.append(
-                loaded.source.problem(path, f"unknown score component {key!r}{hint}", at_key=True)
-            )
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            problems.append(
-                loaded.source.problem(
-                    path, f"the weight of {key!r} must be a number of 0 or more, such as 1.5"
-                )
-            )
-        else:
-            result[key] = float(value)
-    if problems:
-        raise MatchingError("[matching.weights] has errors", problems)
+    result.update({key: float(value) for key, value in (configured.model_extra or {}).items()})
     return result
 
 
-def find_cohort(loaded: LoadedProgram, cohort_id: str) -> tuple[int, Cohort]:
-    ids = [c.id for c in loaded.program.cohorts]
+def find_cohort(project: Project, cohort_id: str) -> tuple[int, Cohort]:
+    ids = [c.id for c in project.program.cohorts]
     if cohort_id in ids:
         index = ids.index(cohort_id)
-        return index, loaded.program.cohorts[index]
+        return index, project.program.cohorts[index]
     if not ids:
-        raise MatchingError(f"unknown cohort {cohort_id!r}: {loaded.source.display} has no [[cohorts]] yet")
+        raise MatchingError(f"unknown cohort {cohort_id!r}: {project.source.display} has no [[cohorts]] yet")
     hint = did_you_mean(cohort_id, ids)
     raise MatchingError(f"unknown cohort {cohort_id!r}{hint} (cohorts: {', '.join(ids)})")
 
@@ -160,7 +129,7 @@ def find_cohort(loaded: LoadedProgram, cohort_id: str) -> tuple[int, Cohort]:
 
 
 def propose(
-    loaded: LoadedProgram,
+    project: Project,
     cohort_id: str,
     *,
     kept: list[Pair] | None = None,
@@ -169,20 +138,19 @@ def propose(
     apply_must_pairs: bool = True,
 ) -> Proposal:
     """The optimal proposal for the cohort's mentees who have no mentor yet."""
-    program = loaded.program
-    index, cohort = find_cohort(loaded, cohort_id)
-    available = components(loaded)
-    weight = weights(loaded, available)
-    cands = candidates_module.build(program, cohort, kept=kept, forbidden=forbidden)
+    program = project.program
+    index, cohort = find_cohort(project, cohort_id)
+    limit = limit_for(program, project.rules.options_of("mentor-load"))
+    cands = candidates_module.build(program, cohort, kept=kept, forbidden=forbidden, limit=limit)
     sides = Sides(program, cands.mentors, cands.mentees, cands.spare_hours)
-    scores = score(sides, available, weight)
+    scores = score(sides, project.components, weights(project))
 
     allowed = cands.allowed.copy()
     free = cands.free.copy()
     notes: list[Problem] = []
     forced: list[tuple[int, int]] = []
     if apply_must_pairs:
-        forced = _must_pairs(loaded, cands, allowed, free, notes)
+        forced = _must_pairs(project, cands, allowed, free, notes)
     if only_mentee is not None:
         keep = np.array([m.id == only_mentee for m in cands.mentees])
         allowed[:, ~keep] = False
@@ -203,7 +171,7 @@ def propose(
                     runner_up=(cands.mentors[runner], 100.0 * float(scores.total[runner, j]))
                     if runner is not None
                     else None,
-                    warnings=explain.check_warnings(program, cands.mentors[i], cands.mentees[j]),
+                    warnings=pair_warnings(project, cands.mentors[i], cands.mentees[j]),
                 )
             )
 
@@ -225,7 +193,7 @@ def propose(
             unmatched.append(Unmatched(mentor, "mentor", kind, why))
     if not cands.mentors and not cands.mentees:
         notes.append(
-            loaded.source.problem(
+            project.source.problem(
                 ("cohorts", index, "members"),
                 f"cohort {cohort.id!r} has no members to match: add mentors and mentees to its members",
             )
@@ -249,15 +217,15 @@ def _kept(program: Program, pair: Pair) -> ProposedPair:
 
 
 def _must_pairs(
-    loaded: LoadedProgram, cands: Candidates, allowed: np.ndarray, free: np.ndarray, notes: list[Problem]
+    project: Project, cands: Candidates, allowed: np.ndarray, free: np.ndarray, notes: list[Problem]
 ) -> list[tuple[int, int]]:
     """Lock the `[[matching.require]]` pairs that the guardrails allow; note the others."""
     forced: list[tuple[int, int]] = []
-    for n, must in enumerate(loaded.program.matching.require):
+    for n, must in enumerate(project.program.matching.require):
         outcome = _must_pair(must, cands, free, forced)
         if isinstance(outcome, str):
             notes.append(
-                loaded.source.problem(
+                project.source.problem(
                     ("matching", "require", n), f"must-pair {must.mentor} -> {must.mentee} {outcome}"
                 )
             )
@@ -304,10 +272,10 @@ def _must_pair(
     return i, j
 
 
-def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date) -> Proposal:
+def rebalance(project: Project, cohort_id: str, person_id: str) -> Proposal:
     """A new mentor for one mentee whose pair is not progressing; every other pair is locked."""
-    program = loaded.program
-    _, cohort = find_cohort(loaded, cohort_id)
+    program = project.program
+    _, cohort = find_cohort(project, cohort_id)
     ids = [p.id for p in program.people]
     if person_id not in ids:
         raise MatchingError(f"unknown person {person_id!r}{did_you_mean(person_id, ids)}")
@@ -319,6 +287,7 @@ def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date
             f"{cohort.id}` for mentees without a mentor"
         )
     old = current[0]
+    on = project.today
     start, _ = cohort.window(old)
     if not start < on < cohort.end:
         raise MatchingError(
@@ -327,7 +296,7 @@ def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date
         )
     kept = [p for p in cohort.pairs if p is not old and p.state != "rebalanced"]
     proposal = propose(
-        loaded,
+        project,
         cohort_id,
         kept=kept,
         forbidden={(old.mentor, old.mentee)},
@@ -338,7 +307,7 @@ def rebalance(loaded: LoadedProgram, cohort_id: str, person_id: str, on: dt.date
     return proposal
 
 
-def rounds(loaded: LoadedProgram, cohort_id: str, count: int) -> list[Proposal]:
+def rounds(project: Project, cohort_id: str, count: int) -> list[Proposal]:
     """A rotation: `count` successive rounds, each optimal given the ones before, in which no
     mentee meets the same mentor twice. Round 1 keeps the cohort's pairs; later rounds rematch
     everyone."""
@@ -346,7 +315,7 @@ def rounds(loaded: LoadedProgram, cohort_id: str, count: int) -> list[Proposal]:
     met: set[tuple[str, str]] = set()
     for n in range(1, count + 1):
         proposal = propose(
-            loaded, cohort_id, kept=None if n == 1 else [], forbidden=met, apply_must_pairs=n == 1
+            project, cohort_id, kept=None if n == 1 else [], forbidden=met, apply_must_pairs=n == 1
         )
         proposal.round = n
         met.update((p.mentor.id, p.mentee.id) for p in proposal.pairs)

@@ -3,32 +3,107 @@
 A heat map of the score matrix (mentors by mentees, proposed pairs outlined) shows how clear each
 choice was; stacked bars show what each pair's score is made of. The report shows scores, so it
 is for program owners only, but like everything else it never prints a confidential value.
+
+Figures, colours and chart geometry are worked out here; `templates/reports/match.html.j2` lays
+them out, HTML-escaping every value, so a name such as `<script>` shows as text.
 """
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.commands.check import write_atomically
+import jinja2
+
 from generator.matching.proposal import Proposal
+from generator.safe_files import write_text_atomically
+from generator.templating import report_environment
 
 MAX_HEATMAP = 60  # rows and columns; larger cohorts show the proposed people first
 _PALETTE = ("#00796b", "#3949ab", "#ef6c00", "#8e24aa", "#c62828", "#2e7d32", "#6d4c41", "#0277bd")
 
-_STYLE = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem; color: #212121; max-width: 1200px; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table.heat { border-collapse: collapse; font-size: 11px; }
-table.heat td, table.heat th { border: 1px solid #fff; padding: 2px 4px; text-align: center; }
-table.heat th.mentee { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 12em; }
-table.heat td.chosen { outline: 2px solid #000; outline-offset: -2px; font-weight: bold; }
-table.heat td.blocked { background: #eeeeee; color: #9e9e9e; }
-.legend span { display: inline-block; padding: 0 .5em; margin-right: .5em; color: #fff; }
-.note { color: #616161; }
-table.pairs { border-collapse: collapse; } table.pairs td { padding: 4px 8px; vertical-align: top; }
-@media print { body { margin: 0; } }
-"""
+
+@dataclass(frozen=True)
+class Cell:
+    """One mentor-mentee score of the heat map; a blocked pair shows no score."""
+
+    mentor: str
+    mentee: str
+    blocked: bool = False
+    chosen: bool = False
+    score: str = ""  # 0..100, rounded
+    background: str = ""
+    colour: str = ""
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    mentor: str
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    mentees: list[str]
+    rows: list[HeatRow]
+    mentors_shown: int
+    mentors_total: int
+    mentees_shown: int
+    mentees_total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.mentors_shown < self.mentors_total or self.mentees_shown < self.mentees_total
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One score component's share of a pair's bar, in SVG user units."""
+
+    component: str
+    points: str
+    x: str
+    width: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class PairBar:
+    mentor: str
+    mentee: str
+    score: str
+    segments: list[Segment]
+    reasons: list[str]
+    runner_up: str | None = None
+    runner_up_score: str = ""
+
+
+@dataclass(frozen=True)
+class Legend:
+    component: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Someone the proposal leaves without a partner, and why."""
+
+    side: str
+    name: str
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Round:
+    heading: str
+    mentees_matched: int
+    mentees_total: int
+    total_score: str
+    heatmap: Heatmap
+    legend: list[Legend]
+    pairs: list[PairBar]
+    unmatched: list[Gap]
 
 
 def _colour(value: float) -> str:
@@ -38,7 +113,7 @@ def _colour(value: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _heatmap(proposal: Proposal) -> str:
+def _heatmap(proposal: Proposal) -> Heatmap:
     cands, total = proposal.candidates, proposal.scores.total
     chosen = {(p.mentor.id, p.mentee.id) for p in proposal.proposed}
     first = [p.mentee.id for p in proposal.proposed]
@@ -46,101 +121,88 @@ def _heatmap(proposal: Proposal) -> str:
     mentor_ids = {p.mentor.id for p in proposal.proposed}
     mentor_order = sorted(range(len(cands.mentors)), key=lambda i: (cands.mentors[i].id not in mentor_ids, i))
     rows, cols = mentor_order[:MAX_HEATMAP], mentee_order[:MAX_HEATMAP]
-    out = ['<table class="heat"><tr><th>Mentor \\ mentee</th>']
-    out += [f'<th class="mentee">{escape(cands.mentees[j].name)}</th>' for j in cols]
-    out.append("</tr>")
+    heat_rows = []
     for i in rows:
         mentor = cands.mentors[i]
-        out.append(f"<tr><th>{escape(mentor.name)}</th>")
+        cells = []
         for j in cols:
             mentee = cands.mentees[j]
             if not cands.allowed[i, j]:
-                out.append('<td class="blocked" title="ruled out by a hard constraint">&times;</td>')
+                cells.append(Cell(mentor.name, mentee.name, blocked=True))
                 continue
             value = float(total[i, j])
-            css = ' class="chosen"' if (mentor.id, mentee.id) in chosen else ""
-            text_colour = "#fff" if value > 0.55 else "#212121"
-            out.append(
-                f'<td{css} style="background:{_colour(value)};color:{text_colour}" '
-                f'title="{escape(mentor.name)} / {escape(mentee.name)}">{100 * value:.0f}</td>'
+            cells.append(
+                Cell(
+                    mentor.name,
+                    mentee.name,
+                    chosen=(mentor.id, mentee.id) in chosen,
+                    score=f"{100 * value:.0f}",
+                    background=_colour(value),
+                    colour="#fff" if value > 0.55 else "#212121",
+                )
             )
-        out.append("</tr>")
-    out.append("</table>")
-    if len(cands.mentors) > MAX_HEATMAP or len(cands.mentees) > MAX_HEATMAP:
-        out.append(
-            f'<p class="note">Showing {len(rows)} of {len(cands.mentors)} mentors and {len(cols)} '
-            f"of {len(cands.mentees)} mentees, proposed pairs first; `--format json` has every "
-            "pair.</p>"
-        )
-    return "\n".join(out)
+        heat_rows.append(HeatRow(mentor.name, cells))
+    return Heatmap(
+        mentees=[cands.mentees[j].name for j in cols],
+        rows=heat_rows,
+        mentors_shown=len(rows),
+        mentors_total=len(cands.mentors),
+        mentees_shown=len(cols),
+        mentees_total=len(cands.mentees),
+    )
 
 
-def _bars(proposal: Proposal) -> str:
-    ids = [c.id for c in proposal.components]
-    colours = {c: _PALETTE[k % len(_PALETTE)] for k, c in enumerate(ids)}
-    legend = "".join(f'<span style="background:{colours[c]}">{escape(c)}</span>' for c in ids)
-    out = [f'<p class="legend">{legend}</p><table class="pairs">']
+def _bars(proposal: Proposal, ids: list[str], colours: dict[str, str]) -> list[PairBar]:
+    bars = []
     for pair in proposal.proposed:
         x = 0.0
-        rects = []
+        segments = []
         for c in ids:
             width = 3.0 * pair.points.get(c, 0.0)  # 300 px for a full score
             if width > 0:
-                rects.append(
-                    f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="16" fill="{colours[c]}">'
-                    f"<title>{escape(c)}: {pair.points[c]:.1f}</title></rect>"
-                )
+                segments.append(Segment(c, f"{pair.points[c]:.1f}", f"{x:.1f}", f"{width:.1f}", colours[c]))
             x += width
-        svg = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="304" height="16" role="img" '
-            f'aria-label="score {pair.score or 0:.1f}">{"".join(rects)}</svg>'
+        runner = pair.runner_up
+        bars.append(
+            PairBar(
+                mentor=pair.mentor.name,
+                mentee=pair.mentee.name,
+                score=f"{pair.score or 0:.1f}",
+                segments=segments,
+                reasons=list(pair.reasons),
+                runner_up=runner[0].name if runner else None,
+                runner_up_score=f"{runner[1]:.1f}" if runner else "",
+            )
         )
-        reasons = "<br>".join(escape(r) for r in pair.reasons)
-        runner = (
-            f"<br><em>runner-up: {escape(pair.runner_up[0].name)} ({pair.runner_up[1]:.1f})</em>"
-            if pair.runner_up
-            else ""
-        )
-        out.append(
-            f"<tr><td>{escape(pair.mentor.name)} &rarr; {escape(pair.mentee.name)}</td>"
-            f"<td>{svg} {pair.score or 0:.1f}</td><td>{reasons}{runner}</td></tr>"
-        )
-    out.append("</table>")
-    return "\n".join(out)
+    return bars
 
 
-def _unmatched(proposal: Proposal) -> str:
-    if not proposal.unmatched:
-        return "<p>Everyone is matched.</p>"
-    items = "".join(
-        f"<li>{escape(u.side)} <strong>{escape(u.person.name)}</strong> ({escape(u.kind)}): "
-        f"{escape(u.reason)}</li>"
-        for u in proposal.unmatched
+def _round(proposal: Proposal, rounds: int) -> Round:
+    ids = [c.id for c in proposal.components]
+    colours = {c: _PALETTE[k % len(_PALETTE)] for k, c in enumerate(ids)}
+    return Round(
+        heading=f"Round {proposal.round}" if rounds > 1 else "Proposal",
+        mentees_matched=proposal.mentees_matched,
+        mentees_total=proposal.mentees_total,
+        total_score=f"{proposal.total_score:.1f}",
+        heatmap=_heatmap(proposal),
+        legend=[Legend(c, colours[c]) for c in ids],
+        pairs=_bars(proposal, ids, colours),
+        unmatched=[Gap(u.side, u.person.name, u.kind, u.reason) for u in proposal.unmatched],
     )
-    return f"<ul>{items}</ul>"
 
 
-def render_report(plan: list[Proposal]) -> str:
+def render_report(plan: list[Proposal], env: jinja2.Environment | None = None) -> str:
+    """The report of every round of `plan`, from `env` (by default a new report environment)."""
     cohort = plan[0].cohort
-    sections = []
-    for proposal in plan:
-        heading = f"Round {proposal.round}" if len(plan) > 1 else "Proposal"
-        sections.append(
-            f"<h2>{heading}: {proposal.mentees_matched} of {proposal.mentees_total} mentees matched, "
-            f"total score {proposal.total_score:.1f}</h2>"
-            f"<h3>Score matrix</h3>{_heatmap(proposal)}"
-            f"<h3>What each score is made of</h3>{_bars(proposal)}"
-            f"<h3>Unmatched</h3>{_unmatched(proposal)}"
-        )
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>Matching report: {escape(cohort.name)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>Matching report: {escape(cohort.name)} ({escape(cohort.id)})</h1>"
-        '<p class="note">For program owners: this report shows scores. Participants see only the '
-        'public "why this pair" highlights in the handbook.</p>' + "".join(sections) + "</body></html>\n"
+    template = (env or report_environment()).get_template("match.html.j2")
+    return template.render(
+        cohort_name=cohort.name,
+        cohort_id=cohort.id,
+        rounds=[_round(proposal, len(plan)) for proposal in plan],
     )
 
 
 def write_report(path: Path, plan: list[Proposal]) -> None:
     """Written atomically, so an interrupted run leaves no half report behind."""
-    write_atomically(path, render_report(plan))
+    write_text_atomically(path, render_report(plan))

@@ -8,19 +8,17 @@ cohort of thousands scores in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
+from generator.matching.components import Component
 from generator.model import Person, Program
 
 _VOCABULARY = {"strengths": "competencies", "development_goals": "competencies", "experiences": "experiences"}
 """The vocabulary each list attribute of a person draws its tags from."""
-
-ScoreFunction = Callable[["Sides"], np.ndarray]
-ExplainFunction = Callable[["Sides", int, int], "str | None"]
 
 
 @dataclass
@@ -96,17 +94,6 @@ def _attribute(person: Person, attribute: str) -> object:
     if attribute == "risk_tolerance":
         return person.confidential.risk_tolerance
     return getattr(person, attribute)
-
-
-@dataclass(frozen=True)
-class Component:
-    """One part of the score. `id` is its key in `[matching.weights]`."""
-
-    id: str
-    name: str
-    score: ScoreFunction
-    explain: ExplainFunction | None = None
-    default_weight: float = 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -203,16 +190,6 @@ def availability(sides: Sides) -> np.ndarray:
     spare = sides.mentor_spare_hours.astype(np.float32)
     fit = np.minimum(np.minimum(spare[:, None], mentee_hours[None, :]) / need, 1.0)
     return np.where(mentee_hours[None, :] > 0, fit, np.minimum(spare[:, None] / need, 1.0) * _UNSTATED_FIT)
-
-
-BUILT_IN: tuple[Component, ...] = (
-    Component("skills", "skill complementarity", skills, default_weight=3.0),
-    Component("experience", "experience breadth", experience, default_weight=2.0),
-    Component("perspective", "perspective diversity", perspective, default_weight=2.0),
-    Component("style", "leadership-style contrast", style, default_weight=1.0),
-    Component("reverse", "reverse-mentoring value", reverse, default_weight=0.5),
-    Component("availability", "availability fit", availability, default_weight=1.0),
-)
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,16 +14,27 @@ import datetime as dt
 import difflib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tomlkit
 
-from generator.commands.check import write_atomically
 from generator.diagnostics import ProgramError, format_problem
-from generator.loader import LoadedProgram, load_program_text
+from generator.errors import DataError, UsageError
+from generator.loader import load_program_text
+from generator.model import Program
+from generator.safe_files import write_text_atomically
 from generator.source import Source
 
+if TYPE_CHECKING:
+    from generator.matching.proposal import Proposal
+    from generator.project import Project
 
-class WriteRefused(Exception):
+
+class NothingToWrite(DataError):
+    """The proposal adds no pair, so program.toml is left as it is."""
+
+
+class WriteRefused(UsageError):
     """The file cannot be edited safely; nothing was written. The message says what to do."""
 
 
@@ -149,15 +160,60 @@ def check_nothing_lost(old: str, new: str, changed_values: int = 0) -> None:
         raise WriteRefused("the edit would change lines it should not touch; nothing was written")
 
 
-def write_program(loaded: LoadedProgram, new_text: str, changed_values: int = 0) -> Path:
+def write_program(project: Project, new_text: str, changed_values: int = 0) -> Path:
     """Validate the new program text, check no line is lost, then replace the file atomically."""
-    check_nothing_lost(loaded.source.text, new_text, changed_values)
+    check_nothing_lost(project.source.text, new_text, changed_values)
     try:
-        load_program_text(new_text, display=loaded.source.display)
+        load_program_text(new_text, display=project.source.display)
     except ProgramError as exc:
         details = "\n".join(format_problem(p) for p in exc.problems)
         raise WriteRefused(
             f"the edited program would not be valid, so nothing was written:\n{details}"
         ) from None
-    write_atomically(loaded.path, new_text)
-    return loaded.path
+    try:
+        write_text_atomically(project.path, new_text)
+    except OSError as exc:
+        raise WriteRefused(f"cannot write {project.source.display}: {exc.strerror or exc}") from None
+    return project.path
+
+
+def write_proposal(project: Project, proposal: Proposal, reason: str) -> int:
+    """Add a proposal's new pairs to program.toml; a rebalance also ends the pair it replaces,
+    on the project's date, with `reason`. Returns how many pairs were added."""
+    new = [(p.mentor.id, p.mentee.id) for p in proposal.proposed]
+    if not new:
+        raise NothingToWrite("nothing to write: the proposal adds no pairs")
+    old = proposal.replaces
+    if old is None:
+        text = add_pairs(
+            project.source,
+            proposal.cohort_index,
+            new,
+            note="Proposed by `handbook match`; review with the sponsor",
+        )
+        write_program(project, text)
+        return len(new)
+    on = project.today
+    text = add_pairs(
+        project.source,
+        proposal.cohort_index,
+        new,
+        start=on,
+        note=f"Rebalanced on {on.isoformat()}: replaces {old.mentor} as mentor",
+        milestones=milestones_that_fit(project.program, proposal, on),
+    )
+    index = next(k for k, p in enumerate(proposal.cohort.pairs) if p is old)
+    table = project.source.data["cohorts"][proposal.cohort_index]["pairs"][index]
+    existing = sum(key in table for key in ("state", "end", "reason"))
+    text = end_pair(project.source, text, proposal.cohort_index, index, on, reason)
+    write_program(project, text, changed_values=existing)
+    return len(new)
+
+
+def milestones_that_fit(program: Program, proposal: Proposal, start: dt.date) -> list[str] | None:
+    """The new pair starts its learning contract on the rebalance date; milestones that would
+    then fall due after the cohort ends are left out (None: every milestone fits)."""
+    assert proposal.replaces is not None
+    wanted = program.contract_for(proposal.replaces).milestones or []
+    fits = [m for m in wanted if program.milestone(m).due_date(start) <= proposal.cohort.end]
+    return None if fits == wanted else fits

@@ -1,17 +1,56 @@
 """Inline SVG charts: each group's estimate as a dot on its confidence interval.
 
 Plain SVG written into the page, so the report opens anywhere, offline, with no script or CDN.
+The geometry is worked out here, in SVG user units formatted for printing; the `interval_chart`
+macro of `templates/reports/charts.html.j2` lays it out and escapes the labels.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+from dataclasses import dataclass, replace
 
 from generator.portfolio.review import Comparison
 
 WIDTH, LABEL, ROW = 560, 180, 28
 COLOURS = ("#00796b", "#6d6d6d")
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    """One group: its label, and its estimate's dot and interval unless no pair has the measure."""
+
+    label: str
+    y: str
+    text_y: str
+    colour: str
+    measured: bool
+    value_x: str = ""
+    low_x: str = ""  # low_x and high_x are "" when the estimate has no finite interval
+    high_x: str = ""
+
+
+@dataclass(frozen=True)
+class IntervalChart:
+    """A small forest plot of a comparison's groups on a shared axis."""
+
+    title: str
+    width: int
+    height: int
+    label_x: int
+    axis_x1: int
+    axis_x2: int
+    axis_y: int
+    tick_y: int
+    ticks: list[Tick]
+    zero_x: str  # the dashed line at zero of a difference in means; "" when not drawn
+    rows: list[ChartRow]
 
 
 def _axis(comparison: Comparison) -> tuple[float, float]:
@@ -35,50 +74,41 @@ def _tick(comparison: Comparison, x: float) -> str:
     return f"{round(x * 100)}%" if comparison.measure.kind == "rate" else f"{x:.1f}"
 
 
-def interval_chart(comparison: Comparison) -> str:
-    """A small forest plot of the comparison's two groups on a shared axis."""
+def interval_chart(comparison: Comparison) -> IntervalChart:
+    """The chart of the comparison's two groups: where each dot, line and label goes."""
     lo, hi = _axis(comparison)
     plot = WIDTH - LABEL - 20
-    height = ROW * len(comparison.groups) + 26
 
-    def x(value: float) -> float:
+    def x(value: float) -> str:
         value = min(max(value, lo), hi)
-        return LABEL + (value - lo) / (hi - lo) * plot
+        return f"{LABEL + (value - lo) / (hi - lo) * plot:.1f}"
 
-    title = f"{comparison.measure.title}: {comparison.dimension.title}"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-    ]
     axis_y = ROW * len(comparison.groups) + 4
-    parts.append(f'<line x1="{LABEL}" y1="{axis_y}" x2="{LABEL + plot}" y2="{axis_y}" stroke="#999"/>')
-    for value in (lo, (lo + hi) / 2, hi):
-        parts.append(
-            f'<text x="{x(value):.1f}" y="{axis_y + 16}" font-size="11" text-anchor="middle" '
-            f'fill="#555">{escape(_tick(comparison, value))}</text>'
-        )
-    if comparison.measure.kind == "mean" and lo < 0 < hi:
-        parts.append(
-            f'<line x1="{x(0):.1f}" y1="0" x2="{x(0):.1f}" y2="{axis_y}" '
-            'stroke="#bbb" stroke-dasharray="3,3"/>'
-        )
+    rows = []
     for i, group in enumerate(comparison.groups):
         y = ROW * i + ROW / 2
-        colour = COLOURS[i % len(COLOURS)]
-        parts.append(
-            f'<text x="{LABEL - 8}" y="{y + 4:.1f}" font-size="12" text-anchor="end">'
-            f"{escape(group.label)}</text>"
-        )
+        row = ChartRow(group.label, f"{y:.1f}", f"{y + 4:.1f}", COLOURS[i % len(COLOURS)], measured=False)
         e = group.estimate
-        if e is None:
-            parts.append(f'<text x="{LABEL}" y="{y + 4:.1f}" font-size="11" fill="#777">no pairs</text>')
-            continue
-        if math.isfinite(e.low) and math.isfinite(e.high):
-            parts.append(
-                f'<line x1="{x(e.low):.1f}" y1="{y:.1f}" x2="{x(e.high):.1f}" y2="{y:.1f}" '
-                f'stroke="{colour}" stroke-width="3"/>'
+        if e is not None:
+            interval = math.isfinite(e.low) and math.isfinite(e.high)
+            row = replace(
+                row,
+                measured=True,
+                value_x=x(e.value),
+                low_x=x(e.low) if interval else "",
+                high_x=x(e.high) if interval else "",
             )
-        parts.append(f'<circle cx="{x(e.value):.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>')
-    parts.append("</svg>")
-    return "".join(parts)
+        rows.append(row)
+    return IntervalChart(
+        title=f"{comparison.measure.title}: {comparison.dimension.title}",
+        width=WIDTH,
+        height=ROW * len(comparison.groups) + 26,
+        label_x=LABEL - 8,
+        axis_x1=LABEL,
+        axis_x2=LABEL + plot,
+        axis_y=axis_y,
+        tick_y=axis_y + 16,
+        ticks=[Tick(x(value), _tick(comparison, value)) for value in (lo, (lo + hi) / 2, hi)],
+        zero_x=x(0) if comparison.measure.kind == "mean" and lo < 0 < hi else "",
+        rows=rows,
+    )

@@ -1,108 +1,135 @@
 """The portfolio review as one self-contained HTML file: inline styles and SVG, no scripts.
 
+The wording and figures are worked out here and in `wording.py`, the chart geometry in
+`charts.py`; `templates/reports/portfolio.html.j2` lays them out, HTML-escaping every value.
+
 The file is written atomically, and only over a file this report wrote before: a hand-written
 page of the same name is never replaced.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from html import escape
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.portfolio.charts import interval_chart
+import jinja2
+from markupsafe import Markup
+
+from generator.errors import UsageError
+from generator.portfolio.charts import IntervalChart, interval_chart
 from generator.portfolio.pairings import DIMENSIONS
-from generator.portfolio.review import Review
+from generator.portfolio.review import Comparison, Review
 from generator.portfolio.wording import caveat, difference_text, estimate_text, verdict_text
+from generator.safe_files import write_text_atomically
+from generator.templating import report_environment
 
 MARKER = '<meta name="generator" content="handbook portfolio">'
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 980px; margin: 2rem auto; padding: 0 1rem;
-       color: #222; line-height: 1.45; }
-h1 { margin-bottom: .2rem; } .private { color: #b71c1c; font-weight: 600; }
-section { border-top: 1px solid #ddd; margin-top: 1.5rem; }
-.comparison { display: grid; grid-template-columns: 560px 1fr; gap: 1rem; margin: .8rem 0;
-              align-items: center; }
-.verdict { font-weight: 600; } .too-small { color: #8d6e00; } .unclear { color: #555; }
-.clear { color: #00796b; } table { border-collapse: collapse; } td { padding: .1rem .6rem .1rem 0; }
-@media print { .comparison { break-inside: avoid; } }
-"""
+
+@dataclass(frozen=True)
+class GroupLine:
+    label: str
+    estimate: str
 
 
-def render_html(review: Review) -> str:
+@dataclass(frozen=True)
+class ComparisonView:
+    """One measure compared across a dimension's two groups, as the report words it."""
+
+    heading: str
+    recorded: bool
+    chart: IntervalChart | None = None
+    groups: tuple[GroupLine, ...] = ()
+    difference: str = ""  # "" when there is no difference to show
+    verdict: str = ""
+    verdict_class: str = ""  # too-small, clear or unclear
+
+
+@dataclass(frozen=True)
+class DimensionView:
+    title: str
+    comparisons: list[ComparisonView]
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    text: str
+    measures: str
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """Everything the report shows, worded; the template only lays it out."""
+
+    program: str
+    pairs: int
+    cohorts: str  # "1 cohort", "3 cohorts"
+    suggestions: list[SuggestionView]
+    mixed: list[str]
+    caveat: str
+    dimensions: list[DimensionView]
+
+    @property
+    def empty(self) -> bool:
+        """No pair has records yet: there is nothing to compare."""
+        return self.pairs == 0
+
+
+def _comparison(comparison: Comparison, review: Review) -> ComparisonView:
+    if not comparison.recorded:
+        return ComparisonView(comparison.measure.title.capitalize(), recorded=False)
     c = review.confidence
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        MARKER,
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Portfolio review: {escape(review.program)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f"<h1>Portfolio review: {escape(review.program)}</h1>",
-        f"<p>{review.pairs} pairs with records in {review.cohorts} "
-        f"cohort{'' if review.cohorts == 1 else 's'}. "
-        '<span class="private">Owner-only: built from private progress records; do not publish.</span></p>',
-    ]
-    if review.pairs == 0:
-        out.append("<p>No progress records yet: nothing to compare.</p>")
-    else:
-        out.append("<h2>Matching</h2><ul>")
-        for s in review.suggestions:
-            measures = ", ".join(e.measure.title for e in s.evidence)
-            out.append(
-                f"<li>Evidence supports a change: {escape(s.text)} (clear on {escape(measures)}).</li>"
-            )
-        for d in review.mixed:
-            out.append(
-                f"<li>{escape(d.title)}: the clear results point in different directions; "
-                "no change suggested.</li>"
-            )
-        if not review.suggestions and not review.mixed:
-            out.append("<li>No change suggested: no comparison is clear enough to act on.</li>")
-        out.append(f"</ul><p>{escape(caveat(review))}</p>")
-        for dimension in DIMENSIONS:
-            out.append(f"<section><h2>{escape(dimension.title)}</h2>")
-            for comparison in review.for_dimension(dimension):
-                if not comparison.recorded:
-                    out.append(f"<p>{escape(comparison.measure.title.capitalize())}: not recorded yet.</p>")
-                    continue
-                css = (
-                    "too-small"
-                    if comparison.verdict.startswith("too small")
-                    else "clear"
-                    if comparison.conclusive
-                    else "unclear"
-                )
-                unit = f" ({comparison.measure.unit})" if comparison.measure.unit else ""
-                rows = "".join(
-                    f"<tr><td>{escape(g.label)}</td>"
-                    f"<td>{escape(estimate_text(comparison.measure, g, c))}</td></tr>"
-                    for g in comparison.groups
-                )
-                diff = (
-                    f"<p>Difference: {escape(difference_text(comparison, c))}</p>"
-                    if comparison.difference is not None
-                    else ""
-                )
-                out.append(
-                    f'<div class="comparison">{interval_chart(comparison)}<div>'
-                    f"<h3>{escape(_sentence_case(comparison.measure.title) + unit)}</h3>"
-                    f"<table>{rows}</table>{diff}"
-                    f'<p class="verdict {css}">{escape(verdict_text(comparison, review.min_sample))}</p>'
-                    "</div></div>"
-                )
-            out.append("</section>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    unit = f" ({comparison.measure.unit})" if comparison.measure.unit else ""
+    return ComparisonView(
+        heading=_sentence_case(comparison.measure.title) + unit,
+        recorded=True,
+        chart=interval_chart(comparison),
+        groups=tuple(GroupLine(g.label, estimate_text(comparison.measure, g, c)) for g in comparison.groups),
+        difference=difference_text(comparison, c) if comparison.difference is not None else "",
+        verdict=verdict_text(comparison, review.min_sample),
+        verdict_class=(
+            "too-small"
+            if comparison.verdict.startswith("too small")
+            else "clear"
+            if comparison.conclusive
+            else "unclear"
+        ),
+    )
+
+
+def review_view(review: Review) -> ReviewView:
+    """The report's content: every sentence and figure, ready to lay out."""
+    return ReviewView(
+        program=review.program,
+        pairs=review.pairs,
+        cohorts=f"{review.cohorts} cohort{'' if review.cohorts == 1 else 's'}",
+        suggestions=[
+            SuggestionView(s.text, ", ".join(e.measure.title for e in s.evidence)) for s in review.suggestions
+        ],
+        mixed=[d.title for d in review.mixed],
+        caveat=caveat(review),
+        dimensions=[
+            DimensionView(d.title, [_comparison(c, review) for c in review.for_dimension(d)])
+            for d in DIMENSIONS
+        ],
+    )
+
+
+def render_html(review: Review, env: jinja2.Environment | None = None) -> str:
+    """The report, from `env` (by default a new report environment).
+
+    `MARKER` is passed in, not written in the template, so the file `write_html` recognises as
+    its own is the one this code writes.
+    """
+    template = (env or report_environment()).get_template("portfolio.html.j2")
+    return template.render(review=review_view(review), marker=Markup(MARKER))
 
 
 def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class NotOurs(Exception):
+class NotOurs(UsageError):
     """The target exists and was not written by this report: it is never overwritten."""
 
 
@@ -115,12 +142,4 @@ def write_html(review: Review, target: Path) -> None:
             head = ""
         if target.is_dir() or MARKER not in head:
             raise NotOurs(f"{target} exists and was not written by `handbook portfolio`: choose another path")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(render_html(review))
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(target, render_html(review))

@@ -6,11 +6,15 @@ can become a suggestion to change that lever (see `review.py`).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.model import Cohort, Pair, Program
+from generator.policies.workload import busiest, mentor_windows
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 
 @dataclass
@@ -23,11 +27,11 @@ class Context:
     median_score: float
 
     @classmethod
-    def of(cls, program: Program) -> Context:
-        scores = match_scores(program)
+    def of(cls, project: Project) -> Context:
+        scores = match_scores(project)
         values = sorted(scores.values())
         median = values[len(values) // 2] if values else 0.0
-        return cls(program, mentor_loads(program), scores, median)
+        return cls(project.program, mentor_loads(project.program), scores, median)
 
 
 Classifier = Callable[[Context, Cohort, Pair], str | None]
@@ -59,25 +63,27 @@ def _style_contrast(ctx: Context, cohort: Cohort, pair: Pair) -> str | None:
 
 
 def mentor_loads(program: Program) -> dict[tuple[str, str, str], int]:
-    """For each (cohort, mentor, mentee): the mentor's pairs in cohorts overlapping this one."""
+    """For each (cohort, mentor, mentee): the most pairs the mentor ran at once during this pair,
+    counted by the workload policy HB101 checks."""
+    windows = mentor_windows(program)
     loads: dict[tuple[str, str, str], int] = {}
     for cohort in program.cohorts:
-        overlapping = [c for c in program.cohorts if c.start <= cohort.end and cohort.start <= c.end]
-        counts = Counter(p.mentor for c in overlapping for p in c.pairs)
         for pair in cohort.pairs:
-            loads[(cohort.id, pair.mentor, pair.mentee)] = counts[pair.mentor]
+            during = busiest(windows[pair.mentor], within=cohort.window(pair))
+            loads[(cohort.id, pair.mentor, pair.mentee)] = len(during)
     return loads
 
 
-def match_scores(program: Program) -> dict[tuple[str, str, str], float]:
+def match_scores(project: Project) -> dict[tuple[str, str, str], float]:
     """For each (cohort, mentor, mentee): the pair's `handbook match` score out of 100, from the
-    built-in components and the program's weights (as if the cohort were matched afresh)."""
+    project's components and weights (as if the cohort were matched afresh)."""
     import numpy as np
 
     from generator.matching.candidates import capacities
-    from generator.matching.scoring import BUILT_IN, Sides, score
+    from generator.matching.proposal import weights
+    from generator.matching.scoring import Sides, score
 
-    weights = {c.id: getattr(program.matching.weights, c.id) for c in BUILT_IN}
+    program = project.program
     found: dict[tuple[str, str, str], float] = {}
     for cohort in program.cohorts:
         if not cohort.pairs:
@@ -87,7 +93,7 @@ def match_scores(program: Program) -> dict[tuple[str, str, str], float]:
         people = [program.person(m) for m in mentors]
         spare = np.array([c.hours_limit for c in capacities(program, cohort, people, kept=[])])
         sides = Sides(program, people, [program.person(m) for m in mentees], spare)
-        total = score(sides, BUILT_IN, weights).total
+        total = score(sides, project.components, weights(project)).total
         row = {m: i for i, m in enumerate(mentors)}
         column = {m: j for j, m in enumerate(mentees)}
         for pair in cohort.pairs:

@@ -9,8 +9,8 @@ dimension to point the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from generator.model import Program
 from generator.portfolio.outcomes import MEASURES, Measure, pair_outcomes
 from generator.portfolio.pairings import DIMENSIONS, Context, Dimension
 from generator.portfolio.statistics import (
@@ -21,7 +21,9 @@ from generator.portfolio.statistics import (
     rate_difference,
     wilson,
 )
-from generator.records import ProgressRecords
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 MIN_SAMPLE = 10
 """Pairs needed in each group before a comparison may conclude anything."""
@@ -113,10 +115,11 @@ def compare(
     return Comparison(dimension, measure, groups, difference, verdict)
 
 
-def review_portfolio(program: Program, records: ProgressRecords, min_sample: int = MIN_SAMPLE) -> Review:
+def review_portfolio(project: Project, min_sample: int = MIN_SAMPLE) -> Review:
     """Compare every measure across every kind of pairing, then suggest what the evidence supports."""
-    outcomes = pair_outcomes(program, records)
-    context = Context.of(program)
+    program = project.program
+    outcomes = pair_outcomes(program, project.records)
+    context = Context.of(project)
     review = Review(
         program=program.program.name,
         pairs=len(outcomes),

@@ -9,7 +9,6 @@ from generator.records.loading import (
     load_records,
     read_records,
     records_folder,
-    records_for,
     validate_file,
 )
 from generator.records.model import (
@@ -36,6 +35,5 @@ __all__ = [
     "load_records",
     "read_records",
     "records_folder",
-    "records_for",
     "validate_file",
 ]

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from generator.errors import UsageError
 
-class BadDate(ValueError):
+
+class BadDate(UsageError):
     """HANDBOOK_TODAY or SOURCE_DATE_EPOCH is set but is not a date."""
 
 

@@ -156,8 +156,8 @@ class RecordChecker:
                 yield (
                     ("milestones", j, "milestone"),
                     (
-                        f"milestone {ident!r} is already recorded as reached at milestones[{reached[ident]}]: "
-                        "keep one entry"
+                        f"milestone {ident!r} is already recorded as reached at "
+                        f"milestones[{reached[ident]}]: keep one entry"
                     ),
                 )
             else:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.diagnostics import Problem, ProgramError
-from generator.loader import LoadedProgram, validate_against
+from generator.loader import validate_against
 from generator.model import Cohort, Pair, Program
 from generator.records.consistency import RecordChecker
 from generator.records.model import PairRecord, RecordFile
@@ -47,56 +47,31 @@ class ProgressRecords:
         return len(self._by_pair)
 
 
-def records_folder(loaded: LoadedProgram) -> tuple[Path, str]:
+def records_folder(program: Program, source: Source, root: Path) -> tuple[Path, str]:
     """The records folder on disk and as it is shown in messages (beside the program's path)."""
-    folder = loaded.program.records.folder
-    shown_parent = PurePosixPath(Path(loaded.source.display).parent.as_posix())
+    folder = program.records.folder
+    shown_parent = PurePosixPath(Path(source.display).parent.as_posix())
     shown = str(shown_parent / folder) if str(shown_parent) != "." else folder
-    return loaded.root / folder, shown
+    return root / folder, shown
 
 
-def load_records(loaded: LoadedProgram) -> ProgressRecords:
-    """Load and check every `*.toml` in the records folder; raises ProgramError with all problems.
+def load_records(program: Program, source: Source, root: Path) -> ProgressRecords:
+    """The records of a program whose file is in `root`; every problem in them, located.
 
     A program without a records folder simply has no records yet.
     """
-    folder, shown = records_folder(loaded)
-    if "folder" in loaded.program.records.model_fields_set and not folder.is_dir():
+    folder, shown = records_folder(program, source, root)
+    if "folder" in program.records.model_fields_set and not folder.is_dir():
         raise ProgramError(
             [
-                loaded.source.problem(
+                source.problem(
                     ("records", "folder"),
-                    f"records folder {loaded.program.records.folder!r} not found next to the program file: "
+                    f"records folder {program.records.folder!r} not found next to the program file: "
                     "create it, or remove `folder` to use the default 'records'",
                 )
             ]
         )
-    records = read_records(loaded.program, folder, shown)
-    _remember(loaded.program, records)
-    return records
-
-
-def records_for(program: Program, root: Path) -> ProgressRecords:
-    """The records of a program loaded from `root`: the ones already loaded, or read now.
-
-    Rules receive the program only; this spares them a second read of a large records folder
-    that `handbook check` has just validated.
-    """
-    for remembered, records in _RECENT:
-        if remembered is program:
-            return records
-    folder = program.records.folder
-    records = read_records(program, root / folder, folder)
-    _remember(program, records)
-    return records
-
-
-_RECENT: list[tuple[Program, ProgressRecords]] = []
-
-
-def _remember(program: Program, records: ProgressRecords) -> None:
-    _RECENT.insert(0, (program, records))
-    del _RECENT[4:]
+    return read_records(program, folder, shown)
 
 
 def read_records(program: Program, folder: Path, shown: str) -> ProgressRecords:

@@ -3,21 +3,27 @@
 Pages are built from `generator.records.aggregates`, which has already dropped every figure over
 fewer than `[records] min_group_size` mentees; nothing here reads a record. Charts are inline SVG
 so they print and work offline.
+
+The templates print through the site's Markdown environment (`generator.templating`), which
+escapes every value; the figures and charts written here from numbers alone are `Markdown`, which
+it prints as is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from html import escape
-from pathlib import Path
 
 import jinja2
 
 from generator.model import Program
 from generator.records import FEEDBACK_SCALES, ProgressRecords
 from generator.records.aggregates import PROGRAM, Aggregates, Figure, aggregate
+from generator.templating import Markdown, escape_markdown, markdown_environment
+
+markdown_text = escape_markdown
+"""The name this module's escaper had before there was one escaper; tests still import it."""
 
 _OUTCOMES = (
     ("promoted", "Promotion rate", "promotion"),
@@ -29,9 +35,9 @@ _COLOURS = {"clarity": "#00796b", "confidence": "#3949ab", "influence": "#ef6c00
 
 @dataclass
 class Row:
-    label: str
-    value: str
-    target: str = ""
+    label: str  # from program.toml: templates escape it
+    value: Markdown  # written here from figures alone, so printed as is
+    target: str = ""  # from program.toml
     bar: float | None = None  # 0..1 for a small inline bar
 
 
@@ -46,7 +52,7 @@ class Dashboard:
     mentees: int | None
     sessions: Row | None = None
     milestones: list[Row] = field(default_factory=list)
-    trend_svg: str = ""
+    trend_svg: Markdown = field(default_factory=Markdown)
     metrics: list[Row] = field(default_factory=list)
     outcomes: list[Row] = field(default_factory=list)
     hidden: int = 0
@@ -60,14 +66,15 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def _count_row(label: str, figure: Figure | None, noun: str) -> Row | None:
+def _count_row(label: str, figure: Figure | None, noun: str, more: str = "") -> Row | None:
+    """A count against plan; `noun` and `more` are the tool's own words, never program text."""
     if figure is None:
         return None
     if figure.total:
         share = figure.value / figure.total
-        text = f"{figure.value:.0f} of {figure.total:.0f} {noun} ({_pct(share)})"
-        return Row(label, text, bar=min(share, 1.0))
-    return Row(label, f"{figure.value:.0f} {noun}")
+        text = f"{figure.value:.0f} of {figure.total:.0f} {noun} ({_pct(share)}){more}"
+        return Row(label, Markdown(text), bar=min(share, 1.0))
+    return Row(label, Markdown(f"{figure.value:.0f} {noun}{more}"))
 
 
 def _actual(aggregates: Aggregates, scope: str, kind: str | None, metric_id: str) -> str:
@@ -106,12 +113,13 @@ def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Das
         mentees=int(mentees.value) if mentees else None,
         hidden=aggregates.suppressed.get(scope, 0),
     )
-    board.sessions = _count_row(
-        "Sessions held", aggregates.get(scope, "sessions"), "planned alignment checks and check-ins held"
-    )
     every = aggregates.get(scope, "sessions-all")
-    if board.sessions and every:
-        board.sessions.value += f"; {every.value:.0f} sessions in all"
+    board.sessions = _count_row(
+        "Sessions held",
+        aggregates.get(scope, "sessions"),
+        "planned alignment checks and check-ins held",
+        f"; {every.value:.0f} sessions in all" if every else "",
+    )
     for milestone in program.milestones:
         row = _count_row(milestone.title, aggregates.get(scope, "milestone", milestone.id), "due so far")
         if row:
@@ -120,17 +128,20 @@ def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Das
     for metric in program.metrics:
         actual = _actual(aggregates, scope, metric.actual, metric.id)
         if actual:
-            board.metrics.append(Row(metric.name, actual, metric.target))
+            board.metrics.append(Row(metric.name, Markdown(actual), metric.target))
     for key, label, _ in _OUTCOMES:
         f = aggregates.get(scope, "outcome", key)
         if f:
             value = f"{f.value:.1f}" if key == "collaboration" else _pct(f.value)
-            board.outcomes.append(Row(label, f"{value} (over {f.people} mentees)"))
+            board.outcomes.append(Row(label, Markdown(f"{value} (over {f.people} mentees)")))
     return board
 
 
-def trend_chart(aggregates: Aggregates, scope: str) -> str:
-    """A line per feedback scale: the monthly average over every rating given that month."""
+def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
+    """A line per feedback scale: the monthly average over every rating given that month.
+
+    Raw SVG inside the Markdown page (its text HTML-escaped here), so printed as is.
+    """
     series: dict[str, list[tuple[str, float]]] = {}
     for key in aggregates.keys(scope, "feedback"):
         figure = aggregates.get(scope, *key)
@@ -138,7 +149,7 @@ def trend_chart(aggregates: Aggregates, scope: str) -> str:
             series.setdefault(key[1], []).append((key[2], figure.value))
     months = sorted({m for points in series.values() for m, _ in points})
     if not months:
-        return ""
+        return Markdown("")
     width, height, left, bottom, top = 560, 220, 36, 30, 12
     plot_w, plot_h = width - left - 110, height - bottom - top
 
@@ -180,13 +191,13 @@ def trend_chart(aggregates: Aggregates, scope: str) -> str:
             f"{escape(scale)}</text>"
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return Markdown("".join(parts))
 
 
-def bar(fraction: float) -> str:
+def bar(fraction: float) -> Markdown:
     """A small horizontal bar for a share (sessions or milestones against plan)."""
     width = round(200 * max(0.0, min(fraction, 1.0)))
-    return (
+    return Markdown(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="204" height="14" role="presentation">'
         f'<rect x="0" y="2" width="200" height="10" fill="#e0e0e0"/>'
         f'<rect x="0" y="2" width="{width}" height="10" fill="#00796b"/></svg>'
@@ -202,33 +213,6 @@ def scopes(program: Program, aggregates: Aggregates) -> list[str]:
 # Pages
 # --------------------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
-
-
-def markdown_text(value: object) -> str:
-    """Text from program.toml as plain Markdown text: no markup, no HTML, no table breaks."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
-
-
-def _environment(override: Path | None) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
-    if override is not None:
-        loaders.append(jinja2.FileSystemLoader(str(override)))
-    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=False,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["md"] = markdown_text
-    env.globals["bar"] = bar
-    return env
-
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
 
 @dataclass
 class MilestoneSection:
@@ -237,21 +221,26 @@ class MilestoneSection:
 
 
 def progress_pages(
-    program: Program, records: ProgressRecords, as_of: dt.date, override: Path | None = None
+    program: Program,
+    records: ProgressRecords,
+    as_of: dt.date,
+    env: jinja2.Environment | None = None,
 ) -> dict[str, str]:
     """Markdown pages by site path: the program's dashboard, one per cohort, and the milestones page.
 
-    A cohort without records gets no page. The milestones page follows `[recognition] milestones`.
+    `env` is the site's Markdown environment (with the program's overrides); by default, the
+    built-in templates alone. A cohort without records gets no page. The milestones page follows
+    `[recognition] milestones`.
     """
     aggregates = aggregate(program, records, as_of)
     if not aggregates.scopes_with_records:
         return {}
-    env = _environment(override)
+    env = env or markdown_environment()
     dashboard = env.get_template("progress/dashboard.md.j2")
-    pages = {PROGRAM_PAGE: dashboard.render(board=build_dashboard(program, aggregates, PROGRAM))}
+    pages = {PROGRAM_PAGE: dashboard.render(board=build_dashboard(program, aggregates, PROGRAM), bar=bar)}
     for scope in aggregates.scopes_with_records:
         pages[COHORT_PAGE.format(cohort=scope)] = dashboard.render(
-            board=build_dashboard(program, aggregates, scope)
+            board=build_dashboard(program, aggregates, scope), bar=bar
         )
     if program.recognition.milestones == "aggregate":
         sections = []

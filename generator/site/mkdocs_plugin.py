@@ -9,19 +9,23 @@ pairs a program has.
 from __future__ import annotations
 
 import html
-import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.diagnostics import ProgramError, UnreadableProgram, format_problem
-from generator.loader import LoadedProgram, load_program
-from generator.records.as_of import BadDate
-from generator.site.pages import Page, SiteError, in_navigation, navigation, site_pages
+from generator.diagnostics import ProgramError, format_problem
+from generator.errors import HandbookError
+from generator.project import Project, open_project
+from generator.site.pages import Page, in_navigation, navigation, site_pages
 
 PRINT_CSS_PATH = "stylesheets/handbook-print.css"
 PRINT_CSS = """@media print {
@@ -34,84 +38,47 @@ PRINT_CSS = """@media print {
 @page { size: auto; margin: 18mm 16mm; }
 """
 
-Fingerprint = tuple[tuple[str, int, int], ...]
-_SHARED: dict[Path, tuple[Fingerprint, LoadedProgram]] = {}
-
-
-def _fingerprint(path: Path, records: Path | None) -> Fingerprint:
-    """What a loaded program depends on: program.toml and every records file, by time and size."""
-    files = [path, *(sorted(records.glob("*.toml")) if records is not None and records.is_dir() else [])]
-    found = []
-    for file in files:
-        stat = os.stat(file)
-        found.append((file.name, stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
-
-
-def _records_path(loaded: LoadedProgram) -> Path:
-    return loaded.root / loaded.program.records.folder
-
-
-def share(loaded: LoadedProgram) -> None:
-    """Hand a program that `handbook build` has already loaded and checked to the plugin.
-
-    The plugin uses it instead of reading program.toml and the records again, for as long as
-    neither has changed on disk.
-    """
-    path = loaded.path.resolve()
-    _SHARED.clear()
-    _SHARED[path] = (_fingerprint(path, _records_path(loaded)), loaded)
-
-
-def shared(path: Path) -> LoadedProgram | None:
-    """The program `share` was given for this file, if the files it came from are unchanged."""
-    entry = _SHARED.get(path.resolve())
-    if entry is None:
-        return None
-    fingerprint, loaded = entry
-    try:
-        current = _fingerprint(path.resolve(), _records_path(loaded))
-    except OSError:
-        current = ()
-    return loaded if current == fingerprint else None
-
 
 class HandbookConfig(Config):
     program = config_options.Type(str, default="program.toml")
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
-    """Registered as `handbook` under the `mkdocs.plugins` entry point."""
+    """Registered as `handbook` under the `mkdocs.plugins` entry point.
+
+    `handbook build` hands its instance the project it has already loaded and checked (the
+    `project` attribute); run by plain `mkdocs build` or `mkdocs serve`, the plugin opens the
+    project itself, once per build.
+    """
 
     def __init__(self) -> None:
         self.pages: list[Page] = []
+        self.project: Project | None = None
         self.program_path = Path("program.toml")
-        self.records_path: Path | None = None
 
-    def _load(self) -> LoadedProgram:
-        found = shared(self.program_path)
-        if found is not None:
-            return found
+    def _project(self) -> Project:
+        if self.project is not None and self.project.path.resolve() == self.program_path:
+            return self.project
         try:
-            return load_program(self.program_path, display=self.config.program)
-        except UnreadableProgram as exc:
-            raise PluginError(f"handbook: {exc}") from None
+            self.project = open_project(self.program_path, display=self.config.program)
         except ProgramError as exc:
             details = "\n".join(format_problem(p) for p in exc.problems)
             raise PluginError(f"{details}\nFix program.toml, then build again.") from None
+        except HandbookError as exc:
+            raise PluginError(str(exc)) from None
+        return self.project
 
-    def on_config(self, config):  # type: ignore[no-untyped-def]
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.program_path = (base / self.config.program).resolve()
-        loaded = self._load()
-        self.records_path = _records_path(loaded)
+        project = self._project()
         try:
-            pages = site_pages(loaded)
-        except (SiteError, BadDate) as exc:
-            raise PluginError(f"handbook: {exc}") from None
+            pages = site_pages(project)
         except ProgramError as exc:
             details = "\n".join(format_problem(p) for p in exc.problems)
             raise PluginError(f"{details}\nFix the records, then build again.") from None
+        except HandbookError as exc:
+            raise PluginError(str(exc)) from None
         self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS)]
         config.extra_css.append(PRINT_CSS_PATH)
         if config.nav is None:
@@ -122,7 +89,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.nav = [*navigation(self.pages), *hand_written]
         return config
 
-    def on_files(self, files: Files, config) -> Files:  # type: ignore[no-untyped-def]
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -133,15 +100,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
         return files
 
-    def on_page_content(self, html_text: str, page, config, files):  # type: ignore[no-untyped-def]
+    def on_page_content(
+        self, html_text: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
         """Themes print page titles unescaped; a title taken from a heading is escaped here once."""
         if "title" not in page.meta and page.title:
             page.meta["title"] = html.escape(page.title, quote=False)
         return html_text
 
-    def on_serve(self, server, config, builder):  # type: ignore[no-untyped-def]
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
         """Rebuild when program.toml or a progress record changes, not only the docs folder."""
         server.watch(str(self.program_path))
-        if self.records_path is not None and self.records_path.is_dir():
-            server.watch(str(self.records_path))
+        if self.project is not None:
+            records = self.project.root / self.project.program.records.folder
+            if records.is_dir():
+                server.watch(str(records))
         return server

@@ -1,7 +1,9 @@
 """Render the Jinja2 templates into Markdown pages, in memory, from the public view.
 
 Every value printed by a template is escaped for Markdown and HTML (the environment's
-`finalize`), so text from program.toml such as `<script>` or `[x](javascript:...)` shows as text.
+`finalize`, see `generator.templating`), so text from program.toml such as `<script>` or
+`[x](javascript:...)` shows as text. Templates run sandboxed; an error in an override template is
+a `SiteError` that names the template and line.
 
 The global navigation has the same few entries however many cohorts a program runs (one
 "Cohorts" page lists them all); each cohort's pages link to each other instead, so every built
@@ -11,59 +13,37 @@ page stays the same size as a program grows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from generator.loader import LoadedProgram
+from generator.errors import UsageError
 from generator.model import Program
-from generator.records import ProgressRecords, records_for
-from generator.records.as_of import as_of as today
+from generator.records import ProgressRecords
 from generator.site.calendar import cohort_calendar
 from generator.site.dashboards import COHORT_PAGE, progress_pages
 from generator.site.public_view import PublicProgram, public_view
+from generator.templating import describe_template_error, markdown_environment
 
-BUILT_IN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
-_ESCAPES = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\n": " ", **{c: "\\" + c for c in "\\`*_{}[]()#+!|~"}}
-)
+if TYPE_CHECKING:
+    from generator.project import Project
+
 COHORTS_PAGE = "cohorts/index.md"
 SECTIONS = {"program": "Program", "progress": "Progress"}
 """Folders whose pages form one section of the global navigation, with the section's title."""
 
 
-class SiteError(Exception):
+class SiteError(UsageError):
     """The site cannot be generated as configured; the message says how to fix it."""
-
-
-def escape_markdown(value: object) -> str:
-    """Plain text in Markdown: HTML characters become entities, Markdown syntax is backslashed.
-
-    One `str.translate` per value: templates print tens of thousands of values on a large program.
-    """
-    if value is None:
-        return ""
-    return str(value).translate(_ESCAPES)
 
 
 @dataclass(frozen=True)
 class Page:
     path: str  # relative to the docs folder, always inside it
     content: str | bytes
-
-
-def environment(override_folder: Path | None) -> jinja2.Environment:
-    folders = [str(override_folder)] if override_folder else []
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(BUILT_IN_TEMPLATES)]),
-        finalize=escape_markdown,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def cohort_status(start: dt.date, end: dt.date, on: dt.date) -> str:
@@ -77,14 +57,14 @@ def render_pages(
     override_folder: Path | None = None,
     *,
     records: ProgressRecords | None = None,
-    as_of: dt.date | None = None,
+    as_of: dt.date,
+    rules: Sequence[object] = (),
 ) -> list[Page]:
     """Every generated page and download of the handbook, progress dashboards included."""
     view: PublicProgram = public_view(program)
-    env = environment(override_folder)
-    rules = _rules()
-    on = as_of or today()
-    progress = progress_pages(program, records, on, override_folder) if records is not None else {}
+    env = markdown_environment(override_folder)
+    on = as_of
+    progress = progress_pages(program, records, on, env) if records is not None else {}
 
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(program=view, **context)
@@ -128,26 +108,26 @@ def render_pages(
     return pages
 
 
-def site_pages(loaded: LoadedProgram) -> list[Page]:
-    """The pages of a loaded program, with its template overrides and progress records."""
-    override = loaded.program.site.templates
-    folder = (loaded.root / override) if override else None
+def site_pages(project: Project) -> list[Page]:
+    """The pages of a project, with its template overrides, progress records and rules."""
+    override = project.program.site.templates
+    folder = (project.root / override) if override else None
     if folder is not None and not folder.is_dir():
         raise SiteError(
-            f"{loaded.source.display}: [site] templates names {override!r}, which is not a folder; "
+            f"{project.source.display}: [site] templates names {override!r}, which is not a folder; "
             "create it or remove the setting"
         )
-    records = loaded.records if loaded.records is not None else records_for(loaded.program, loaded.root)
-    return render_pages(loaded.program, folder, records=records)
-
-
-def _rules() -> list[object]:
-    """The rules reference, from the rules engine's own registry."""
     try:
-        from generator.rules import registered_rules  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    return list(registered_rules())
+        return render_pages(
+            project.program, folder, records=project.records, as_of=project.today, rules=project.rules.rules
+        )
+    except jinja2.TemplateError as exc:
+        # An error in one of the program's own templates is theirs to fix, so say where it is;
+        # one in a built-in template is a bug in the tool and stays an internal error.
+        where = describe_template_error(exc, folder) if folder is not None else None
+        if where is None:
+            raise
+        raise SiteError(f"{where}; fix the template, or remove it to use the built-in one") from None
 
 
 def in_navigation(path: str) -> bool:

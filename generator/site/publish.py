@@ -11,11 +11,7 @@ import gzip
 import html
 import json
 import logging
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +20,15 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from generator.errors import DataError
 from generator.model import Program
+from generator.project import Project
+from generator.safe_files import replaced_atomically
 
 _MIN_CANARY_LENGTH = 6  # shorter values ("low", "high") occur in ordinary prose
 
 
-class BuildFailed(Exception):
+class BuildFailed(DataError):
     """The site could not be built; the message says why and how to fix it."""
 
 
@@ -114,29 +113,17 @@ class _ErrorLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@contextlib.contextmanager
-def replaced_atomically(target: Path) -> Iterator[Path]:
-    """A temporary folder beside `target` to fill. When the block ends without an error it takes
-    `target`'s place in one rename; otherwise it is removed and `target` is left as it was."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        yield staging
-        old = target.with_name(f".{target.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+def build_site(config_file: Path, project: Project, site_dir: Path | None = None) -> Path:
+    """Build strictly into a temporary folder beside the target, check it, then swap it in.
 
-
-def build_site(config_file: Path, program: Program, site_dir: Path | None = None) -> Path:
-    """Build strictly into a temporary folder beside the target, check it, then swap it in."""
+    The MkDocs plugin instance of this build is handed the project, so the program is not read
+    a second time.
+    """
     config = load_config(str(config_file), strict=True)
+    plugin = config.plugins.get("handbook")
+    if plugin is not None and hasattr(plugin, "project"):
+        plugin.project = project
+    program = project.program
     target = Path(site_dir or config.site_dir).resolve()
     with replaced_atomically(target) as staging:
         config.site_dir = str(staging)
@@ -145,14 +132,14 @@ def build_site(config_file: Path, program: Program, site_dir: Path | None = None
         try:
             mkdocs_build(config)
         except MkDocsException as exc:
-            raise BuildFailed("\n".join(errors.messages) or str(exc)) from None
+            raise BuildFailed("build failed: " + ("\n".join(errors.messages) or str(exc))) from None
         finally:
             logging.getLogger("mkdocs").removeHandler(errors)
         leaks = scan_for_leaks(staging, program)
         if leaks:
             lines = [f"  {leak.file}: confidential {leak.field} of {leak.person}" for leak in leaks[:20]]
             raise BuildFailed(
-                "the built site contains confidential values; the previous site is kept:\n"
+                "build failed: the built site contains confidential values; the previous site is kept:\n"
                 + "\n".join(lines)
                 + "\nRemove the confidential text from the page or template that shows it."
             )

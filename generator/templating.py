@@ -1,0 +1,145 @@
+"""The Jinja environments of the tool and its one Markdown escaper.
+
+Every template the tool renders comes from an environment made here: the Markdown pages of the
+site (built-in templates, which a program may override file by file with `[site] templates`)
+and the owner's HTML reports. Both environments are sandboxed: override templates are written
+by a program's authors, and a template has no business reaching Python's internals.
+
+An environment is made by a call and handed to whatever renders with it; nothing is cached here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from types import TracebackType
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SITE_TEMPLATES = TEMPLATES / "site"
+"""The built-in Markdown page templates; `progress/` holds the progress dashboards."""
+REPORT_TEMPLATES = TEMPLATES / "reports"
+"""The owner's HTML reports and their SVG chart macros."""
+
+
+class Markdown(str):
+    """Markdown source to print as is: text already escaped, or markup the tool wrote itself.
+
+    The escaper passes it through unchanged, so a value escaped once (`{{ x | md }}` under the
+    environment's `finalize`) is never escaped twice. Anything built by concatenating it with a
+    plain `str` is a plain `str` again, and is escaped.
+    """
+
+    __slots__ = ()
+
+
+_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+"""Whitespace other than the space, line and record separators included: a value must stay on
+the line it is printed on, or it could start a heading, a list or a new table row."""
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        **dict.fromkeys(_BREAKS, " "),
+        **{c: "\\" + c for c in "\\`*_{}[]()#+!|~"},
+    }
+)
+_SPACES = re.compile(" {2,}")
+
+
+def escape_markdown(value: object) -> Markdown:
+    """Plain text in Markdown: HTML characters become entities, Markdown syntax is backslashed,
+    and whitespace becomes single spaces, so a value cannot start a block or break a table row.
+
+    Entities rather than backslashes for `<` and `>`: Python-Markdown does not treat `\\<` as an
+    escape. One `str.translate` per value, as templates print tens of thousands of values.
+    """
+    if isinstance(value, Markdown):
+        return value
+    if value is None:
+        return Markdown("")
+    text = str(value).translate(_ESCAPES)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return Markdown(text)
+
+
+def markdown_environment(overrides: Path | None = None) -> ImmutableSandboxedEnvironment:
+    """Templates for the site's Markdown pages: the program's override folder first, then ours.
+
+    Every printed value goes through `escape_markdown` (`finalize`), so text from program.toml
+    shows as text whatever a template does; `md` is the same escaper as a filter, for templates
+    that say so where they print a value. Undefined names are errors, not empty text.
+    """
+    folders = [str(overrides)] if overrides is not None else []
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]),
+        finalize=escape_markdown,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = escape_markdown
+    return env
+
+
+def report_environment() -> ImmutableSandboxedEnvironment:
+    """Templates for the owner's HTML reports: every printed value is HTML-escaped (autoescape)."""
+    return ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _template_frames(error: jinja2.TemplateError) -> list[tuple[Path, int]]:
+    """The template files and lines an error arose in, innermost first.
+
+    Jinja rewrites a rendering error's traceback so that its frames name template files; a syntax
+    error names its file itself.
+    """
+    frames: list[tuple[Path, int]] = []
+    tb: TracebackType | None = error.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            frames.append((Path(tb.tb_frame.f_code.co_filename), tb.tb_lineno))
+        tb = tb.tb_next
+    frames.reverse()
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        where = (Path(error.filename), error.lineno)
+        if where not in frames:
+            frames.insert(0, where)
+    return frames
+
+
+def describe_template_error(error: jinja2.TemplateError, folder: Path) -> str | None:
+    """`file:line: what went wrong` for an error in a template of `folder`; None if none is.
+
+    The file is the innermost template of `folder` the error passed through, as a path relative
+    to the working folder when it is inside it, like the other paths the tool prints.
+    """
+    root = folder.resolve()
+    for path, line in _template_frames(error):
+        if path.resolve().is_relative_to(root):
+            what = (error.message or type(error).__name__).rstrip(".")
+            if isinstance(error, jinja2.TemplateNotFound):
+                what = f"no template named {error.name!r} in {_shown(folder)} or the built-in ones"
+            elif isinstance(error, jinja2.exceptions.SecurityError):
+                what = f"{what} (templates run in a sandbox: use the values a page is given)"
+            return f"{_shown(path)}:{line}: {what}"
+    return None
+
+
+def _shown(path: Path) -> str:
+    """A path as the tool prints paths: relative to the working folder when inside it."""
+    full = path.resolve()
+    return os.path.relpath(full) if full.is_relative_to(Path.cwd()) else str(path)

@@ -1,0 +1,176 @@
+"""One Markdown escaper for every site page, and sandboxed templates (`generator.templating`)."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+import markdown
+import pytest
+import yaml
+from jinja2.exceptions import SecurityError
+
+from generator.project import open_project
+from generator.site import dashboards
+from generator.site.pages import site_pages
+from generator.templating import escape_markdown, markdown_environment, report_environment
+from tests.conftest import ROOT, run_handbook
+from tests.test_records_aggregates import write_program
+
+MARKDOWN_NAME = "# x [a](javascript:x) | *y* <b>z</b>"
+ESCAPED_NAME = r"\# x \[a\]\(javascript:x\) \| \*y\* &lt;b&gt;z&lt;/b&gt;"
+
+
+def _to_html(text: str) -> str:
+    """A page as the site renders it, with the Markdown extensions of the example mkdocs.yml."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    return markdown.markdown(text, extensions=names)
+
+
+def _headings(page: str) -> list[str]:
+    """The text of each heading of a rendered page, without the permalink the toc adds."""
+    found = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page)
+    return [html.unescape(re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", h)) for h in found]
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --- the escaper ------------------------------------------------------------------------------
+
+
+def test_the_escaper_neutralises_markdown_and_html() -> None:
+    assert escape_markdown(MARKDOWN_NAME) == ESCAPED_NAME
+    assert escape_markdown("<script>alert(1)</script> & {{ x }}") == (
+        r"&lt;script&gt;alert\(1\)&lt;/script&gt; &amp; \{\{ x \}\}"
+    )
+    assert escape_markdown(None) == ""
+
+
+def test_a_value_stays_on_its_line() -> None:
+    # a line break of any kind would let the rest of a value start a heading, a list or a table row
+    assert escape_markdown("a\nb\r# c\u2028- d\t\te") == r"a b \# c - d e"
+    assert escape_markdown("A | B\nC") == r"A \| B C"
+
+
+def test_escaping_twice_changes_nothing() -> None:
+    once = escape_markdown(MARKDOWN_NAME)
+    assert escape_markdown(once) == once
+    env = markdown_environment()
+    assert env.from_string("{{ name | md }}|{{ name }}").render(name=MARKDOWN_NAME) == f"{once}|{once}"
+
+
+def test_pages_and_dashboards_share_the_one_escaper() -> None:
+    env = markdown_environment()
+    assert env.finalize is escape_markdown and env.filters["md"] is escape_markdown
+    assert dashboards.markdown_text is escape_markdown
+
+
+def test_a_cohort_name_reads_the_same_on_its_page_and_its_progress_dashboard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HANDBOOK_TODAY", "2027-12-31")
+    program = write_program(tmp_path, {"big": 8})
+    _replace_once(program, 'name = "big"', f"name = {MARKDOWN_NAME!r}")
+    pages = {p.path: p.content for p in site_pages(open_project(program))}
+    site_page, dashboard = pages["cohorts/big/index.md"], pages["cohorts/big/progress.md"]
+    milestones = pages["progress/milestones.md"]
+    assert isinstance(site_page, str) and isinstance(dashboard, str) and isinstance(milestones, str)
+    assert site_page.startswith(f"# {ESCAPED_NAME}\n")
+    assert dashboard.startswith(f"# {ESCAPED_NAME}: progress\n")
+    assert f"\n## {ESCAPED_NAME}\n" in milestones
+    for text in (site_page, dashboard, milestones):
+        rendered = _to_html(text)
+        assert "<b>" not in rendered and 'href="javascript' not in rendered
+        # the name is one heading, whole and as text: no new heading, link, table cell or emphasis
+        assert [h for h in _headings(rendered) if MARKDOWN_NAME in h] in (
+            [MARKDOWN_NAME],
+            [f"{MARKDOWN_NAME}: progress"],
+        )
+
+
+# --- the sandbox ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [markdown_environment, report_environment])
+def test_templates_cannot_reach_python_internals(make: Callable[[], jinja2.Environment]) -> None:
+    env = make()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ ''.__class__.__mro__ }}").render()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ cycler.__init__.__globals__ }}").render()
+
+
+def _project_with_overrides(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("program.toml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("handbook", "records"):
+        shutil.copytree(ROOT / folder, project / folder)
+    program = project / "program.toml"
+    assert "\n[site]" not in program.read_text(encoding="utf-8")
+    with program.open("a", encoding="utf-8") as f:
+        f.write('\n[site]\ntemplates = "overrides"\n')
+    (project / "overrides" / "progress").mkdir(parents=True)
+    return project
+
+
+def test_an_override_template_reaching_for_internals_stops_the_build(tmp_path: Path) -> None:
+    project = _project_with_overrides(tmp_path)
+    (project / "overrides" / "mentee_guide.md.j2").write_text(
+        "# Mentee guide\n\n{{ ''.__class__.__mro__ }}\n", encoding="utf-8"
+    )
+    result = run_handbook("build", "program.toml", cwd=project)
+    assert result.code == 1
+    assert (
+        "overrides/mentee_guide.md.j2:3: access to attribute '__class__' of 'str' object is unsafe "
+        "(templates run in a sandbox: use the values a page is given); fix the template, or remove it "
+        "to use the built-in one"
+    ) in result.err
+    assert "Traceback" not in result.output and "internal error" not in result.err
+    assert not (project / "site").exists()
+
+
+def test_an_error_in_an_override_dashboard_names_the_template(tmp_path: Path) -> None:
+    project = _project_with_overrides(tmp_path)
+    (project / "overrides" / "progress" / "dashboard.md.j2").write_text(
+        "# {{ board.title | md }}\n\n{{ board.__class__.__mro__ }}\n", encoding="utf-8"
+    )
+    result = run_handbook("export", "out", cwd=project)
+    assert result.code == 2
+    assert (
+        "overrides/progress/dashboard.md.j2:3: access to attribute '__class__' of 'Dashboard' object"
+        in result.err
+    )
+    assert "Traceback" not in result.output
+    assert not (project / "out").exists()
+
+
+def test_a_mistake_in_an_override_template_names_its_line(tmp_path: Path) -> None:
+    project = _project_with_overrides(tmp_path)
+    guide = project / "overrides" / "mentee_guide.md.j2"
+    for text, message in (
+        ("# Guide\n\n{% if %}\n", "overrides/mentee_guide.md.j2:3: Expected an expression"),
+        (
+            "# Guide\n\n\n{{ no_such_value }}\n",
+            "overrides/mentee_guide.md.j2:4: 'no_such_value' is undefined",
+        ),
+        (
+            '# Guide\n{% include "gone.md.j2" %}\n',
+            "overrides/mentee_guide.md.j2:2: no template named 'gone.md.j2'",
+        ),
+    ):
+        guide.write_text(text, encoding="utf-8")
+        result = run_handbook("export", "out", cwd=project)
+        assert result.code == 2, result.output
+        assert message in result.err
+        assert "internal error" not in result.err
