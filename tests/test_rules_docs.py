@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import inspect
 import re
+import shutil
 
 import pytest
 
 from generator import hookspecs
 from generator.plugin_host import load_plugins
 from generator.rules import registered_rules
-from tests.conftest import ROOT, run_handbook
+from tests.conftest import ROOT, replace_once, run_handbook
 
 RULES = registered_rules(load_plugins(autoload=False))
 
@@ -53,3 +54,25 @@ def test_rule_command_suggests_a_name() -> None:
     assert result.err.strip() == (
         "handbook: no rule is called 'mentor-lod'; did you mean 'mentor-load'? (`handbook rules` lists them)"
     )
+
+
+def test_the_readme_plugin_example_reads_the_records_and_the_date_from_the_project(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = readme[readme.index("### Writing a rule plugin") :]
+    code = guide[
+        guide.index("```python\n") + len("```python\n") : guide.index("```\n", guide.index("```python"))
+    ]
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "acme.py").write_text(code, encoding="utf-8")
+    shutil.copytree(ROOT / "records", tmp_path / "records")
+    program = (ROOT / "program.toml").read_text(encoding="utf-8")
+    assert "\n[checks]" not in program
+    checks = '\n[checks]\nplugins = ["rules/acme.py"]\n\n[checks.quiet-pair]\ndays = 30\n'
+    (tmp_path / "program.toml").write_text(program + checks, encoding="utf-8")
+    result = run_handbook("check", "program.toml", cwd=tmp_path, env={"HANDBOOK_TODAY": "2027-02-15"})
+    quiet = [line for line in result.out.splitlines() if "ACME001 [quiet-pair]" in line]
+    assert quiet, result.output
+    assert all(line.endswith("have not met for 30 days: ask how it is going") for line in quiet)
+    assert "plugin" not in result.err
+    later = run_handbook("check", "program.toml", cwd=tmp_path, env={"HANDBOOK_TODAY": "2026-11-20"})
+    assert "ACME001" not in later.out  # everyone met within 30 days of that date
