@@ -11,7 +11,7 @@ import pytest
 from generator import hookspecs
 from generator.plugin_host import load_plugins
 from generator.rules import registered_rules
-from tests.conftest import ROOT, replace_once, run_handbook
+from tests.conftest import ROOT, run_handbook
 
 RULES = registered_rules(load_plugins(autoload=False))
 
