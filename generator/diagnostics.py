@@ -34,6 +34,8 @@ class Problem:
     message: str
     path: str = ""
     source_line: str = field(default="", compare=False)
+    related: tuple[tuple[Location, str], ...] = field(default=(), compare=False)
+    """Other places that explain the problem, e.g. where a duplicated id was first used."""
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.column, self.message)
@@ -68,6 +70,8 @@ def format_problem(problem: Problem) -> str:
             problem.location.column,
             problem.location.end_column if problem.location.end_line == problem.location.line else 0,
         )
+    for where, why in problem.related:
+        text += f"\n    related: {where}: {why}"
     return text
 
 

@@ -149,8 +149,49 @@ def _name_of(path: KeyPath) -> str:
     return str(path[-1]) if path else "value"
 
 
-def _table_name(path: KeyPath) -> str:
-    return format_path(path) if path else "the top level"
+_DATE_TEXT = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+"""A date written as text ("2027-09-01", "09/01/2027"): TOML has dates of its own."""
+
+_ITEM_NAMES = {
+    "people": "person",
+    "cohorts": "cohort",
+    "milestones": "milestone",
+    "cadences": "cadence",
+    "metrics": "metric",
+    "events": "event",
+    "activities": "activity",
+}
+
+
+def _table_name(path: KeyPath, data: Any = None) -> str:
+    """A table as a program owner knows it: `person 'ada'`, `pair ada -> cleo of cohort 'c1'`,
+    or its key path when nothing names it."""
+    if not path:
+        return "the top level"
+    named, rest = "", path
+    current = data
+    for n, part in enumerate(path):
+        if not isinstance(current, dict | list):
+            break
+        try:
+            current = current[part]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(current, dict) and n > 0:
+            kind = str(path[n - 1])
+            if (
+                kind == "pairs"
+                and isinstance(current.get("mentor"), str)
+                and isinstance(current.get("mentee"), str)
+            ):
+                named = f"pair {current['mentor']} -> {current['mentee']}" + (f" of {named}" if named else "")
+                rest = path[n + 1 :]
+            elif kind in _ITEM_NAMES and isinstance(current.get("id"), str):
+                named = f"{_ITEM_NAMES[kind]} {current['id']!r}"
+                rest = path[n + 1 :]
+    if not named:
+        return format_path(path)
+    return f"{format_path(rest)} of {named}" if rest else named
 
 
 def _translate(source: Source, error: Any, root: type[BaseModel] = Program, skip: int = 0) -> Problem:
@@ -166,7 +207,9 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program, skip
         hint = did_you_mean(str(key), known)
         if not hint and known:
             hint = f"; expected one of: {', '.join(known)}"
-        problem = source.problem(path, f"unknown key {key!r} in {_table_name(path[:-1])}{hint}", at_key=True)
+        problem = source.problem(
+            path, f"unknown key {key!r} in {_table_name(path[:-1], source.data)}{hint}", at_key=True
+        )
         if isinstance(value, list) and value and isinstance(value[0], dict):
             # An array of tables has no `key =` line: point at its first [[header]] instead.
             first = source.positions.locate((*path, 0), at_key=True)
@@ -182,7 +225,7 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program, skip
             fix = f"add a [{full}] table"
         else:
             fix = f"add `{key} = ...` to this table"
-        return source.problem(path, f"missing key {key!r} in {_table_name(path[:-1])}: {fix}")
+        return source.problem(path, f"missing key {key!r} in {_table_name(path[:-1], source.data)}: {fix}")
     if kind == "literal_error":
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
@@ -192,7 +235,10 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program, skip
             f"(expected one of: {', '.join(repr(c) for c in choices)})",
         )
     if kind in _TYPE_WORDS:
-        return source.problem(path, f"{key} must be {_TYPE_WORDS[kind]}, not {_describe(value)}")
+        message = f"{key} must be {_TYPE_WORDS[kind]}, not {_describe(value)}"
+        if kind.startswith("date") and isinstance(value, str) and _DATE_TEXT.match(value.strip()):
+            message += ": write dates as year-month-day without quotes, e.g. 2027-09-01"
+        return source.problem(path, message)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(ctx.values()), "")
         if isinstance(bound, float) and bound.is_integer():

@@ -41,7 +41,7 @@ def _check_id(value: str) -> str:
         raise PydanticCustomError(
             "unsafe_id",
             "id '{id}' contains a path separator or '..', so it could point outside the site: "
-            "use letters, digits, '-' and '_' only",
+            "use letters, digits, '-', '_' and '.' only",
             {"id": value},
         )
     if value.startswith("."):
@@ -54,13 +54,13 @@ def _check_id(value: str) -> str:
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise PydanticCustomError(
             "unsafe_id",
-            "id '{id}' contains a control character: use letters, digits, '-' and '_' only",
+            "id '{id}' contains a control character: use letters, digits, '-', '_' and '.' only",
             {"id": value.encode("unicode_escape").decode("ascii")},
         )
     if not _SAFE_ID.match(value):
         raise PydanticCustomError(
             "unsafe_id",
-            "id '{id}' is not safe as a file name or URL: use letters, digits, '-' and '_' only",
+            "id '{id}' is not safe as a file name or URL: use letters, digits, '-', '_' and '.' only",
             {"id": value},
         )
     return value

@@ -58,8 +58,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.ids: dict[str, set[str]] = {}
 
-    def error(self, path: KeyPath, message: str) -> None:
-        self.problems.append(self.source.problem(path, message))
+    def error(self, path: KeyPath, message: str, related: tuple[tuple[KeyPath, str], ...] = ()) -> None:
+        self.problems.append(self.source.problem(path, message, related=related))
 
     def declare(self, kind: str, path: tuple[str, ...], scope: KeyPath = ()) -> set[str]:
         """Collect the ids of one array of tables, reporting duplicates at the second one."""
@@ -72,10 +72,12 @@ class _Checker:
             if not isinstance(ident, str):
                 continue
             if ident in seen:
-                where = format_path((*scope, *path, seen[ident]))
+                first = (*scope, *path, seen[ident], "id")
+                line = self.source.positions.locate(first).line
                 self.error(
                     (*scope, *path, i, "id"),
-                    f"duplicate {kind} id {ident!r} (first used at {where}): ids must be unique",
+                    f"duplicate {kind} id {ident!r}: ids must be unique (first used on line {line})",
+                    ((first, f"{kind} id {ident!r} first used here"),),
                 )
             else:
                 seen[ident] = i

@@ -65,7 +65,9 @@ class Rule:
 
     @property
     def anchor(self) -> str:
-        return self.code.lower()
+        """The id MkDocs gives this rule's heading (`## HB101 mentor-load`) on the rules page,
+        which SARIF's `helpUri` links to; codes and names are ASCII, so this is its slug."""
+        return f"{self.code}-{self.name}".lower()
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,6 +51,10 @@ _TOML_HINTS = {
 }
 
 
+_DATE_LIKE = re.compile(r"=\s*\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
+"""A value such as 09/01/2027, 2027/09/01 or 1.9.2027: a date in a form TOML does not know."""
+
+
 def _hint(message: str) -> str:
     for prefix, hint in _TOML_HINTS.items():
         if message.startswith(prefix):
@@ -78,14 +82,22 @@ class Source:
             self.lines = self.text.split("\n")
         return self.lines[line - 1].removesuffix("\r") if 0 < line <= len(self.lines) else ""
 
-    def problem(self, path: KeyPath, message: str, *, at_key: bool = False) -> Problem:
+    def problem(
+        self,
+        path: KeyPath,
+        message: str,
+        *,
+        at_key: bool = False,
+        related: Sequence[tuple[KeyPath, str]] = (),
+    ) -> Problem:
         """A problem located at `path`: its value, or its key when `at_key` (unknown keys).
 
         A path that does not exist in the file (a missing key) lands on the header of the
-        nearest table that does.
+        nearest table that does. `related` names other places that explain it.
         """
         loc = self.positions.locate(path, at_key=at_key)
-        return Problem(loc, message, format_path(path), self.line_text(loc.line))
+        others = tuple((self.positions.locate(p), why) for p, why in related)
+        return Problem(loc, message, format_path(path), self.line_text(loc.line), others)
 
 
 def format_path(path: KeyPath) -> str:
@@ -186,7 +198,10 @@ def _syntax_problem(text: str, message: str, display: str) -> Problem:
     if message.startswith("Cannot overwrite") and source_line.strip():
         # The parser stops after the repeated value; point at the repeated key instead.
         column = len(source_line) - len(source_line.lstrip()) + 1
-    return Problem(Location(display, line, column), _hint(message), "", source_line)
+    hint = _hint(message)
+    if _DATE_LIKE.search(source_line):
+        hint += "; write dates as year-month-day without quotes, e.g. 2027-09-01"
+    return Problem(Location(display, line, column), hint, "", source_line)
 
 
 _BARE_DOTTED = re.compile(r"^[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*$")

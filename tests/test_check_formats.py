@@ -4,10 +4,45 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 
 from tests.conftest import FIXTURES, Result, replace_once, run_handbook
+
+SARIF_SCHEMA = json.loads((FIXTURES / "rules" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+FORMAT_CHECKER = jsonschema.Draft7Validator.FORMAT_CHECKER
+"""Checks `uri` and `uri-reference` for real only with rfc3986-validator installed (test extra);
+`test_the_format_checker_really_checks_uris` proves it does."""
+
+
+def artifact_locations(value: Any) -> list[dict[str, Any]]:
+    """Every artifactLocation anywhere in a SARIF log."""
+    if isinstance(value, list):
+        return [found for item in value for found in artifact_locations(item)]
+    if not isinstance(value, dict):
+        return []
+    own = [value["artifactLocation"]] if "artifactLocation" in value else []
+    return own + [found for item in value.values() for found in artifact_locations(item)]
+
+
+def validated_sarif(text: str) -> dict[str, Any]:
+    """A SARIF log that passes the official 2.1.0 schema with format checks, and GitHub's upload
+    rules: repository-relative, percent-encoded uris against SRCROOT, an absolute `file:` root."""
+    log: dict[str, Any] = json.loads(text)
+    jsonschema.Draft7Validator(SARIF_SCHEMA, format_checker=FORMAT_CHECKER).validate(log)
+    for run in log["runs"]:
+        root = run["originalUriBaseIds"]["SRCROOT"]["uri"]
+        assert root.startswith("file:///") and root.endswith("/"), root
+        for result in run["results"]:
+            for location in result["locations"]:
+                artifact = location["physicalLocation"]["artifactLocation"]
+                assert artifact["uriBaseId"] == "SRCROOT", artifact
+                assert not artifact["uri"].startswith(("/", "../", "file:")), artifact
+        for artifact in artifact_locations(run):
+            assert ".." not in artifact["uri"].split("/"), artifact
+    return log
+
 
 WEAK_PAIR = 'strengths = ["stakeholder-diplomacy"]'  # HB301 complementarity (a warning)
 SHORT_COHORT = "end = 2027-02-26"  # HB401 pilot-window (a warning)
@@ -143,13 +178,14 @@ def test_sarif_validates_against_the_schema(tmp_path: Path, minimal_text: str) -
     text = replace_once(minimal_text, 'strengths = ["strategic-foresight"]', WEAK_PAIR)
     text = replace_once(text, "end = 2027-05-28", SHORT_COHORT) + SUPPRESS
     result = check(tmp_path, text, "--format", "sarif")
-    log = json.loads(result.out)
-    schema = json.loads((FIXTURES / "rules" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator(schema).validate(log)
+    log = validated_sarif(result.out)
     run = log["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["HB101"]["name"] == "mentor-load"
-    assert rules["HB101"]["helpUri"].endswith("program/rules/#hb101")
+    assert "helpUri" not in rules["HB101"]  # no [site] url: the rules page has no address
+    assert rules["HB101"]["help"]["text"].startswith("Counts each mentor's pairs")
+    assert "\n\nWhy: " in rules["HB101"]["help"]["text"]
+    assert "\n\nHow to fix: " in rules["HB101"]["help"]["text"]
     by_rule = {r["ruleId"]: r for r in run["results"]}
     pilot = by_rule["HB401"]
     assert pilot["level"] == "warning"

@@ -93,7 +93,7 @@ def test_unknown_key_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
     result = check(tmp_path, replace_once(minimal_text, "strengths = [", "strenghts = ["))
     assert result.code == 1
     assert first_error(result) == (
-        "program.toml:25:1: unknown key 'strenghts' in people[0]; did you mean 'strengths'?"
+        "program.toml:25:1: unknown key 'strenghts' in person 'mentor-a'; did you mean 'strengths'?"
     )
 
 
@@ -118,7 +118,7 @@ def test_missing_key_points_at_table_header(tmp_path: Path, minimal_text: str) -
     result = check(tmp_path, replace_once(minimal_text, 'geography = "Europe"\n', ""))
     assert result.code == 1
     assert first_error(result) == (
-        "program.toml:19:3: missing key 'geography' in people[0]: add `geography = ...` to this table"
+        "program.toml:19:3: missing key 'geography' in person 'mentor-a': add `geography = ...` to this table"
     )
 
 
@@ -126,9 +126,12 @@ def test_duplicate_id(tmp_path: Path, minimal_text: str) -> None:
     text = minimal_text + '\n[[milestones]]\nid = "plan"\ntitle = "Plan again"\ndue = "6 weeks"\n'
     result = check(tmp_path, text)
     assert result.code == 1
-    assert first_error(result) == (
-        "program.toml:124:6: duplicate milestone id 'plan' (first used at milestones[0]): ids must be unique"
-    )
+    assert result.out.splitlines()[:4] == [
+        "program.toml:124:6: duplicate milestone id 'plan': ids must be unique (first used on line 63)",
+        '    id = "plan"',
+        "         ^^^^^^",
+        "    related: program.toml:63:6: milestone id 'plan' first used here",
+    ]
 
 
 def test_dangling_reference(tmp_path: Path, minimal_text: str) -> None:
@@ -179,17 +182,17 @@ def test_person_paired_with_themself(tmp_path: Path, minimal_text: str) -> None:
         (
             "../pilot",
             "id '../pilot' contains a path separator or '..', so it could point outside "
-            "the site: use letters, digits, '-' and '_' only",
+            "the site: use letters, digits, '-', '_' and '.' only",
         ),
         (
             "a/b",
             "id 'a/b' contains a path separator or '..', so it could point outside the site: "
-            "use letters, digits, '-' and '_' only",
+            "use letters, digits, '-', '_' and '.' only",
         ),
         (
             "a\\\\b",
             "id 'a\\b' contains a path separator or '..', so it could point outside the "
-            "site: use letters, digits, '-' and '_' only",
+            "site: use letters, digits, '-', '_' and '.' only",
         ),
         (
             ".pilot",
@@ -198,11 +201,11 @@ def test_person_paired_with_themself(tmp_path: Path, minimal_text: str) -> None:
         ),
         (
             "pi\\u0007lot",
-            "id 'pi\\x07lot' contains a control character: use letters, digits, '-' and '_' only",
+            "id 'pi\\x07lot' contains a control character: use letters, digits, '-', '_' and '.' only",
         ),
         (
             "pilot 2027",
-            "id 'pilot 2027' is not safe as a file name or URL: use letters, digits, '-' and '_' only",
+            "id 'pilot 2027' is not safe as a file name or URL: use letters, digits, '-', '_' and '.' only",
         ),
     ],
 )

@@ -125,7 +125,7 @@ def test_unknown_key_has_a_did_you_mean(program_dir: Path) -> None:
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
-        "records/pilot.toml:32:3: unknown key 'behaviors' in pairs[0]; did you mean 'behaviours'?"
+        "records/pilot.toml:32:3: unknown key 'behaviors' in pair mentor-a -> mentee-b; did you mean 'behaviours'?"
     )
 
 
@@ -179,7 +179,7 @@ def test_milestone_recorded_twice(program_dir: Path) -> None:
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
-        "records/pilot.toml:14:17: milestone 'plan' is already recorded as reached at milestones[0]: keep one entry"
+        "records/pilot.toml:14:17: milestone 'plan' is already recorded as reached on 2027-01-29: keep one entry"
     )
 
 
@@ -223,7 +223,7 @@ def test_unknown_array_of_tables_points_at_its_header(tmp_path: Path, minimal_te
     result = run_handbook("check", "program.toml", cwd=tmp_path)
     assert result.code == 1
     assert result.out.splitlines()[:3] == [
-        "program.toml:52:3: unknown key 'pairz' in cohorts[0]; did you mean 'pairs'?",
+        "program.toml:52:3: unknown key 'pairz' in cohort 'pilot'; did you mean 'pairs'?",
         "    [[cohorts.pairz]]",
         "      ^^^^^^^^^^^^^",
     ]

@@ -93,7 +93,7 @@ def test_local_plugin_named_in_program_toml(tmp_path: Path, minimal_text: str) -
             without_sponsor(minimal_text), "[checks]\n", '[checks]\nplugins = ["./rules/our_rules.py"]\n'
         ),
     )
-    listing = run_handbook("rules", "--program", "program.toml", cwd=tmp_path)
+    listing = run_handbook("rules", "program.toml", cwd=tmp_path)
     assert ["ACME001", "sponsor-named", "error", "our_rules"] in [
         line.split() for line in listing.out.splitlines()
     ]
@@ -135,6 +135,6 @@ def test_a_plugin_can_be_disabled_by_name(tmp_path: Path, minimal_text: str) -> 
     text = replace_once(minimal_text, 'strengths = ["strategic-foresight"]', "strengths = []")
     text = replace_once(text, "[checks]\n", '[checks]\ndisable_plugins = ["plugins.pairing"]\n')
     write_program(tmp_path, text)
-    listing = run_handbook("rules", "--program", "program.toml", cwd=tmp_path).out
+    listing = run_handbook("rules", "program.toml", cwd=tmp_path).out
     assert "HB301" not in listing and "HB101" in listing
     assert "HB301" not in run_handbook("check", "program.toml", cwd=tmp_path).out

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.commands.check import check_and_report, open_checked
 from generator.errors import EXIT_OK, UsageError
-from generator.project import Project
-from generator.site.export import check_export_target, write_export
-from generator.site.publish import build_site
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (host:port)")
     serve.set_defaults(run=run_serve)
     export = subparsers.add_parser("export", help="write the generated Markdown pages to a new folder")
+    export.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     export.add_argument("directory", help="a new or empty folder, or an earlier export")
-    export.add_argument("--program", default="program.toml", help="default: ./program.toml")
     export.add_argument(
         "--config", default="mkdocs.yml", help="the MkDocs configuration (its docs folder is never written)"
     )
@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _checked(program: str) -> Project | int:
     """The project, loaded and checked once, or the exit code after the report says why not."""
+    from generator.commands.check import check_and_report, open_checked
+
     project = open_checked(program)
     code = check_and_report(project, program)
     return project if code == EXIT_OK else code
@@ -52,6 +54,8 @@ def _config(path: str) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from generator.site.publish import build_site
+
     project = _checked(args.program)
     if isinstance(project, int):
         return project
@@ -61,17 +65,50 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """Serve with live reload. Each rebuild re-opens the program and re-runs the rules (in the
+    MkDocs plugin); a problem is printed and shown as the site's only page, never a hang."""
+    host, port = _address(args.dev_addr)
     project = _checked(args.program)
     if isinstance(project, int):
         return project
     config = _config(args.config)
+    _check_port_free(host, port)
     from mkdocs.commands.serve import serve
 
-    serve(config_file=str(config), dev_addr=args.dev_addr)
+    print(
+        f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "
+        "records or the pages rebuilds it and re-runs the rules. Ctrl+C stops.",
+        flush=True,
+    )
+    serve(config_file=str(config), dev_addr=f"{host}:{port}")
     return EXIT_OK
 
 
+def _address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--dev-addr {text!r} is not HOST:PORT, such as 127.0.0.1:8000")
+    return host, int(port)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """MkDocs would fail deep inside its server; say what is wrong and what to do instead."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc}; stop the other server or pass "
+                f"--dev-addr {host}:{port + 1}"
+            ) from None
+
+
 def run_export(args: argparse.Namespace) -> int:
+    from generator.commands.check import open_checked
+    from generator.site.export import check_export_target, write_export
     from generator.site.pages import site_pages
 
     project = open_checked(args.program)

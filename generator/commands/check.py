@@ -1,16 +1,27 @@
-"""`handbook check [PROGRAM]`: load and validate program.toml and report located problems."""
+"""`handbook check [PROGRAM]`: load and validate program.toml and report located problems.
+
+Whatever fails — the file cannot be read, the program does not load, a plugin misbehaves, a rule
+finds something — is reported in the requested format, to stdout or `--output`, so CI always
+gets a report it can parse (its most common input is a program that does not load).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import cast
 
-from generator.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from generator.diagnostics import ProgramError, UnreadableProgram
+from generator.findings import Severity
 from generator.project import Project, open_project
-from generator.reporting import FORMATS, render, use_colour
+from generator.reporting import FORMATS, Report, as_step_summary, render, use_colour
 from generator.rules import run_checks
 from generator.safe_files import write_text_atomically
+
+STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
+"""Set by GitHub Actions to a file that `--format github` appends a Markdown summary to."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,8 +46,15 @@ def open_checked(program: str) -> Project:
 
 
 def run(args: argparse.Namespace) -> int:
-    project = open_checked(args.program)
-    return check_and_report(project, args.program, args.format, args.output, args.fail_on)
+    try:
+        project = open_checked(args.program)
+    except ProgramError as error:
+        report = Report.of_program_error(error, args.program)
+    except UnreadableProgram as error:
+        report = Report.of_unreadable(error, args.program)
+    else:
+        return check_and_report(project, args.program, args.format, args.output, args.fail_on)
+    return emit(report, args.format, args.output, args.fail_on)
 
 
 def check_and_report(
@@ -51,21 +69,33 @@ def check_and_report(
     Shared with `handbook build` and `serve`, which publish only what passes this check.
     """
     result = run_checks(project)
-    stream = sys.stdout if output is None else None
-    report = render(
-        result,
-        fmt,
-        result.rules,
-        project.program.site.url,
-        colour=fmt == "text" and stream is not None and use_colour(stream),
-        label=f"{shown}: ",
-    )
-    if output is None:
-        sys.stdout.write(report)
-    else:
-        write_text_atomically(Path(output), report)
-    for problem in result.plugin_problems:
+    report = Report.of_result(result, shown, project.program.site.url, label=f"{shown}: ")
+    return emit(report, fmt, output, fail_on)
+
+
+def emit(report: Report, fmt: str, output: str | None = None, fail_on: str = "error") -> int:
+    """Write the report where it was asked for, the tool's own failures also one line each on
+    stderr (where a person reading the CI log looks), and return the exit code."""
+    colour = fmt == "text" and output is None and use_colour(sys.stdout)
+    text = render(report, fmt, colour=colour)
+    if output is not None:
+        write_text_atomically(Path(output), text)
+    elif not (fmt == "text" and report.unreadable):
+        sys.stdout.write(text)
+    if report.unreadable:
+        print(f"handbook: {report.unreadable}", file=sys.stderr)
+    for problem in report.plugin_problems:
         print(f"handbook: {problem}", file=sys.stderr)
-    if result.plugin_problems:
-        return EXIT_USAGE
-    return EXIT_PROBLEMS if result.failing(fail_on) else EXIT_OK  # type: ignore[arg-type]
+    if fmt == "github" and os.environ.get(STEP_SUMMARY):
+        _append_step_summary(Path(os.environ[STEP_SUMMARY]), as_step_summary(report))
+    return report.exit_code(cast(Severity, fail_on))
+
+
+def _append_step_summary(path: Path, markdown: str) -> None:
+    """Append, as GitHub expects (other steps write the same file). A summary that cannot be
+    written is said on stderr but does not change the check's verdict."""
+    try:
+        with path.open("a", encoding="utf-8") as summary:
+            summary.write(markdown)
+    except OSError as exc:
+        print(f"handbook: cannot append the step summary to {path}: {exc.strerror or exc}", file=sys.stderr)

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from generator.diagnostics import format_problem
 from generator.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
-from generator.project import open_project
 
 if TYPE_CHECKING:
     from generator.matching.proposal import Proposal
@@ -32,9 +31,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="propose optimal, explained pairings for a cohort",
         description="Propose the pairs for a cohort: the most mentees matched, then the best scores.",
     )
-    parser.add_argument("program", nargs="?", default="program.toml")
+    parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to match")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people, json for scripts (default: text)",
+    )
     parser.add_argument(
         "--write",
         action="store_true",
@@ -67,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here so other commands start without scipy.
     from generator.matching.proposal import propose, rebalance, rounds
     from generator.matching.writing import write_proposal
+    from generator.project import open_project
 
     if args.rounds and (args.write or args.rebalance):
         raise UsageError("--rounds plans a rotation and cannot be combined with --write or --rebalance")
@@ -91,7 +96,12 @@ def run(args: argparse.Namespace) -> int:
     if args.write:
         reason = "Rebalanced with `handbook match --rebalance`: the pair was not progressing"
         added = write_proposal(project, plan[0], reason)
-        print(f"Added {added} pair(s) to cohort {plan[0].cohort.id!r} in {args.program}", file=sys.stderr)
+        if added:
+            print(f"Added {added} pair(s) to cohort {plan[0].cohort.id!r} in {args.program}", file=sys.stderr)
+        else:
+            print(
+                f"Nothing to write: the proposal adds no pairs; {args.program} is unchanged", file=sys.stderr
+            )
     return EXIT_OK if any(p.pairs for p in plan) else EXIT_PROBLEMS
 
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from generator.errors import EXIT_OK
-from generator.project import open_project
 
 
 def _min_sample(text: str) -> int:
@@ -40,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     # Imported here: the statistics need scipy.stats, which every other command can do without.
     from generator.portfolio import MIN_SAMPLE, render_text, review_portfolio, write_html
+    from generator.project import open_project
 
     project = open_project(Path(args.program), display=args.program)
     review = review_portfolio(project, min_sample=MIN_SAMPLE if args.min_sample is None else args.min_sample)

@@ -8,31 +8,42 @@ import os
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from generator.diagnostics import ProgramError, UnreadableProgram
 from generator.errors import EXIT_OK, UsageError
-from generator.plugin_host import AUTOLOAD_OFF, load_plugins
-from generator.project import open_project
-from generator.references import did_you_mean
-from generator.rules import Rule, registered_rules
+
+if TYPE_CHECKING:
+    from generator.rules import Rule
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     listing = subparsers.add_parser("rules", help="list the rules (code, name, severity, plugin)")
     listing.add_argument(
-        "--program",
+        "program",
+        nargs="?",
         default="program.toml",
-        help="include local plugins named in this program's [checks] (default: ./program.toml, if present)",
+        help="include the local plugins named in this program's [checks] (default: ./program.toml, if present)",
     )
     listing.set_defaults(run=run_list)
     one = subparsers.add_parser("rule", help="print one rule's documentation")
-    one.add_argument("rule", metavar="CODE|NAME")
-    one.add_argument("--program", default="program.toml", help="include this program's local plugins")
+    one.add_argument("rule", metavar="CODE|NAME", help="a rule's code (HB101) or name (mentor-load)")
+    one.add_argument(
+        "program",
+        nargs="?",
+        default="program.toml",
+        help="include this program's local plugins (default: ./program.toml)",
+    )
     one.set_defaults(run=run_one)
 
 
 def _rules(program: str) -> list[Rule]:
     """The program's rules (with its local plugins); the installed ones when it does not load
     (`handbook check` reports why)."""
+    from generator.plugin_host import AUTOLOAD_OFF, load_plugins
+    from generator.project import open_project
+    from generator.rules import registered_rules
+
     if Path(program).is_file():
         try:
             return open_project(Path(program), display=program).rules.rules
@@ -77,6 +88,8 @@ def run_one(args: argparse.Namespace) -> int:
         if wanted in (r.code, r.name) or wanted.upper() == r.code:
             print(rule_markdown(r), end="")
             return EXIT_OK
+    from generator.references import did_you_mean
+
     hint = did_you_mean(wanted, [r.name for r in rules] + [r.code for r in rules])
     raise UsageError(f"no rule is called {wanted!r}{hint} (`handbook rules` lists them)")
 

@@ -1,34 +1,51 @@
-"""`handbook schema`: the JSON Schema of program.toml, for editors (taplo's `#:schema`)."""
+"""`handbook schema [--records]`: the JSON Schema of program.toml or of a records file, for editors.
+
+Editors with TOML support (Even Better TOML, i.e. taplo) read it through a first line such as
+`#:schema ./program.schema.json`. The schema has no `$id`: taplo rejects a relative one as an
+invalid schema, and an absolute one would name an address nobody serves. Editors find the
+schema by the file path in `#:schema`, which is all they need.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from generator.model import Program
+from pydantic import BaseModel
 
-SCHEMA_ID = "program.schema.json"
+from generator.model import Program
+from generator.records.model import RecordFile
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _schema(model: type[BaseModel]) -> dict[str, object]:
+    """The model's schema (its docstring is the description editors show), with its dialect."""
+    return {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
 
 
 def program_schema() -> dict[str, object]:
-    schema = Program.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        "description": "An executive mentorship program, described in program.toml.",
-        **schema,
-    }
+    return _schema(Program)
 
 
-def schema_text() -> str:
-    return json.dumps(program_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+def records_schema() -> dict[str, object]:
+    return _schema(RecordFile)
+
+
+def schema_text(records: bool = False) -> str:
+    """The schema as committed (program.schema.json, records.schema.json) and as `init` writes it."""
+    schema = records_schema() if records else program_schema()
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("schema", help="print the JSON Schema of program.toml")
+    parser = subparsers.add_parser("schema", help="print the JSON Schema of program.toml or a records file")
+    parser.add_argument(
+        "--records", action="store_true", help="the schema of a records file (records/<cohort>.toml)"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print(schema_text(), end="")
+    print(schema_text(records=args.records), end="")
     return 0

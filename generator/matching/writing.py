@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import tomlkit
 
 from generator.diagnostics import ProgramError, format_problem
-from generator.errors import DataError, UsageError
+from generator.errors import UsageError
 from generator.loader import load_program_text
 from generator.model import Program
 from generator.safe_files import write_text_atomically
@@ -28,10 +28,6 @@ from generator.source import Source
 if TYPE_CHECKING:
     from generator.matching.proposal import Proposal
     from generator.project import Project
-
-
-class NothingToWrite(DataError):
-    """The proposal adds no pair, so program.toml is left as it is."""
 
 
 class WriteRefused(UsageError):
@@ -179,10 +175,11 @@ def write_program(project: Project, new_text: str, changed_values: int = 0) -> P
 
 def write_proposal(project: Project, proposal: Proposal, reason: str) -> int:
     """Add a proposal's new pairs to program.toml; a rebalance also ends the pair it replaces,
-    on the project's date, with `reason`. Returns how many pairs were added."""
+    on the project's date, with `reason`. Returns how many pairs were added: 0 leaves the file
+    as it is."""
     new = [(p.mentor.id, p.mentee.id) for p in proposal.proposed]
     if not new:
-        raise NothingToWrite("nothing to write: the proposal adds no pairs")
+        return 0
     old = proposal.replaces
     if old is None:
         text = add_pairs(

@@ -44,8 +44,8 @@ class RecordChecker:
     def check(self, source: Source) -> list[Problem]:
         problems: list[Problem] = []
 
-        def error(path: KeyPath, message: str) -> None:
-            problems.append(source.problem(path, message))
+        def error(path: KeyPath, message: str, related: tuple[tuple[KeyPath, str], ...] = ()) -> None:
+            problems.append(source.problem(path, message, related=related))
 
         data = source.data
         cohort_id = data.get("cohort")
@@ -76,11 +76,12 @@ class RecordChecker:
                 error(("pairs", i, "mentee"), self._unknown_pair(cohort, mentor, mentee))
                 continue
             if (mentor, mentee) in recorded:
-                first_at = recorded[(mentor, mentee)]
+                first_record: KeyPath = ("pairs", recorded[(mentor, mentee)], "mentee")
+                line = source.positions.locate(first_record).line
                 error(
                     ("pairs", i, "mentee"),
-                    f"the pair {mentor} -> {mentee} is already recorded at pairs[{first_at}]: "
-                    "merge the two records",
+                    f"the pair {mentor} -> {mentee} is already recorded on line {line}: merge the two records",
+                    ((first_record, "first recorded here"),),
                 )
                 continue
             recorded[(mentor, mentee)] = i
@@ -130,7 +131,7 @@ class RecordChecker:
                     ),
                 )
         contract = self.program.contract_for(pair).milestones or []
-        reached: dict[str, int] = {}
+        reached: dict[str, dict[str, Any]] = {}
         for j, entry in _items(record, "milestones"):
             yield from within(("milestones", j), entry, "a milestone")
             ident = entry.get("milestone")
@@ -153,15 +154,14 @@ class RecordChecker:
                     ),
                 )
             elif ident in reached:
+                first = _date(reached[ident].get("date"))
+                on = f" on {first}" if first else ""
                 yield (
                     ("milestones", j, "milestone"),
-                    (
-                        f"milestone {ident!r} is already recorded as reached at "
-                        f"milestones[{reached[ident]}]: keep one entry"
-                    ),
+                    f"milestone {ident!r} is already recorded as reached{on}: keep one entry",
                 )
             else:
-                reached[ident] = j
+                reached[ident] = entry
         for j, entry in _items(record, "feedback"):
             yield from within(("feedback", j), entry, "feedback")
         for j, entry in _items(record, "behaviours"):

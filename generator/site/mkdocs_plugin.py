@@ -9,9 +9,11 @@ pairs a program has.
 from __future__ import annotations
 
 import html
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -23,9 +25,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.diagnostics import ProgramError, format_problem
-from generator.errors import HandbookError
+from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
 from generator.site.pages import Page, in_navigation, navigation, site_pages
+from generator.templating import escape_markdown
+
+if TYPE_CHECKING:
+    from generator.findings import Finding
 
 PRINT_CSS_PATH = "stylesheets/handbook-print.css"
 PRINT_CSS = """@media print {
@@ -47,38 +53,57 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     """Registered as `handbook` under the `mkdocs.plugins` entry point.
 
     `handbook build` hands its instance the project it has already loaded and checked (the
-    `project` attribute); run by plain `mkdocs build` or `mkdocs serve`, the plugin opens the
-    project itself, once per build.
+    `project` attribute). Run by plain `mkdocs build` or `mkdocs serve`, the plugin opens the
+    project itself and runs the rules, once per build: an error stops the build. While serving,
+    a problem does not stop the server: it is printed, and the site becomes one page that shows
+    it, until the next edit fixes it.
     """
 
     def __init__(self) -> None:
         self.pages: list[Page] = []
         self.project: Project | None = None
         self.program_path = Path("program.toml")
+        self.serving = False
+        self.started = 0.0
+        self.problems: list[str] = []
 
-    def _project(self) -> Project:
-        if self.project is not None and self.project.path.resolve() == self.program_path:
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """MkDocs keeps a plugin that has this hook for the whole of `serve`, so it knows it serves."""
+        self.serving = command == "serve"
+        self.project = None
+
+    def on_shutdown(self) -> None:
+        self.serving = False
+        self.project = None
+
+    def _checked_project(self) -> Project:
+        """The project handed over by `handbook build`, else one opened and checked now."""
+        if not self.serving and self.project is not None and self.project.path.resolve() == self.program_path:
             return self.project
-        try:
-            self.project = open_project(self.program_path, display=self.config.program)
-        except ProgramError as exc:
-            details = "\n".join(format_problem(p) for p in exc.problems)
-            raise PluginError(f"{details}\nFix program.toml, then build again.") from None
-        except HandbookError as exc:
-            raise PluginError(str(exc)) from None
-        return self.project
+        from generator.rules import run_checks
+
+        project = open_project(self.program_path, display=self.config.program)
+        result = run_checks(project)
+        failing = result.failing("error")
+        if failing or result.plugin_problems:
+            lines = [format_finding(f) for f in failing] + [str(p) for p in result.plugin_problems]
+            raise ChecksFailed("\n".join(lines))
+        self.project = project
+        return project
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.started = time.perf_counter()
         base = Path(config.config_file_path or ".").resolve().parent
         self.program_path = (base / self.config.program).resolve()
-        project = self._project()
         try:
-            pages = site_pages(project)
-        except ProgramError as exc:
-            details = "\n".join(format_problem(p) for p in exc.problems)
-            raise PluginError(f"{details}\nFix the records, then build again.") from None
+            pages = site_pages(self._checked_project())
+            self.problems = []
         except HandbookError as exc:
-            raise PluginError(str(exc)) from None
+            self.problems = _problem_lines(exc)
+            if not self.serving:
+                raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
+            print("\n".join(self.problems), file=sys.stderr, flush=True)
+            pages = [Page("index.md", problems_page(self.problems))]
         self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS)]
         config.extra_css.append(PRINT_CSS_PATH)
         if config.nav is None:
@@ -88,6 +113,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             )
             config.nav = [*navigation(self.pages), *hand_written]
         return config
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """While serving, say that each rebuild happened, how long it took and whether it is clean."""
+        if not self.serving:
+            return
+        took = time.perf_counter() - self.started
+        clock = time.strftime("%H:%M:%S")
+        if self.problems:
+            print(
+                f"{clock} rebuilt in {took:.1f} s with problems: the site shows them",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            print(f"{clock} rebuilt in {took:.1f} s", file=sys.stderr, flush=True)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for page in self.pages:
@@ -118,3 +158,24 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if records.is_dir():
                 server.watch(str(records))
         return server
+
+
+class ChecksFailed(DataError):
+    """Error-level findings: nothing is published from a program that fails its checks."""
+
+
+def format_finding(finding: Finding) -> str:
+    return f"{finding.location}: {finding.code} [{finding.name}] {finding.message}"
+
+
+def _problem_lines(error: HandbookError) -> list[str]:
+    if isinstance(error, ProgramError):
+        return [format_problem(p) for p in error.problems]
+    return [str(error)]
+
+
+def problems_page(problems: list[str]) -> str:
+    """The one page a served site shows while the program has problems: each, located."""
+    blocks = "\n\n".join("```text\n" + problem.replace("```", "` ` `") + "\n```" for problem in problems)
+    summary = escape_markdown(f"{len(problems)} problem(s) in the program: fix them and save to rebuild.")
+    return f"# The handbook cannot be built yet\n\n{summary}\n\n{blocks}\n"

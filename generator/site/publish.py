@@ -18,6 +18,7 @@ from pathlib import Path
 import ahocorasick
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from generator.errors import DataError
@@ -120,9 +121,17 @@ def build_site(config_file: Path, project: Project, site_dir: Path | None = None
     a second time.
     """
     config = load_config(str(config_file), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
     plugin = config.plugins.get("handbook")
     if plugin is not None and hasattr(plugin, "project"):
         plugin.project = project
+    try:
+        return _build_checked(config, project, site_dir)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _build_checked(config: MkDocsConfig, project: Project, site_dir: Path | None) -> Path:
     program = project.program
     target = Path(site_dir or config.site_dir).resolve()
     with replaced_atomically(target) as staging:
