@@ -31,7 +31,16 @@ _WHERE = {
     "open_project": "generator.project",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "Location",
+    "Problem",
+    "Program",
+    "ProgramError",
+    "Project",
+    "UnreadableProgram",
+    "load_program_text",
+    "open_project",
+]
 
 
 def __getattr__(name: str) -> Any:

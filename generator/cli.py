@@ -9,6 +9,7 @@ set HANDBOOK_DEBUG=1 to see one for an internal error.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -66,6 +67,10 @@ def report_error(error: HandbookError, program: str = "") -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A command runs for seconds and builds a large, acyclic tree of validated objects: the cyclic
+    # garbage collector would only re-scan it over and over (a quarter of the time on a large
+    # program). Long-running commands (`serve`) switch it back on.
+    gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -35,7 +35,7 @@ def validate_source(source: Source) -> Program:
                 Problem(
                     Location(source.display, 1, 1),
                     "the file is empty: a program starts with a [program] table "
-                    "(run `handbook init DIR` for a commented starter)",
+                    "(run `handbook init` for a commented starter)",
                 )
             ]
         )

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.diagnostics import Problem, ProgramError
+from generator.diagnostics import Location, Problem, ProgramError
 from generator.loader import validate_source
 from generator.model import MatchWeights, Program
 from generator.plugin_host import AUTOLOAD_OFF, PluginHost, PluginProblem, load_plugins
@@ -96,6 +96,9 @@ def project_from_source(
     components, found = _components(host, program, source)
     problems.extend(found)
     if problems:
+        # A plugin that failed to load often explains an error above (its rule's options look
+        # unknown), so say so in the same report.
+        problems.extend(_as_problem(p) for p in host.problems)
         raise ProgramError(problems)
     return Project(program, source, path, today or as_of(), host, settings, components)
 
@@ -154,3 +157,8 @@ def _is_weight(value: Any) -> bool:
     return (
         isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
     )
+
+
+def _as_problem(problem: PluginProblem) -> Problem:
+    where = problem.location or Location(problem.file, 1, 1)
+    return Problem(where, f"plugin {problem.plugin} failed {problem.doing}: {problem.error}")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.diagnostics import Problem
-from generator.source import KeyPath, Source, format_path
+from generator.source import KeyPath, Source
 
 _DECLARED_IN = {
     "person": "[[people]]",

@@ -14,7 +14,6 @@ relative to the repository root in SARIF and GitHub output, which GitHub matches
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from generator.diagnostics import (
@@ -36,8 +35,10 @@ from generator.diagnostics import (
 )
 from generator.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from generator.findings import SEVERITY_ORDER, Finding, Related, Severity
-from generator.plugin_host import PluginProblem
-from generator.rules import DOCS_PAGE, CheckResult, Rule
+
+if TYPE_CHECKING:
+    from generator.plugin_host import PluginProblem
+    from generator.rules import CheckResult, Rule
 
 FORMATS = ("text", "json", "sarif", "github")
 PACKAGE = "mentorship-handbook"
@@ -54,6 +55,8 @@ _SAFE_URL = re.compile(r"(?:[A-Za-z0-9\-._~:/@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+")
 def invalid_program() -> Rule:
     """HB001, the descriptor of every program error; a new value each time, so no caller can
     change a shared one."""
+    from generator.rules import Rule
+
     return Rule(
         code="HB001",
         name="invalid-program",
@@ -340,6 +343,8 @@ def as_json(report: Report) -> str:
 
 def tool_version() -> str:
     """The installed package's version, else the one in pyproject.toml (a source checkout)."""
+    import importlib.metadata
+
     try:
         return importlib.metadata.version(PACKAGE)
     except importlib.metadata.PackageNotFoundError:
@@ -378,6 +383,8 @@ def _descriptor(rule: Rule, base: str, on_rules_page: bool) -> dict[str, Any]:
         "help": _help_text(rule),
     }
     if base and on_rules_page:
+        from generator.rules import DOCS_PAGE
+
         descriptor["helpUri"] = f"{base}{DOCS_PAGE}#{rule.anchor}"
     descriptor["defaultConfiguration"] = {"level": _SARIF_LEVEL[rule.severity]}
     descriptor["properties"] = {"plugin": rule.plugin or "handbook"}

@@ -124,7 +124,7 @@ def read_source(path: Path, display: str | None = None) -> Source:
     except FileNotFoundError:
         raise UnreadableProgram(
             shown,
-            "no such file: pass the path to your program.toml (or run `handbook init DIR` to start one)",
+            "no such file: pass the path to your program.toml (or run `handbook init` to start one)",
         ) from None
     except PermissionError:
         raise UnreadableProgram(shown, "permission denied: the file cannot be read") from None

@@ -50,26 +50,29 @@ def test_check_and_rules_count_the_same_rules() -> None:
     assert checked.out.strip().endswith(f"no findings from {len(listed)} rules")
 
 
-def test_a_date_written_the_american_way_gets_a_hint(tmp_path: Path, minimal_text: str) -> None:
-    text = replace_once(minimal_text, "start = 2027-01-04", "start = 01/04/2027")
-    (tmp_path / "program.toml").write_text(text, encoding="utf-8")
-    result = run_handbook("check", "program.toml", cwd=tmp_path)
-    assert result.code == 1
-    assert result.out.splitlines()[0] == (
+DATE_MISTAKES = [
+    (
+        "start = 01/04/2027",
         "program.toml:47:10: TOML syntax error: expected newline or end of document after a statement; "
-        "write dates as year-month-day without quotes, e.g. 2027-09-01"
-    )
+        "write dates as year-month-day without quotes, e.g. 2027-09-01",
+    ),
+    (
+        'start = "2027-01-04"',
+        "program.toml:47:9: start must be a date such as 2027-01-15, not '2027-01-04': write dates as "
+        "year-month-day without quotes, e.g. 2027-09-01",
+    ),
+]
 
 
-def test_a_date_in_quotes_gets_a_hint(tmp_path: Path, minimal_text: str) -> None:
-    text = replace_once(minimal_text, "start = 2027-01-04", 'start = "2027-01-04"')
+@pytest.mark.parametrize(("written", "message"), DATE_MISTAKES, ids=["american", "quoted"])
+def test_a_common_date_mistake_gets_a_hint(
+    tmp_path: Path, minimal_text: str, written: str, message: str
+) -> None:
+    text = replace_once(minimal_text, "start = 2027-01-04", written)
     (tmp_path / "program.toml").write_text(text, encoding="utf-8")
     result = run_handbook("check", "program.toml", cwd=tmp_path)
     assert result.code == 1
-    assert result.out.splitlines()[0] == (
-        "program.toml:47:9: start must be a date such as 2027-01-15, not '2027-01-04': write dates as "
-        "year-month-day without quotes, e.g. 2027-09-01"
-    )
+    assert result.out.splitlines()[0] == message
 
 
 def test_the_id_rule_in_messages_is_the_readmes(tmp_path: Path, minimal_text: str) -> None:

@@ -35,7 +35,7 @@ def test_empty_file(tmp_path: Path) -> None:
     assert result.code == 1
     assert first_error(result) == (
         "program.toml:1:1: the file is empty: a program starts with a [program] table "
-        "(run `handbook init DIR` for a commented starter)"
+        "(run `handbook init` for a commented starter)"
     )
 
 
@@ -273,7 +273,7 @@ def test_missing_file(tmp_path: Path) -> None:
     assert result.code == 2
     assert result.err.strip() == (
         "handbook: nowhere.toml: no such file: pass the path to your program.toml "
-        "(or run `handbook init DIR` to start one)"
+        "(or run `handbook init` to start one)"
     )
     assert "Traceback" not in result.output
 

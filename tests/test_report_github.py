@@ -70,7 +70,7 @@ def test_step_summary_of_an_unreadable_program(tmp_path: Path, minimal_text: str
     assert summary == (
         "### handbook check: nowhere.toml\n\n"
         "**could not be read: nowhere.toml: no such file: pass the path to your program.toml (or run "
-        "`handbook init DIR` to start one)**\n\n"
+        "`handbook init` to start one)**\n\n"
     )
 
 

@@ -33,6 +33,13 @@ def _project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _save(path: Path, text: str) -> None:
+    """Replace the file in one step, as editors do, so the server never reads half of it."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.read().decode("utf-8")
@@ -80,13 +87,11 @@ def test_serve_shows_a_problem_as_a_page_and_recovers_when_it_is_fixed(served) -
     project, url, proc = served
     program = project / "program.toml"
     good = program.read_text(encoding="utf-8")
-    program.write_text(
-        replace_once(good, 'id = "zoe-muller"\n', 'id = "zoe-muller"\nstengths = []\n'), encoding="utf-8"
-    )
+    _save(program, replace_once(good, 'id = "zoe-muller"\n', 'id = "zoe-muller"\nstengths = []\n'))
     _wait_for(lambda: "The handbook cannot be built yet" in _get(url))
     page = _get(url)
     assert "unknown key &#39;stengths&#39;" in page or "unknown key 'stengths'" in page
-    program.write_text(good, encoding="utf-8")
+    _save(program, good)
     _wait_for(lambda: "The handbook cannot be built yet" not in _get(url))
     assert proc.poll() is None
     proc.terminate()
@@ -109,7 +114,7 @@ def test_serve_re_runs_the_rules_on_each_change(served) -> None:  # type: ignore
     pair = doc["cohorts"][0]["pairs"][0]
     (mentee,) = [p for p in doc["people"] if p["id"] == pair["mentee"]]
     mentee["manager"] = pair["mentor"]
-    program.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    _save(program, tomlkit.dumps(doc))
     _wait_for(lambda: "HB303" in _get(url))
     assert "conflict-of-interest" in _get(url)
 

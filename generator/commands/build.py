@@ -73,7 +73,11 @@ def run_serve(args: argparse.Namespace) -> int:
         return project
     config = _config(args.config)
     _check_port_free(host, port)
+    import gc
+
     from mkdocs.commands.serve import serve
+
+    gc.enable()  # the server runs for hours: collect garbage as usual
 
     print(
         f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "

@@ -11,14 +11,15 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from generator.diagnostics import ProgramError, UnreadableProgram
-from generator.findings import Severity
-from generator.project import Project, open_project
 from generator.reporting import FORMATS, Report, as_step_summary, render, use_colour
-from generator.rules import run_checks
 from generator.safe_files import write_text_atomically
+
+if TYPE_CHECKING:
+    from generator.findings import Severity
+    from generator.project import Project
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Set by GitHub Actions to a file that `--format github` appends a Markdown summary to."""
@@ -40,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def open_checked(program: str) -> Project:
     """The project with its progress records read, so a records error is reported up front."""
+    from generator.project import open_project
+
     project = open_project(Path(program), display=program)
     project.records  # noqa: B018 - read and validated now: raises ProgramError with every problem
     return project
@@ -68,6 +71,8 @@ def check_and_report(
 
     Shared with `handbook build` and `serve`, which publish only what passes this check.
     """
+    from generator.rules import run_checks
+
     result = run_checks(project)
     report = Report.of_result(result, shown, project.program.site.url, label=f"{shown}: ")
     return emit(report, fmt, output, fail_on)
@@ -88,7 +93,7 @@ def emit(report: Report, fmt: str, output: str | None = None, fail_on: str = "er
         print(f"handbook: {problem}", file=sys.stderr)
     if fmt == "github" and os.environ.get(STEP_SUMMARY):
         _append_step_summary(Path(os.environ[STEP_SUMMARY]), as_step_summary(report))
-    return report.exit_code(cast(Severity, fail_on))
+    return report.exit_code(cast("Severity", fail_on))
 
 
 def _append_step_summary(path: Path, markdown: str) -> None:

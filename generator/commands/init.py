@@ -38,8 +38,14 @@ STARTER_FILES: dict[str, Callable[[], str]] = {
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("init", help="scaffold a new program repository in DIR")
-    parser.add_argument("directory", metavar="DIR", nargs="?", default=".", help="default: .")
+    parser = subparsers.add_parser("init", help="scaffold a program repository in DIR (default: here)")
+    parser.add_argument(
+        "directory",
+        metavar="DIR",
+        nargs="?",
+        default=".",
+        help="where to write it (default: the current folder)",
+    )
     parser.set_defaults(run=run)
 
 

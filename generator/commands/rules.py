@@ -6,9 +6,7 @@ import argparse
 import json
 import os
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator.diagnostics import ProgramError, UnreadableProgram
 from generator.errors import EXIT_OK, UsageError
@@ -23,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "program",
         nargs="?",
         default="program.toml",
-        help="include the local plugins named in this program's [checks] (default: ./program.toml, if present)",
+        help="include the local plugins named in this program's [checks] (default: ./program.toml)",
     )
     listing.set_defaults(run=run_list)
     one = subparsers.add_parser("rule", help="print one rule's documentation")

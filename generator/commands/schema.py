@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
-from generator.model import Program
-from generator.records.model import RecordFile
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -25,10 +24,14 @@ def _schema(model: type[BaseModel]) -> dict[str, object]:
 
 
 def program_schema() -> dict[str, object]:
+    from generator.model import Program
+
     return _schema(Program)
 
 
 def records_schema() -> dict[str, object]:
+    from generator.records.model import RecordFile
+
     return _schema(RecordFile)
 
 

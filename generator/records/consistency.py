@@ -80,7 +80,7 @@ class RecordChecker:
                 line = source.positions.locate(first_record).line
                 error(
                     ("pairs", i, "mentee"),
-                    f"the pair {mentor} -> {mentee} is already recorded on line {line}: merge the two records",
+                    f"the pair {mentor} -> {mentee} is already recorded on line {line}: merge the records",
                     ((first_record, "first recorded here"),),
                 )
                 continue
