@@ -276,7 +276,9 @@ def test_a_syntax_error_in_a_plugin_is_located_in_sarif_and_github(tmp_path: Pat
 @pytest.mark.parametrize("output", [False, True], ids=["stdout", "output-file"])
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 def test_an_unreadable_program_is_reported_in_every_format(tmp_path: Path, fmt: str, output: bool) -> None:
-    message = "nowhere.toml: no such file: pass the path to your program.toml (or run `handbook init` to start one)"
+    message = (
+        "nowhere.toml: no such file: pass the path to your program.toml (or run `handbook init` to start one)"
+    )
     args = ["check", "nowhere.toml", "--format", fmt] + (["--output", "out.txt"] if output else [])
     result = run_handbook(*args, cwd=tmp_path)
     assert result.code == 2
