@@ -25,7 +25,7 @@ from generator.diagnostics import Location, Problem, ProgramError
 from generator.loader import validate_source
 from generator.model import MatchWeights, Program
 from generator.plugin_host import AUTOLOAD_OFF, PluginHost, PluginProblem, load_plugins
-from generator.records.as_of import as_of
+from generator.dates import as_of
 from generator.references import did_you_mean
 from generator.rules import RuleSettings, configure, registered_rules
 from generator.source import Source, read_source
