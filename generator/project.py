@@ -21,11 +21,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.dates import as_of
 from generator.diagnostics import Location, Problem, ProgramError
 from generator.loader import validate_source
 from generator.model import MatchWeights, Program
 from generator.plugin_host import AUTOLOAD_OFF, PluginHost, PluginProblem, load_plugins
-from generator.dates import as_of
 from generator.references import did_you_mean
 from generator.rules import RuleSettings, configure, registered_rules
 from generator.source import Source, read_source
