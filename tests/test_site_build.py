@@ -19,7 +19,7 @@ from generator import project as project_module
 from generator.cli import main
 from generator.project import open_project
 from generator.records import loading
-from generator.site.publish import scan_for_leaks
+from generator.site.scan import scan_for_leaks
 from tests.conftest import ROOT, run_handbook
 
 CONFIDENTIAL_TEXT_FIELDS = ("communication_tone", "assessment_notes", "feedback_360", "notes")
