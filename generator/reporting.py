@@ -13,11 +13,9 @@ relative to the repository root in SARIF and GitHub output, which GitHub matches
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -350,6 +348,8 @@ def tool_version() -> str:
     except importlib.metadata.PackageNotFoundError:
         pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
         try:
+            import tomllib
+
             return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
         except (OSError, KeyError, tomllib.TOMLDecodeError):
             return "0+unknown"
@@ -415,6 +415,8 @@ def fingerprints(results: Iterable[Finding], files: _Files) -> list[str]:
     """A hash per result of its rule code, key path and file: stable when lines move. Results
     without a key path (a syntax error, a finding in a page) add their message, and repeats of
     the same key count up, so two results never share a fingerprint."""
+    import hashlib
+
     seen: Counter[str] = Counter()
     out = []
     for f in results:
