@@ -53,6 +53,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_plugins_option(parser: argparse.ArgumentParser) -> None:
+    """`--no-plugins`, for commands that open a program: pass `plugins_wanted(args)` on."""
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="run only the built-in rules: load no installed or local plugins, whose code runs with "
+        "your rights (also HANDBOOK_NO_PLUGINS=1; use it on untrusted pull requests)",
+    )
+
+
+def plugins_wanted(args: argparse.Namespace) -> bool | None:
+    """False when `--no-plugins` was given; None (the environment decides) otherwise."""
+    return False if getattr(args, "no_plugins", False) else None
+
+
 def report_error(error: HandbookError, program: str = "") -> int:
     """Print an error the way every command does; return its exit code."""
     if isinstance(error, ProgramError):

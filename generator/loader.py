@@ -258,9 +258,23 @@ def _translate(source: Source, error: Any, root: type[BaseModel] = Program, skip
         message = message[len("Value error, ") :]
     # Custom errors already read as advice; pydantic's own get the offending value.
     if not kind.startswith(
-        ("unsafe_id", "self_pair", "end_before", "reason_", "cadence_", "interval_", "due_", "record_")
+        (
+            "unsafe_id",
+            "self_pair",
+            "end_before",
+            "reason_",
+            "cadence_",
+            "interval_",
+            "due_",
+            "record_",
+            "date_range",
+            "cohort_too_long",
+            "single_line",
+        )
     ):
         message = f"{key}: {message[:1].lower()}{message[1:]} (got {_describe(value)})"
+    elif kind in ("date_range", "cohort_too_long", "single_line"):
+        message = f"{key}: {message}"  # the value is shown in the excerpt; repeating it helps no one
     return source.problem(path, message)
 
 

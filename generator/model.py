@@ -51,7 +51,7 @@ def _check_id(value: str) -> str:
             "start it with a letter or digit",
             {"id": value},
         )
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if any(_is_control(ch) for ch in value):
         raise PydanticCustomError(
             "unsafe_id",
             "id '{id}' contains a control character: use letters, digits, '-', '_' and '.' only",
@@ -69,9 +69,80 @@ def _check_id(value: str) -> str:
 Id = Annotated[str, AfterValidator(_check_id)]
 """A stable identifier: used in cross-references, file names and page addresses."""
 
-Text = Annotated[str, Field(min_length=1)]
+_LINE_BREAKS = {
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\u0085": "a next-line character",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+
+
+def _is_control(ch: str) -> bool:
+    """C0 and C1 control characters, DEL, and the Unicode line and paragraph separators."""
+    code = ord(ch)
+    return code < 32 or 127 <= code <= 159 or ch in "\u2028\u2029"
+
+
+def _check_line(value: str) -> str:
+    """Names, titles and labels are one line: they become page headings, table cells and
+    calendar summaries, where a line break or a control character breaks the output (an
+    unescaped newline in an .ics property is a malformed calendar)."""
+    for ch in value:
+        if _is_control(ch):
+            what = _LINE_BREAKS.get(ch, "a control character")
+            raise PydanticCustomError(
+                "single_line",
+                "{what} (U+{code}) is not allowed here: keep it on one line, with no control "
+                "characters (longer text belongs in a description)",
+                {"what": what, "code": f"{ord(ch):04X}"},
+            )
+    return value
+
+
+Line = Annotated[str, AfterValidator(_check_line)]
+"""Text shown on one line (a label, a title): no line breaks or control characters."""
+
+Text = Annotated[str, Field(min_length=1), AfterValidator(_check_line)]
+"""A required one-line text: a name or title."""
+
+Prose = Annotated[str, Field(min_length=1)]
+"""Required free text (an outcome, a reason, a prompt): may span lines; shown in page bodies only."""
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months)\s*$")
+
+MAX_SPAN_DAYS = 1826
+"""Five years: the longest cohort, pair window and duration. It bounds every calendar: a daily
+cadence over the longest window is 1,827 sessions, so no program that passes `check` can make
+the build explode."""
+
+MAX_INTERVAL = {"day": MAX_SPAN_DAYS, "week": MAX_SPAN_DAYS // 7, "month": 60}
+"""The largest count of each unit in a duration (five years)."""
+
+EARLIEST = dt.date(1970, 1, 1)
+LATEST = dt.date(2200, 12, 31)
+"""The dates a program may name. Far beyond any real program; well inside what dates,
+calendars and offsets of up to five years can represent without overflowing."""
+
+
+def _check_date(value: dt.date) -> dt.date:
+    """Dates outside EARLIEST..LATEST are typos (0001-01-01, 9999-12-30) that would overflow
+    date arithmetic or expand calendars across centuries."""
+    if not EARLIEST <= value <= LATEST:
+        raise PydanticCustomError(
+            "date_range",
+            "{value} is outside the dates a program may use, {earliest} to {latest}: check the year",
+            {"value": value.isoformat(), "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+        )
+    return value
+
+
+Date = Annotated[
+    dt.date,
+    AfterValidator(_check_date),
+    Field(description=f"A date from {EARLIEST.isoformat()} to {LATEST.isoformat()}, e.g. 2027-01-15."),
+]
+"""A calendar date within the range a program may use."""
 
 
 class Interval(BaseModel):
@@ -115,14 +186,24 @@ def _parse_interval(value: Any) -> Any:
             "expected a duration string such as '1 month' or '2 weeks'",
         )
     m = _INTERVAL.match(value)
-    if not m or int(m.group(1)) == 0:
+    if not m or not m.group(1).strip("0"):
         raise PydanticCustomError(
             "interval_format",
             "'{value}' is not a duration: write a positive number and a unit, "
             "such as '1 month', '2 weeks' or '10 days'",
             {"value": value},
         )
-    return Interval(count=int(m.group(1)), unit=m.group(2).rstrip("s"))
+    unit = m.group(2).rstrip("s")
+    digits = m.group(1).lstrip("0")
+    # Compare the digits' length first: int() of thousands of digits is slow and then refused.
+    if len(digits) > 6 or int(digits) > MAX_INTERVAL[unit]:
+        raise PydanticCustomError(
+            "interval_too_long",
+            "'{value}' is longer than the longest duration, 5 years "
+            "({days} days, {weeks} weeks or {months} months): a cohort lasts less than that",
+            {"value": value, **{f"{u}s": n for u, n in MAX_INTERVAL.items()}},
+        )
+    return Interval(count=int(digits), unit=unit)
 
 
 Duration = Annotated[
@@ -133,16 +214,18 @@ Duration = Annotated[
         {
             "type": "string",
             "pattern": _INTERVAL.pattern,
-            "description": "A duration such as '1 month', '2 weeks' or '10 days'.",
+            "description": "A duration such as '1 month', '2 weeks' or '10 days'; at most 5 years "
+            f"({MAX_INTERVAL['day']} days, {MAX_INTERVAL['week']} weeks or {MAX_INTERVAL['month']} months).",
         }
     ),
 ]
 
 
 class Section(BaseModel):
-    """Base for every table of program.toml: unknown keys are errors (typo protection)."""
+    """Base for every table of program.toml: unknown keys are errors (typo protection); numbers
+    are finite (TOML allows inf and nan, which no hour count or weight can mean)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,8 +235,8 @@ class Section(BaseModel):
 
 class Owner(Section):
     name: Text
-    role: str = ""
-    contact: str = ""
+    role: Line = ""
+    contact: Line = ""
 
 
 class Sponsor(Section):
@@ -161,17 +244,17 @@ class Sponsor(Section):
 
     id: Id
     name: Text
-    title: str = ""
+    title: Line = ""
 
 
 class Objective(Section):
     """P01: which development outcome, for which leaders, over what timeframe, measured how."""
 
     id: Id
-    outcome: Text
-    audience: Text
-    timeframe: Text
-    measure: Text
+    outcome: Prose
+    audience: Prose
+    timeframe: Prose
+    measure: Prose
     metrics: list[str] = Field(default_factory=list, description="Metric ids that track it.")
 
 
@@ -234,13 +317,13 @@ class Confidential(Section):
 class Person(Section):
     id: Id
     name: Text
-    title: str = ""
+    title: Line = ""
     division: Text
-    function: str = ""
+    function: Line = ""
     geography: Text
-    generation: str = Field("", description="Generation or career stage, e.g. 'Gen X'.")
-    career_stage: str = ""
-    industry: str = Field("", description="Industry background before joining.")
+    generation: Line = Field("", description="Generation or career stage, e.g. 'Gen X'.")
+    career_stage: Line = ""
+    industry: Line = Field("", description="Industry background before joining.")
     role: Literal["mentor", "mentee", "both"]
     bio: str = Field("", description="Public profile text shown in the handbook.")
     strengths: list[str] = Field(default_factory=list)
@@ -250,7 +333,7 @@ class Person(Section):
     learning_style: LearningStyle | None = None
     leadership_goals: list[str] = Field(default_factory=list, description="Intake, in their words.")
     past_challenges: list[str] = Field(default_factory=list)
-    hours_per_month: float = Field(0, ge=0, le=200)
+    hours_per_month: float = Field(0, ge=0, le=200, description="Hours a month for mentoring (0-200).")
     manager: str | None = None
     confidential: Confidential = Field(default_factory=Confidential)
 
@@ -305,15 +388,17 @@ class Event(Section):
     id: Id
     kind: Literal["roundtable", "case-debrief", "simulation", "workshop", "other"]
     title: Text
-    date: dt.date
+    date: Date
     description: str = ""
 
 
 class Pair(Section):
     mentor: str
     mentee: str
-    start: dt.date | None = Field(None, description="Defaults to the cohort's start.")
-    end: dt.date | None = Field(
+    start: Date | None = Field(
+        None, description="Defaults to the cohort's start. The pair's window is shorter than 5 years."
+    )
+    end: Date | None = Field(
         None, description="When the pair stopped meeting, if before the cohort's end (rebalanced)."
     )
     state: Literal["active", "completed", "rebalanced"] = "active"
@@ -358,8 +443,8 @@ class Pair(Section):
 class Cohort(Section):
     id: Id
     name: Text
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date = Field(description=f"After the start and less than 5 years ({MAX_SPAN_DAYS} days) later.")
     sponsor: str | None = None
     members: list[str] = Field(default_factory=list)
     pairs: list[Pair] = Field(default_factory=list)
@@ -375,6 +460,13 @@ class Cohort(Section):
                 "end_before_start",
                 "cohort ends on {end} but starts on {start}: the end date must be after the start",
                 {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        if start is not None and (end - start).days > MAX_SPAN_DAYS:
+            raise PydanticCustomError(
+                "cohort_too_long",
+                "cohort runs from {start} to {end}, more than 5 years ({days} days): "
+                "split it into shorter cohorts",
+                {"end": end.isoformat(), "start": start.isoformat(), "days": MAX_SPAN_DAYS},
             )
         return end
 
@@ -443,10 +535,20 @@ class FeedbackChannel(Section):
 
 
 class Guardrails(Section):
-    max_mentees_per_mentor: int = Field(2, ge=0)
-    max_hours_per_month: float = Field(8, ge=0, description="A mentor's mentoring hours a month, at most.")
+    max_mentees_per_mentor: int = Field(
+        2, ge=0, le=100, description="Pairs a mentor may run at once (0-100)."
+    )
+    max_hours_per_month: float = Field(
+        8,
+        ge=0,
+        le=744,
+        description="A mentor's mentoring hours a month, at most (0-744, the hours in a month).",
+    )
     hours_per_pair_per_month: float = Field(
-        4, gt=0, description="Hours a month one pair takes from its mentor, for the workload checks."
+        4,
+        gt=0,
+        le=744,
+        description="Hours a month one pair takes from its mentor, for the workload checks (up to 744).",
     )
     confidentiality: list[str] = Field(default_factory=list)
     boundaries: list[str] = Field(default_factory=list)
@@ -461,6 +563,12 @@ class Guardrails(Section):
 
 def _parse_due(value: Any) -> Any:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if not EARLIEST <= value <= LATEST:
+            raise PydanticCustomError(
+                "due_range",
+                "{value} is outside the dates a program may use, {earliest} to {latest}: check the year",
+                {"value": value.isoformat(), "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()},
+            )
         return value
     if isinstance(value, str):
         return _parse_interval(value)
@@ -484,7 +592,8 @@ class Milestone(Section):
                     {"type": "string", "format": "date"},
                     {"type": "string", "pattern": _INTERVAL.pattern},
                 ],
-                "description": "A date, or an offset from the pair's start such as '8 weeks'.",
+                "description": "A date, or an offset from the pair's start such as '8 weeks' "
+                "(at most 5 years).",
             }
         ),
     ]
@@ -531,12 +640,12 @@ class Metric(Section):
 class Resource(Section):
     title: Text
     description: str = ""
-    link: str = ""
+    link: Line = ""
 
 
 class Prompt(Section):
     month: int = Field(ge=1, le=24, description="Month of the cohort, 1 = the first.")
-    prompt: Text
+    prompt: Prose
 
 
 class MentorGuide(Section):
@@ -572,8 +681,8 @@ class Templates(Section):
 class Suppression(Section):
     rule: Text
     path: Text = Field(description="Key path the finding is on, e.g. 'cohorts[0].pairs[2]'.")
-    reason: Text
-    expires: dt.date | None = None
+    reason: Prose
+    expires: Date | None = None
 
 
 class Checks(BaseModel):
@@ -592,7 +701,9 @@ class Checks(BaseModel):
 
 class MatchWeights(Section):
     """How much each score component counts. Plugin components add their own keys (validated
-    by `handbook match` against the registered components); 0 switches a component off."""
+    by `handbook match` against the registered components); 0 switches a component off.
+    Weights are finite and non-negative: a negative weight would reward a bad match and an
+    infinite one would swamp the others (the scores become NaN)."""
 
     model_config = ConfigDict(extra="allow", str_strip_whitespace=True, strict=True, allow_inf_nan=False)
 
@@ -652,7 +763,7 @@ class Matching(Section):
         description="Profile fields whose difference counts as another perspective.",
     )
     experience_target: int = Field(
-        3, ge=1, description="New experiences a mentor brings for the full experience score."
+        3, ge=1, le=1000, description="New experiences a mentor brings for the full experience score."
     )
     style_contrasts: list[Annotated[list[LeadershipStyle], Field(min_length=2, max_length=2)]] = Field(
         default_factory=_style_contrasts,
@@ -664,7 +775,10 @@ class Matching(Section):
         "It informs the score only; it is never shown.",
     )
     min_hours_per_month: float = Field(
-        0, ge=0, description="People with fewer stated hours a month are not matched (0: no minimum)."
+        0,
+        ge=0,
+        le=744,
+        description="People with fewer stated hours a month are not matched (0: no minimum; at most 744).",
     )
     both_as: Literal["mentee", "mentor"] = Field(
         "mentee", description="The side a person with role 'both' takes when a cohort is matched."
@@ -679,8 +793,8 @@ class Site(Section):
     templates: str | None = Field(
         None, description="Folder (relative to program.toml) whose templates override the defaults."
     )
-    language: str = "en"
-    url: str = Field("", description="Where the handbook is hosted; rule findings link to its rules page.")
+    language: Line = "en"
+    url: Line = Field("", description="Where the handbook is hosted; rule findings link to its rules page.")
 
 
 class Records(Section):
@@ -692,7 +806,8 @@ class Records(Section):
     min_group_size: int = Field(
         5,
         ge=3,
-        description="No figure over fewer people than this appears in the handbook (never below 3).",
+        le=1_000_000,
+        description="No figure over fewer people than this appears in the handbook (3 to 1,000,000).",
     )
 
 

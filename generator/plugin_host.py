@@ -19,6 +19,7 @@ import importlib.metadata
 import importlib.util
 import inspect
 import io
+import os
 import sys
 import traceback
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,15 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 AUTOLOAD_OFF = "HANDBOOK_DISABLE_PLUGIN_AUTOLOAD"
 """Set (to anything) to load no installed plugins: only the built-ins and local modules."""
+NO_PLUGINS = "HANDBOOK_NO_PLUGINS"
+"""Set to 1 (or any value but 0 or empty) to run no plugin code at all: neither installed plugins
+nor the program's `[checks] plugins` files, only the built-ins. For untrusted pull requests, whose
+program.toml could name a file of their own."""
+
+
+def plugins_off() -> bool:
+    """Whether HANDBOOK_NO_PLUGINS asks for the built-ins only."""
+    return os.environ.get(NO_PLUGINS, "").strip() not in ("", "0")
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,13 @@ def load_plugins(
     local: Iterable[Path] = (), disabled: Iterable[str] = (), *, autoload: bool = True
 ) -> PluginHost:
     """Register the built-ins, then installed plugins (unless `autoload` is off), then local
-    modules; a plugin that cannot be imported becomes a problem, not a crash."""
+    modules; a plugin that cannot be imported becomes a problem, not a crash.
+
+    With HANDBOOK_NO_PLUGINS set only the built-ins load, whatever the caller asks: every
+    command goes through here, so none can run plugin code by mistake.
+    """
+    if plugins_off():
+        autoload, local = False, ()
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     host = PluginHost(manager)

@@ -7,11 +7,13 @@ skipped here: validation reports them.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterator
 from typing import Any
 
 from generator.diagnostics import Problem
+from generator.model import MAX_SPAN_DAYS
 from generator.source import KeyPath, Source
 
 _DECLARED_IN = {
@@ -166,6 +168,7 @@ def check_references(source: Source) -> list[Problem]:
                         f"set their role to {side!r} or 'both', or swap the pair",
                     )
             _check_contract(c, (*at, "contract"), pair.get("contract"), cadences, milestones)
+            _check_window(c, at, cohort, pair)
             for k, activity in _items(pair, "activities"):
                 c.resolve(
                     "person",
@@ -193,3 +196,25 @@ def _check_contract(
         return
     c.resolve("cadence", cadences, (*path, "cadences"), contract.get("cadences"))
     c.resolve("milestone", milestones, (*path, "milestones"), contract.get("milestones"))
+
+
+def _check_window(c: _Checker, at: KeyPath, cohort: dict[str, Any], pair: dict[str, Any]) -> None:
+    """A pair's window (its dates, else the cohort's) is shorter than five years, like a
+    cohort's: its schedule and milestones are computed over it."""
+    if "start" not in pair and "end" not in pair:
+        return  # the cohort's own window: validation bounds it
+    start: Any = pair.get("start", cohort.get("start"))
+    end: Any = pair.get("end", cohort.get("end"))
+    if not (_is_date(start) and _is_date(end)):
+        return  # wrong types are reported by validation
+    if (end - start).days > MAX_SPAN_DAYS:
+        where = "start" if "start" in pair else "end"
+        c.error(
+            (*at, where),
+            f"the pair meets from {start.isoformat()} to {end.isoformat()}, more than 5 years "
+            f"({MAX_SPAN_DAYS} days): give it dates within its cohort",
+        )
+
+
+def _is_date(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

@@ -1,4 +1,9 @@
-"""Confidentiality (P06, P10, P15, P20): what is said in confidence stays out of public pages."""
+"""Confidentiality (P06, P10, P15, P20): what is said in confidence stays out of public pages.
+
+Values are compared in the normal form the site scan uses (`generator.site.scan.normalise`), and
+the same values count: every confidential free-text value that `searchable` accepts (two or more
+words, or one long word), never the fixed choices such as `risk_tolerance = "high"`.
+"""
 
 from __future__ import annotations
 
@@ -14,22 +19,24 @@ from generator.findings import Violation
 from generator.hookspecs import hookimpl
 from generator.model import Program
 from generator.rules import Rule, RuleOptions
+from generator.site.public_view import slug
+from generator.site.scan import confidential_free_text_fields, normalise, searchable
 
 if TYPE_CHECKING:
     from generator.project import Project
 from generator.source import KeyPath
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+_WRAPPERS = " .!?;,:"
 _REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE)
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 
 
 def _sentences(text: str) -> list[str]:
-    """The whole text and each of its sentences, normalised for comparison."""
-    normal = " ".join(text.lower().split())
-    parts = _SENTENCE.split(normal)
-    whole = normal.strip(" .!?;,:")
-    return [whole] if len(parts) == 1 else [whole, *(p.strip(" .!?;,:") for p in parts)]
+    """The whole text and each of its sentences, normalised, those distinctive enough to search."""
+    normal = normalise(text)
+    parts = [normal.strip(_WRAPPERS), *(p.strip(_WRAPPERS) for p in _SENTENCE.split(normal))]
+    return [p for p in dict.fromkeys(parts) if searchable(p)]
 
 
 def _walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
@@ -43,7 +50,7 @@ def _walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
             yield from _walk(item, (*path, i))
 
 
-def _public_texts(program: Program) -> Iterator[tuple[KeyPath, str]]:
+def _public_texts(program: Program, dump: dict[str, Any]) -> Iterator[tuple[KeyPath, str]]:
     """Every string in the program outside the people's confidential sections, with its path."""
     for i, person in enumerate(program.people):
         for key, value in person.__dict__.items():
@@ -55,11 +62,28 @@ def _public_texts(program: Program) -> Iterator[tuple[KeyPath, str]]:
                 for j, item in enumerate(value):
                     if isinstance(item, str):
                         yield ("people", i, key, j), item
-    yield from _walk(program.model_dump(mode="json", exclude={"people", "checks", "matching"}), ())
+    yield from _walk(dump, ())
+
+
+def _public_dump(program: Program) -> dict[str, Any]:
+    """The program without the people, the rule settings and the matching settings."""
+    return program.model_dump(mode="json", exclude={"people", "checks", "matching"})
+
+
+def _ids(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every id in the program (a key named `id`), which becomes part of page addresses."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "id" and isinstance(item, str):
+                yield (*path, key), item
+            else:
+                yield from _ids(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _ids(item, (*path, i))
 
 
 class ConfidentialityOptions(RuleOptions):
-    min_length: int = Field(20, ge=1, description="Shortest confidential sentence searched for.")
     pages_dir: str = Field("handbook", min_length=1, description="Hand-written pages, beside the program.")
 
 
@@ -75,15 +99,19 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                     "confidentiality norms: add them to [guardrails] confidentiality or [contract]",
                 )
     # 2. A confidential value copied into a public field.
-    shortest = options.min_length
     secrets: dict[str, KeyPath] = {}
+    addresses: dict[str, KeyPath] = {}
     for i, person in enumerate(program.people):
-        for field, value in person.confidential.__dict__.items():
-            if isinstance(value, str) and len(value) >= shortest:
+        for field in confidential_free_text_fields():
+            value = getattr(person.confidential, field)
+            if isinstance(value, str):
+                origin: KeyPath = ("people", i, "confidential", field)
                 for sentence in _sentences(value):
-                    if len(sentence) >= shortest:
-                        secrets.setdefault(sentence, ("people", i, "confidential", field))
-    for path, text in _public_texts(program):
+                    secrets.setdefault(sentence, origin)
+                    addresses.setdefault(slug(sentence), origin)
+    automaton = _automaton(secrets)
+    dump = _public_dump(program)
+    for path, text in _public_texts(program, dump):
         if _REFERENCE.search(text):
             yield Violation(
                 path,
@@ -91,16 +119,27 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                 "public pages must not show assessments or private notes",
             )
             continue
-        if not secrets or len(text) < shortest:
+        if automaton is None or path[-1:] == ("id",):  # ids: below, in their address form
             continue
-        for sentence in _sentences(text):
-            origin = secrets.get(sentence)
-            if origin is not None:
+        for _, sentence in automaton.iter(normalise(text)):
+            yield Violation(
+                path,
+                "this public text repeats a confidential value word for word: remove it; "
+                "assessments and private notes never appear in the handbook",
+                ((secrets[sentence], "the confidential value"),),
+            )
+            break
+    # 2b. A confidential value used as an id: ids become page addresses, calendars and the sitemap.
+    id_automaton = _automaton(addresses)
+    if id_automaton is not None:
+        people_ids = ((("people", i, "id"), person.id) for i, person in enumerate(program.people))
+        for path, value in [*people_ids, *_ids(dump, ())]:
+            for _, address in id_automaton.iter(slug(value)):
                 yield Violation(
                     path,
-                    "this public text repeats a confidential value word for word: remove it; "
-                    "assessments and private notes never appear in the handbook",
-                    ((origin, "the confidential value"),),
+                    "this id spells a confidential value, and ids become page addresses, the sitemap "
+                    "and calendars: choose a neutral id",
+                    ((addresses[address], "the confidential value"),),
                 )
                 break
     # 3. Custom templates and hand-written pages that reach into the confidential section.
@@ -110,6 +149,19 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
         folders.append(root / program.site.templates)
     for folder in folders:
         yield from _scan_folder(folder, root)
+
+
+def _automaton(words: dict[str, KeyPath]) -> Any:
+    """An Aho-Corasick automaton of the words (each its own value), or None when there are none."""
+    if not words:
+        return None
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
 
 
 def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
@@ -141,8 +193,9 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             summary="Nothing confidential is published, and every contract states confidentiality norms.",
             what="Reports (1) a pair whose learning contract has no confidentiality norms; (2) a public "
             "field that repeats, word for word, a sentence from anyone's `[people.confidential]` "
-            "section (sentences of at least `min_length` characters) or refers to the confidential "
-            "section; (3) a hand-written page (in `pages_dir`) or custom template (in "
+            "section, however it is spelt (case, spacing, Unicode forms), or refers to the "
+            "confidential section; (2b) an id (cohort, milestone, ...) that spells such a value, as "
+            "ids become page addresses; (3) a hand-written page (in `pages_dir`) or custom template (in "
             "`[site] templates`) that refers to `confidential.…`.",
             why="Assessments, 360 summaries and private notes are shared on the promise that only the "
             "program owners see them. One leak ends that trust for the whole program.",

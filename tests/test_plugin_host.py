@@ -148,3 +148,19 @@ def test_a_plugin_rule_reads_the_records_the_date_and_the_root_from_the_project(
     project_with_plugin(tmp_path, minimal_text, HEADER + check + REGISTER)
     result = run_handbook("check", "program.toml", cwd=tmp_path, env={"HANDBOOK_TODAY": "2027-02-01"})
     assert "program.toml:2:8: ACME900 [acme-check] 2027-02-01 records 0 recorded pairs" in result.out
+
+
+def test_no_plugins_runs_no_plugin_code(tmp_path: Path, minimal_text: str) -> None:
+    marker = tmp_path / "plugin-ran"
+    plugin = (
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
+        + HEADER
+        + MISBEHAVIOURS["raises"][0]
+        + REGISTER
+    )
+    project_with_plugin(tmp_path, minimal_text, plugin)
+    result = run_handbook("check", "program.toml", "--no-plugins", cwd=tmp_path)
+    assert not marker.exists()
+    assert result.code == 0  # HB401 (a warning) still reports; the plugin's rule never ran
+    assert "ACME900" not in result.output
+    assert "HB401 [pilot-window]" in result.out

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.cli import add_plugins_option, plugins_wanted
 from generator.errors import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
@@ -22,11 +23,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     build.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     build.add_argument("--site-dir", default=None, help="where to write the site (default site/)")
+    add_plugins_option(build)
     build.set_defaults(run=run_build)
     serve = subparsers.add_parser("serve", help="check the program, then serve the site locally")
     serve.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     serve.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (host:port)")
+    add_plugins_option(serve)
     serve.set_defaults(run=run_serve)
     export = subparsers.add_parser("export", help="write the generated Markdown pages to a new folder")
     export.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
@@ -34,14 +37,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "--config", default="mkdocs.yml", help="the MkDocs configuration (its docs folder is never written)"
     )
+    add_plugins_option(export)
     export.set_defaults(run=run_export)
 
 
-def _checked(program: str) -> Project | int:
+def _checked(program: str, plugins: bool | None) -> Project | int:
     """The project, loaded and checked once, or the exit code after the report says why not."""
     from generator.commands.check import check_and_report, open_checked
 
-    project = open_checked(program)
+    project = open_checked(program, plugins)
     code = check_and_report(project, program)
     return project if code == EXIT_OK else code
 
@@ -56,7 +60,7 @@ def _config(path: str) -> Path:
 def run_build(args: argparse.Namespace) -> int:
     from generator.site.publish import build_site
 
-    project = _checked(args.program)
+    project = _checked(args.program, plugins_wanted(args))
     if isinstance(project, int):
         return project
     target = build_site(_config(args.config), project, Path(args.site_dir) if args.site_dir else None)
@@ -68,7 +72,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve with live reload. Each rebuild re-opens the program and re-runs the rules (in the
     MkDocs plugin); a problem is printed and shown as the site's only page, never a hang."""
     host, port = _address(args.dev_addr)
-    project = _checked(args.program)
+    project = _checked(args.program, plugins_wanted(args))
     if isinstance(project, int):
         return project
     config = _config(args.config)
@@ -78,6 +82,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
 
     gc.enable()  # the server runs for hours: collect garbage as usual
+    if plugins_wanted(args) is False:
+        import os
+
+        from generator.plugin_host import NO_PLUGINS
+
+        os.environ[NO_PLUGINS] = "1"  # each rebuild opens the program again, in the MkDocs plugin
 
     print(
         f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "
@@ -111,14 +121,18 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from generator.commands.check import open_checked
-    from generator.site.export import check_export_target, write_export
+    """Check the program as `build` does, then scan every generated page for confidential values
+    before anything is written: an export is as participant-visible as the site."""
+    from generator.site.export import check_export_target, refuse_leaks, write_export
     from generator.site.pages import site_pages
 
-    project = open_checked(args.program)
+    project = _checked(args.program, plugins_wanted(args))
+    if isinstance(project, int):
+        return project
     out = Path(args.directory)
     check_export_target(out, Path(args.config))
     pages = site_pages(project)
+    refuse_leaks(project, pages)
     write_export(out, pages)
     print(f"Wrote {len(pages)} generated pages into {out}")
     return EXIT_OK

@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from generator.cli import add_plugins_option, plugins_wanted
 from generator.diagnostics import ProgramError, UnreadableProgram
 from generator.reporting import FORMATS, Report, as_step_summary, render, use_colour
-from generator.safe_files import write_text_atomically
+from generator.safe_files import Protected, is_check_report, write_output
 
 if TYPE_CHECKING:
     from generator.findings import Severity
@@ -29,35 +30,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("check", help="validate program.toml and run the rules")
     parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE instead of stdout (- is stdout; only an earlier report is replaced)",
+    )
     parser.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
         default="error",
         help="exit 1 when a finding has this severity or higher (default: error)",
     )
+    add_plugins_option(parser)
     parser.set_defaults(run=run)
 
 
-def open_checked(program: str) -> Project:
+def open_checked(program: str, plugins: bool | None = None) -> Project:
     """The project with its progress records read, so a records error is reported up front."""
     from generator.project import open_project
 
-    project = open_project(Path(program), display=program)
+    project = open_project(Path(program), display=program, plugins=plugins)
     project.records  # noqa: B018 - read and validated now: raises ProgramError with every problem
     return project
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        project = open_checked(args.program)
+        project = open_checked(args.program, plugins_wanted(args))
     except ProgramError as error:
         report = Report.of_program_error(error, args.program)
     except UnreadableProgram as error:
         report = Report.of_unreadable(error, args.program)
     else:
         return check_and_report(project, args.program, args.format, args.output, args.fail_on)
-    return emit(report, args.format, args.output, args.fail_on)
+    return emit(
+        report, args.format, args.output, args.fail_on, protected=Protected.around(Path(args.program))
+    )
 
 
 def check_and_report(
@@ -75,16 +83,27 @@ def check_and_report(
 
     result = run_checks(project)
     report = Report.of_result(result, shown, project.program.site.url, label=f"{shown}: ")
-    return emit(report, fmt, output, fail_on)
+    return emit(report, fmt, output, fail_on, protected=Protected.of(project))
 
 
-def emit(report: Report, fmt: str, output: str | None = None, fail_on: str = "error") -> int:
+def emit(
+    report: Report,
+    fmt: str,
+    output: str | None = None,
+    fail_on: str = "error",
+    *,
+    protected: Protected | None = None,
+) -> int:
     """Write the report where it was asked for, the tool's own failures also one line each on
-    stderr (where a person reading the CI log looks), and return the exit code."""
-    colour = fmt == "text" and output is None and use_colour(sys.stdout)
+    stderr (where a person reading the CI log looks), and return the exit code.
+
+    `--output` never replaces the program, its records, a docs page or any file that is not an
+    earlier report (`generator.safe_files` decides); `-` is stdout."""
+    colour = fmt == "text" and output in (None, "-") and use_colour(sys.stdout)
     text = render(report, fmt, colour=colour)
     if output is not None:
-        write_text_atomically(Path(output), text)
+        protected = protected or Protected.around(Path("program.toml"))
+        write_output(output, text, "--output", "handbook check", is_check_report, protected)
     elif not (fmt == "text" and report.unreadable):
         sys.stdout.write(text)
     if report.unreadable:

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.cli import add_plugins_option, plugins_wanted
 from generator.diagnostics import format_problem
 from generator.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
@@ -53,7 +54,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="plan N rotation rounds in which no mentee meets a mentor twice",
     )
-    parser.add_argument("--report", metavar="FILE.html", help="write an owner report with charts")
+    parser.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="write an owner report with charts (only an earlier report is replaced; - is stdout)",
+    )
+    add_plugins_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -70,12 +76,20 @@ def _positive(value: str) -> int:
 def run(args: argparse.Namespace) -> int:
     # Imported here so other commands start without scipy.
     from generator.matching.proposal import propose, rebalance, rounds
+    from generator.matching.report import COMMAND as REPORT
     from generator.matching.writing import write_proposal
     from generator.project import open_project
+    from generator.safe_files import Protected, check_editable, check_output_target, html_report_of
 
     if args.rounds and (args.write or args.rebalance):
         raise UsageError("--rounds plans a rotation and cannot be combined with --write or --rebalance")
-    project = open_project(Path(args.program), display=args.program)
+    project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    # Checked before any matching or output, so a refusal prints no proposal and writes nothing.
+    if args.write:
+        check_editable(project.path, args.program, "handbook match --write")
+    protected = Protected.of(project)
+    if args.report:
+        check_output_target(args.report, "--report", REPORT, html_report_of(REPORT), protected)
     if args.rounds:
         plan = rounds(project, args.cohort, args.rounds)
     elif args.rebalance:
@@ -91,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         from generator.matching.report import write_report
 
-        write_report(Path(args.report), plan)
+        write_report(args.report, plan, protected)
         print(f"Wrote the owner report to {args.report}", file=sys.stderr)
     if args.write:
         reason = "Rebalanced with `handbook match --rebalance`: the pair was not progressing"

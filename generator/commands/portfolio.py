@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from generator.cli import add_plugins_option, plugins_wanted
 from generator.errors import EXIT_OK
 
 
@@ -25,7 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="owner-only review of outcomes across kinds of pairings (reads private records)",
     )
     parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
-    parser.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with charts")
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write a self-contained HTML report with charts (only an earlier one is replaced)",
+    )
     parser.add_argument(
         "--min-sample",
         type=_min_sample,
@@ -33,18 +38,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="pairs needed in each group before a comparison concludes anything (default 10)",
     )
+    add_plugins_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the statistics need scipy.stats, which every other command can do without.
     from generator.portfolio import MIN_SAMPLE, render_text, review_portfolio, write_html
+    from generator.portfolio.html_report import COMMAND
     from generator.project import open_project
+    from generator.safe_files import Protected, check_output_target, html_report_of
 
-    project = open_project(Path(args.program), display=args.program)
+    project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    protected = Protected.of(project)
+    if args.html:  # checked before the review is printed: a refused path changes nothing
+        check_output_target(args.html, "--html", COMMAND, html_report_of(COMMAND), protected)
     review = review_portfolio(project, min_sample=MIN_SAMPLE if args.min_sample is None else args.min_sample)
     sys.stdout.write(render_text(review))
     if args.html:
-        write_html(review, Path(args.html))
+        write_html(review, args.html, protected)
         print(f"\nWrote {args.html} (owner-only: keep it out of the published site)")
     return EXIT_OK

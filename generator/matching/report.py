@@ -11,14 +11,16 @@ them out, HTML-escaping every value, so a name such as `<script>` shows as text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 
 from generator.matching.proposal import Proposal
-from generator.safe_files import write_text_atomically
+from generator.safe_files import Protected, html_marker, html_report_of, write_output
 from generator.templating import report_environment
 
+COMMAND = "handbook match"
+MARKER = html_marker(COMMAND)
+"""Marks a report as written by `handbook match`, so a later run may replace it (and nothing else)."""
 MAX_HEATMAP = 60  # rows and columns; larger cohorts show the proposed people first
 _PALETTE = ("#00796b", "#3949ab", "#ef6c00", "#8e24aa", "#c62828", "#2e7d32", "#6d4c41", "#0277bd")
 
@@ -196,13 +198,18 @@ def render_report(plan: list[Proposal], env: jinja2.Environment | None = None) -
     """The report of every round of `plan`, from `env` (by default a new report environment)."""
     cohort = plan[0].cohort
     template = (env or report_environment()).get_template("match.html.j2")
-    return template.render(
+    html = template.render(
         cohort_name=cohort.name,
         cohort_id=cohort.id,
         rounds=[_round(proposal, len(plan)) for proposal in plan],
     )
+    # The marker is added here, not in the template, so the file recognised as ours is the one
+    # this code writes.
+    charset = '<meta charset="utf-8">'
+    return html.replace(charset, f"{charset}\n{MARKER}", 1)
 
 
-def write_report(path: Path, plan: list[Proposal]) -> None:
-    """Written atomically, so an interrupted run leaves no half report behind."""
-    write_text_atomically(path, render_report(plan))
+def write_report(where: str, plan: list[Proposal], protected: Protected) -> None:
+    """Written atomically, so an interrupted run leaves no half report behind, and only over an
+    earlier report of `handbook match` (`-` is stdout)."""
+    write_output(where, render_report(plan), "--report", COMMAND, html_report_of(COMMAND), protected)

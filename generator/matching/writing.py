@@ -22,7 +22,7 @@ from generator.diagnostics import ProgramError, format_problem
 from generator.errors import UsageError
 from generator.loader import load_program_text
 from generator.model import Program
-from generator.safe_files import write_text_atomically
+from generator.safe_files import replace_in_place
 from generator.source import Source
 
 if TYPE_CHECKING:
@@ -157,7 +157,8 @@ def check_nothing_lost(old: str, new: str, changed_values: int = 0) -> None:
 
 
 def write_program(project: Project, new_text: str, changed_values: int = 0) -> Path:
-    """Validate the new program text, check no line is lost, then replace the file atomically."""
+    """Validate the new program text, check no line is lost, then replace the file atomically,
+    keeping its mode and owner."""
     check_nothing_lost(project.source.text, new_text, changed_values)
     try:
         load_program_text(new_text, display=project.source.display)
@@ -166,10 +167,8 @@ def write_program(project: Project, new_text: str, changed_values: int = 0) -> P
         raise WriteRefused(
             f"the edited program would not be valid, so nothing was written:\n{details}"
         ) from None
-    try:
-        write_text_atomically(project.path, new_text)
-    except OSError as exc:
-        raise WriteRefused(f"cannot write {project.source.display}: {exc.strerror or exc}") from None
+    # a read-only file is refused; the mode and owner are kept (generator.safe_files)
+    replace_in_place(project.path, new_text, project.source.display, "handbook match --write")
     return project.path
 
 

@@ -10,20 +10,19 @@ page of the same name is never replaced.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from generator.errors import UsageError
 from generator.portfolio.charts import IntervalChart, interval_chart
 from generator.portfolio.pairings import DIMENSIONS
 from generator.portfolio.review import Comparison, Review
 from generator.portfolio.wording import caveat, difference_text, estimate_text, verdict_text
-from generator.safe_files import write_text_atomically
+from generator.safe_files import Protected, WriteRefused, html_marker, html_report_of, write_output
 from generator.templating import report_environment
 
-MARKER = '<meta name="generator" content="handbook portfolio">'
+COMMAND = "handbook portfolio"
+MARKER = html_marker(COMMAND)
 
 
 @dataclass(frozen=True)
@@ -129,17 +128,11 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class NotOurs(UsageError):
-    """The target exists and was not written by this report: it is never overwritten."""
+NotOurs = WriteRefused
+"""What `write_html` raises for a path it may not replace (kept under its earlier name)."""
 
 
-def write_html(review: Review, target: Path) -> None:
-    """Write the report to `target` atomically (temporary file, then rename)."""
-    if target.exists():
-        try:
-            head = target.read_text(encoding="utf-8", errors="replace")[:2000]
-        except OSError:
-            head = ""
-        if target.is_dir() or MARKER not in head:
-            raise NotOurs(f"{target} exists and was not written by `handbook portfolio`: choose another path")
-    write_text_atomically(target, render_html(review))
+def write_html(review: Review, where: str, protected: Protected) -> None:
+    """Write the report to `where` atomically, only over an earlier portfolio report (the rule
+    is `generator.safe_files.check_output_target`); `-` is stdout."""
+    write_output(where, render_html(review), "--html", COMMAND, html_report_of(COMMAND), protected)

@@ -2,16 +2,22 @@
 
 An export never writes into the docs folder (where hand-written pages live) and never over a
 file it did not write itself: each export lists what it wrote in a marker file, and a later
-export may replace exactly those files.
+export may replace exactly those files. Every page is scanned for confidential values first: a
+hit refuses the whole export.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.errors import UsageError
+from generator.errors import DataError, UsageError
 from generator.safe_files import replaced_atomically
 from generator.site.pages import Page
+from generator.site.scan import LeakScanner, readable_text
+
+if TYPE_CHECKING:
+    from generator.project import Project
 
 EXPORT_MARKER = ".handbook-export"
 """Lists the files an export wrote, so a later export may replace them and nothing else."""
@@ -19,6 +25,32 @@ EXPORT_MARKER = ".handbook-export"
 
 class ExportRefused(UsageError):
     """Exporting there could overwrite or mix with hand-written files; nothing was written."""
+
+
+class ExportLeaks(DataError):
+    """A generated page holds a confidential value; nothing was written."""
+
+
+def refuse_leaks(project: Project, pages: list[Page]) -> None:
+    """Raise ExportLeaks naming each page, person and field (never the value) that leaks."""
+    scanner = LeakScanner.for_program(project.program, project.records)
+    leaks = []
+    for page in pages:
+        data = page.content.encode() if isinstance(page.content, str) else page.content
+        leaks += scanner.scan_text(page.path, readable_text(page.path, data))
+    if leaks:
+        lines = [f"  {leak.message()}" for leak in leaks[:20]]
+        more = [f"  and {len(leaks) - 20} more"] if len(leaks) > 20 else []
+        raise ExportLeaks(
+            "\n".join(
+                [
+                    "export: the generated pages contain confidential values; nothing was written:",
+                    *lines,
+                    *more,
+                    "Remove the confidential text from the program text or template that shows it.",
+                ]
+            )
+        )
 
 
 def _docs_folder(config: Path) -> Path | None:

@@ -4,6 +4,11 @@ Generated pages are never written into the docs folder. A hand-written page at a
 is an error, never an overwrite. Per-cohort pages stay out of the global navigation (the Cohorts
 page and each cohort's links bar reach them), so page size stays flat however many cohorts and
 pairs a program has.
+
+Every build through the plugin (`handbook build`, `handbook serve`, plain `mkdocs build` and
+`mkdocs serve`) scans each page's final HTML before it is written, and every other file the
+build wrote (search index, sitemap, calendars, assets) at its end, for the program's
+confidential values: a hit stops the build, or while serving replaces what would show it.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from generator.diagnostics import ProgramError, format_problem
 from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
+from generator.site.docs_folder import refused_links
 from generator.site.pages import Page, in_navigation, navigation, site_pages
+from generator.site.scan import Leak, LeakScanner, leak_report
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
@@ -66,6 +73,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving = False
         self.started = 0.0
         self.problems: list[str] = []
+        self.scanner: LeakScanner | None = None
+        self.scanned: set[str] = set()
+        self.handed_over = False
+        self.site_dir: Path | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin that has this hook for the whole of `serve`, so it knows it serves."""
@@ -95,8 +106,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.started = time.perf_counter()
         base = Path(config.config_file_path or ".").resolve().parent
         self.program_path = (base / self.config.program).resolve()
+        self.scanned = set()
+        self.scanner = None
+        self.handed_over = not self.serving and self.project is not None
+        self.site_dir = Path(config.site_dir)
         try:
-            pages = site_pages(self._checked_project())
+            project = self._checked_project()
+            links = refused_links(Path(config.docs_dir), project.root)
+            if links:
+                raise DocsFolderRefused("\n".join(links))
+            pages = site_pages(project)
+            if not self.handed_over:  # `handbook build` scans everything it publishes itself
+                self.scanner = LeakScanner.for_program(project.program, project.records)
             self.problems = []
         except HandbookError as exc:
             self.problems = _problem_lines(exc)
@@ -114,8 +135,36 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.nav = [*navigation(self.pages), *hand_written]
         return config
 
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        """Scan the page as it will be written (hand-written, generated or from a template
+        override): a confidential value stops the build before the page reaches the site."""
+        if self.scanner is None:
+            return output
+        name = page.file.dest_uri
+        self.scanned.add(name)
+        leaks = self.scanner.scan_text(name, html.unescape(output) if "&" in output else output)
+        if not leaks:
+            return output
+        if not self.serving:
+            raise PluginError(leak_report(leaks, kept=self.handed_over))
+        self._report_while_serving(leaks)
+        return problems_html(self.problems)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """While serving, say that each rebuild happened, how long it took and whether it is clean."""
+        """Scan what the build wrote besides pages (search index, sitemap, calendars, assets);
+        a leaking file is removed at once. While serving, also say that each rebuild happened,
+        how long it took and whether it is clean."""
+        if self.scanner is not None:
+            site = Path(config.site_dir)
+            leaks = self._remove_leaks(site)
+            if leaks and not self.serving:
+                raise PluginError(leak_report(leaks, kept=self.handed_over))
+            if leaks:
+                self._report_while_serving(leaks)
+                for leak in leaks:
+                    if leak.file.endswith(".html"):  # the address shows the problems instead
+                        (site / leak.file).parent.mkdir(parents=True, exist_ok=True)
+                        (site / leak.file).write_text(problems_html(self.problems), encoding="utf-8")
         if not self.serving:
             return
         took = time.perf_counter() - self.started
@@ -129,6 +178,30 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         else:
             print(f"{clock} rebuilt in {took:.1f} s", file=sys.stderr, flush=True)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """MkDocs writes calendars, assets and the sitemap before the pages: when a build stops
+        (on a leaking page or anything else), remove whatever it wrote that shows a value."""
+        if self.scanner is not None and self.site_dir is not None:
+            self._remove_leaks(self.site_dir)
+
+    def _remove_leaks(self, site: Path) -> list[Leak]:
+        """Scan the files the page scan did not see; delete those that show a value."""
+        assert self.scanner is not None
+        leaks = self.scanner.scan_folder(site, skip=self.scanned)
+        for leak in leaks:
+            path = site / leak.file
+            path.unlink(missing_ok=True)
+            for parent in path.parents:  # folders named after a value (a slug) go too, if empty
+                if parent == site or not parent.is_relative_to(site) or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+        return leaks
+
+    def _report_while_serving(self, leaks: list[Leak]) -> None:
+        lines = [leak.message() for leak in leaks]
+        self.problems += [line for line in lines if line not in self.problems]
+        print("\n".join(lines), file=sys.stderr, flush=True)
+
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
@@ -138,6 +211,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 )
             inclusion = InclusionLevel.UNDEFINED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+        self.scanned |= _installed_theme_files(files, config)
         return files
 
     def on_page_content(
@@ -160,6 +234,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         return server
 
 
+class DocsFolderRefused(DataError):
+    """The docs folder links to files outside the project: they would be published."""
+
+
 class ChecksFailed(DataError):
     """Error-level findings: nothing is published from a program that fails its checks."""
 
@@ -172,6 +250,33 @@ def _problem_lines(error: HandbookError) -> list[str]:
     if isinstance(error, ProgramError):
         return [format_problem(p) for p in error.problems]
     return [str(error)]
+
+
+def _installed_theme_files(files: Files, config: MkDocsConfig) -> set[str]:
+    """Files copied verbatim from the installed theme package (its scripts, styles, source maps):
+    nothing from the program can be in them, so the end-of-build scan skips them (`handbook
+    build` still scans every file it publishes). A `custom_dir` is the owner's: scanned."""
+    custom = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
+    installed = [Path(d).resolve() for d in config.theme.dirs if Path(d).resolve() != custom]
+    found = set()
+    for file in files:
+        if file.generated_by is None and not file.is_documentation_page() and file.abs_src_path:
+            source = Path(file.abs_src_path).resolve()
+            if any(source.is_relative_to(folder) for folder in installed):
+                found.add(file.dest_uri)
+    return found
+
+
+def problems_html(problems: list[str]) -> str:
+    """A served page that would have shown a confidential value: the problems instead."""
+    items = "".join(f"<pre>{html.escape(problem)}</pre>" for problem in problems)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<title>The handbook cannot be built yet</title></head><body>"
+        "<h1>The handbook cannot be built yet</h1>"
+        "<p>This page would show confidential text: fix the problems and save to rebuild.</p>"
+        f"{items}</body></html>"
+    )
 
 
 def problems_page(problems: list[str]) -> str:

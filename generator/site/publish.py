@@ -1,7 +1,9 @@
 """`handbook build`: a strict MkDocs build into a temporary folder, a scan of every built file
 for the program's confidential values, then an atomic swap into place.
 
-A failed build or a confidential hit leaves the previous site untouched.
+A failed build or a confidential hit leaves the previous site untouched. Where the site may go
+(never the project or docs folder, never over files a build did not write) is decided by
+`generator.safe_files`; the site lists what it holds in `SITE_MARKER` for the next build.
 """
 
 from __future__ import annotations
@@ -16,8 +18,16 @@ from mkdocs.exceptions import MkDocsException
 
 from generator.errors import DataError
 from generator.project import Project
-from generator.safe_files import replaced_atomically
-from generator.site.scan import scan_for_leaks
+from generator.safe_files import (
+    SITE_MARKER,
+    check_folder_owned,
+    check_site_target,
+    docs_folder,
+    mark_written,
+    replaced_atomically,
+    site_folder,
+)
+from generator.site.scan import leak_report, scan_for_leaks
 
 
 class BuildFailed(DataError):
@@ -41,21 +51,38 @@ def build_site(config_file: Path, project: Project, site_dir: Path | None = None
     The MkDocs plugin instance of this build is handed the project, so the program is not read
     a second time.
     """
-    config = load_config(str(config_file), strict=True)
+    # Checked on the raw configuration first (MkDocs' own check of these folders ends in a bare
+    # abort), then again on the loaded one, which may inherit its folders (`INHERIT`).
+    target = site_dir or site_folder(config_file)
+    shown = f"--site-dir {site_dir}" if site_dir else f"site_dir {target} (of {config_file})"
+    check_site_target(target, shown, program=project.path, docs=docs_folder(config_file))
+    try:
+        config = load_config(str(config_file), strict=True)
+    except MkDocsException as exc:
+        raise BuildFailed(f"{config_file}: {exc.format_message()}") from None
+    if site_dir is None and Path(config.site_dir) != target:
+        target = Path(config.site_dir)
+        shown = f"site_dir {target} (of {config_file})"
+    check_site_target(target, shown, program=project.path, docs=Path(config.docs_dir))
     config.plugins.on_startup(command="build", dirty=False)
     plugin = config.plugins.get("handbook")
     if plugin is not None and hasattr(plugin, "project"):
         plugin.project = project
     try:
-        return _build_checked(config, project, site_dir)
+        return _build_checked(config, project, target, shown)
     finally:
         config.plugins.on_shutdown()
 
 
-def _build_checked(config: MkDocsConfig, project: Project, site_dir: Path | None) -> Path:
+def _build_checked(config: MkDocsConfig, project: Project, site_dir: Path, shown: str) -> Path:
     program = project.program
-    target = Path(site_dir or config.site_dir).resolve()
-    with replaced_atomically(target) as staging:
+    target = site_dir.resolve()
+
+    def only_our_files() -> None:
+        """Checked right before the swap, so a file added during the build is noticed too."""
+        check_folder_owned(target, f"build: {shown}", SITE_MARKER, "handbook build")
+
+    with replaced_atomically(target, before_swap=only_our_files) as staging:
         config.site_dir = str(staging)
         errors = _ErrorLog()
         logging.getLogger("mkdocs").addHandler(errors)
@@ -65,12 +92,8 @@ def _build_checked(config: MkDocsConfig, project: Project, site_dir: Path | None
             raise BuildFailed("build failed: " + ("\n".join(errors.messages) or str(exc))) from None
         finally:
             logging.getLogger("mkdocs").removeHandler(errors)
-        leaks = scan_for_leaks(staging, program)
+        leaks = scan_for_leaks(staging, program, project.records)
         if leaks:
-            lines = [f"  {leak.file}: confidential {leak.field} of {leak.person}" for leak in leaks[:20]]
-            raise BuildFailed(
-                "build failed: the built site contains confidential values; the previous site is kept:\n"
-                + "\n".join(lines)
-                + "\nRemove the confidential text from the page or template that shows it."
-            )
+            raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
+        mark_written(staging, SITE_MARKER, "handbook build")
     return target

@@ -1,8 +1,16 @@
 """The confidential scan: every built file is searched for every spelling of every
 confidential value before anything is published.
 
-One Aho-Corasick automaton of every spelling of every value: each file is read once, in time
-linear in its size however many values the program has.
+Both sides are normalised the same way (`normalise`: NFKC, casefold, whitespace collapsed), so
+upper case, a value wrapped over two lines or full-width letters do not hide it. Files are
+decoded first as a reader would see them (gzip, JSON strings, folded calendar lines, HTML
+entities). One Aho-Corasick automaton holds every spelling of every value, so each file is
+read once, in time linear in its size however many values the program has.
+
+What counts as confidential: every free-text value of a person's `[people.confidential]`
+section and every free-text field of the progress records (`RECORD_FREE_TEXT`). Values of
+fields whose type is a fixed set (`risk_tolerance = "high"`) are never searched for, nor are
+values too short to be told from ordinary prose (see `searchable`).
 """
 
 from __future__ import annotations
@@ -12,14 +20,146 @@ import gzip
 import html
 import json
 import re
-from dataclasses import dataclass
+import typing
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from generator.model import Program
+from generator.model import Confidential, Program
+from generator.site.public_view import slug
 
-_MIN_CANARY_LENGTH = 6  # shorter values ("low", "high") occur in ordinary prose
+if TYPE_CHECKING:
+    from generator.records import ProgressRecords
+
+MIN_SINGLE_WORD = 8
+"""A one-word value is searched for from this many characters; two or more words always are."""
+
+RECORD_FREE_TEXT: tuple[tuple[str, str, str], ...] = (
+    ("milestones", "evidence", "milestone evidence"),
+    ("feedback", "comment", "feedback comment"),
+    ("behaviours", "note", "behaviour note"),
+    ("outcomes", "note", "outcome note"),
+)
+"""(list in a pair's record, its free-text field, how messages name it). Every other
+string in a record is an id (cohort, mentor, milestone, cadence, indicator) or a fixed choice;
+a test keeps this table in step with `generator.records.model`."""
+
+_WRAPPERS = " \t\r\n.!?;,:\"'()[]\u201c\u201d\u2018\u2019"
+
+
+def normalise(text: str) -> str:
+    """The one normal form both values and files are compared in: casefolded, NFKC, every run
+    of whitespace (line wraps, tabs, no-break spaces) one space. Shared with rule HB201.
+
+    One pass of each over the text; ASCII text (most pages) only needs `lower`."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    text = text.casefold()
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check; most text already is
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+def searchable(normal: str) -> bool:
+    """Whether a normalised value is distinctive enough to search for without flagging prose:
+    two or more words ("flight risk"), or one word of at least MIN_SINGLE_WORD characters.
+    "low", "curt" or "ok" would be found in any page."""
+    words = normal.split()
+    return len(words) >= 2 or (len(words) == 1 and len(normal) >= MIN_SINGLE_WORD)
+
+
+def _is_fixed_choice(annotation: Any) -> bool:
+    """A field whose type is a fixed set of values (a Literal, possibly optional): enum-like."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return True
+    return any(_is_fixed_choice(arg) for arg in typing.get_args(annotation))
+
+
+def confidential_free_text_fields() -> list[str]:
+    """The free-text fields of `[people.confidential]`: every field but the fixed choices."""
+    return [name for name, info in Confidential.model_fields.items() if not _is_fixed_choice(info.annotation)]
+
+
+@dataclass(frozen=True)
+class Secret:
+    """One confidential value: whose it is, which field, and the text (never printed)."""
+
+    person: str
+    field: str
+    text: str
+
+
+def confidential_values(program: Program, records: ProgressRecords | None = None) -> list[Secret]:
+    """Every searchable confidential free-text value of the people and, given, of the records."""
+    found: list[Secret] = []
+    fields = confidential_free_text_fields()
+    for person in program.people:
+        for name in fields:
+            value = getattr(person.confidential, name)
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str) and searchable(normalise(v)):
+                    found.append(Secret(person.id, name, v))
+    if records is not None:
+        for record_file in records.files.values():
+            for pair in record_file.pairs:
+                owner = f"{pair.mentor} and {pair.mentee} (records of {record_file.cohort})"
+                for collection, name, shown in RECORD_FREE_TEXT:
+                    for entry in getattr(pair, collection):
+                        value = getattr(entry, name)
+                        if isinstance(value, str) and searchable(normalise(value)):
+                            found.append(Secret(owner, shown, value))
+    return found
+
+
+def _spellings(value: str) -> set[str]:
+    """The normalised ways a built file can spell a value: as text (files are decoded first:
+    HTML entities, JSON strings, calendar escapes), with JSON's \\u escapes (JSON inside a page
+    or a script) and as a page address would (the slug, with '-', '_' or '.' between words)."""
+    found: set[str] = set()
+    for text in {value, value.strip(_WRAPPERS)}:
+        for spelled in {text, json.dumps(text)[1:-1]}:
+            normal = normalise(spelled)
+            if searchable(normal):
+                found.add(normal)
+    address = slug(value)
+    if searchable(address.replace("-", " ")):
+        found |= {address, address.replace("-", "_"), address.replace("-", ".")}
+    return found
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def readable_text(name: str, data: bytes) -> str:
+    """A built file's text as a reader would see it: unzipped, JSON strings decoded, calendars
+    unfolded and unescaped, HTML entities resolved."""
+    suffix = Path(name).suffix
+    if suffix == ".gz":
+        with contextlib.suppress(OSError, EOFError):
+            data = gzip.decompress(data)
+        suffix = Path(name[:-3]).suffix
+    if suffix == ".ics":  # lines are folded every 75 bytes, even inside a character
+        data = re.sub(rb"\r?\n[ \t]", b"", data)
+    text = data.decode("utf-8", errors="ignore")
+    if suffix == ".ics":
+        text = re.sub(r"\\([nN,;\\])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
+    elif suffix == ".json":
+        with contextlib.suppress(ValueError, RecursionError):
+            text = "\n".join(_json_strings(json.loads(text)))
+    return html.unescape(text) if "&" in text else text
 
 
 @dataclass(frozen=True)
@@ -28,65 +168,92 @@ class Leak:
     person: str
     field: str
 
-
-def confidential_values(program: Program) -> list[tuple[str, str, str]]:
-    """(person id, field, text) for every confidential value long enough to search for."""
-    found = []
-    for person in program.people:
-        for name, value in person.confidential.model_dump().items():
-            values = value if isinstance(value, list) else [value]
-            for v in values:
-                if isinstance(v, str) and len(v.strip()) >= _MIN_CANARY_LENGTH:
-                    found.append((person.id, name, v.strip()))
-    return found
+    def message(self) -> str:
+        """Names the file, the person and the field; never the value."""
+        return f"{self.file}: confidential {self.field} of {self.person}"
 
 
-def _spellings(value: str) -> set[str]:
-    """The ways a built file can spell a value: as is, whitespace collapsed (as pages print text),
-    HTML-escaped, and JSON-escaped with non-ASCII as \\u escapes (as the search index writes it)."""
-    found = set()
-    for text in {value, " ".join(value.split())}:
-        for escaped in {text, html.escape(text, quote=False), html.escape(text)}:
-            found |= {escaped, json.dumps(escaped)[1:-1], json.dumps(escaped, ensure_ascii=False)[1:-1]}
-    return found
+@dataclass
+class LeakScanner:
+    """The automaton of every spelling of every confidential value, built once per build."""
+
+    secrets: list[Secret]
+    _automaton: Any = field(default=None, repr=False)
+    _owners: dict[str, list[int]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_program(cls, program: Program, records: ProgressRecords | None = None) -> LeakScanner:
+        return cls(confidential_values(program, records))
+
+    def __post_init__(self) -> None:
+        if not self.secrets:
+            return
+        automaton = ahocorasick.Automaton()
+        for i, secret in enumerate(self.secrets):
+            for spelling in _spellings(secret.text):
+                owners = self._owners.setdefault(spelling, [])
+                if not owners:
+                    automaton.add_word(spelling, spelling)
+                owners.append(i)
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def scan_text(self, name: str, text: str) -> list[Leak]:
+        """The confidential values in one file's name (an address: slugs) or readable text,
+        each (person, field) once."""
+        if self._automaton is None:
+            return []
+        spellings = [spelling for _, spelling in self._automaton.iter(normalise(text))]
+        spellings += [spelling for _, spelling in self._automaton.iter(normalise(name))]
+        hits = dict.fromkeys(i for spelling in spellings for i in self._owners[spelling])
+        found = dict.fromkeys(Leak(name, self.secrets[i].person, self.secrets[i].field) for i in sorted(hits))
+        return list(found)
+
+    def scan_file(self, path: Path, name: str) -> list[Leak]:
+        if self._automaton is None:
+            return []
+        return self.scan_text(name, readable_text(path.name, path.read_bytes()))
+
+    def scan_folder(self, folder: Path, skip: Iterable[str] = ()) -> list[Leak]:
+        """Every file under `folder` (but those in `skip`, relative names) that holds a value."""
+        skipped = set(skip)
+        leaks: list[Leak] = []
+        if self._automaton is None:
+            return leaks
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = path.relative_to(folder).as_posix()
+            if name not in skipped:
+                leaks += self.scan_file(path, name)
+        return leaks
 
 
-def _readable_text(path: Path) -> str:
-    """A built file's text as a reader would see it: unzipped, and calendars unfolded."""
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        with contextlib.suppress(OSError, EOFError):
-            data = gzip.decompress(data)
-    if path.suffix == ".ics":  # lines are folded every 75 bytes, even inside a character
-        data = re.sub(rb"\r?\n[ \t]", b"", data)
-    text = data.decode("utf-8", errors="ignore")
-    if path.suffix == ".ics":
-        text = text.replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
-    return text
-
-
-def scan_for_leaks(site: Path, program: Program) -> list[Leak]:
+def scan_for_leaks(site: Path, program: Program, records: ProgressRecords | None = None) -> list[Leak]:
     """Every built file that contains a confidential value (HTML, search index, .ics, assets, ...).
 
     One Aho-Corasick automaton of every spelling of every value: each file is read once, in time
     linear in its size however many values the program has (a regular expression alternation of
     thousands of values is about a hundred times slower on a large site).
     """
-    values = confidential_values(program)
-    if not values:
-        return []
-    owners: dict[str, list[tuple[str, str]]] = {}
-    for person, field, value in values:
-        owners.setdefault(value, []).append((person, field))
-    automaton = ahocorasick.Automaton()
-    for value in owners:
-        for spelling in _spellings(value):
-            automaton.add_word(spelling, value)
-    automaton.make_automaton()
-    leaks = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
-        found = dict.fromkeys(value for _, value in automaton.iter(_readable_text(path)))
-        for value in found:
-            for person, field in owners[value]:
-                leaks.append(Leak(path.relative_to(site).as_posix(), person, field))
-    return leaks
+    return LeakScanner.for_program(program, records).scan_folder(site)
+
+
+def leak_report(leaks: list[Leak], *, kept: bool = False) -> str:
+    """Why a build stopped on confidential values: each file, person and field, never the value.
+
+    `kept`: `handbook build` builds into a staging folder, so the previous site is kept; a plain
+    `mkdocs build` may have written other files, and removes those that show a value."""
+    lines = [f"  {leak.message()}" for leak in leaks[:20]]
+    more = [f"  and {len(leaks) - 20} more"] if len(leaks) > 20 else []
+    return "\n".join(
+        [
+            "the built site contains confidential values; "
+            + (
+                "the previous site is kept:"
+                if kept
+                else "no file that shows them is left in the site folder:"
+            ),
+            *lines,
+            *more,
+            "Remove the confidential text from the page or template that shows it.",
+        ]
+    )

@@ -6,7 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.model import Cadence, Event
+from generator.model import MAX_SPAN_DAYS, Cadence, Event
+
+MAX_SESSIONS_PER_CADENCE = MAX_SPAN_DAYS + 1
+"""A daily cadence over the longest window validation allows (five years). Validation bounds
+windows and intervals, so reaching this means a program skipped validation: the schedule stops
+with an error instead of expanding without end."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,10 @@ def cohort_schedule(
         if c.every is not None:
             times = 1
             while (day := c.every.add_to(start, times)) <= end:
+                assert times <= MAX_SESSIONS_PER_CADENCE, (
+                    f"cadence {c.id!r} from {start} to {end} expands past {MAX_SESSIONS_PER_CADENCE} "
+                    "sessions: the program was not validated"
+                )
                 sessions.append(Session(day, c.name, c.kind, c.duration_minutes, checklist))
                 times += 1
         elif c.at is not None:
