@@ -281,3 +281,19 @@ def test_the_global_navigation_has_one_cohorts_page_whatever_the_number_of_cohor
     cohorts = (site / "cohorts" / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-spring/"' in cohorts and 'href="2027-spring/"' in cohorts
     assert "Upcoming" in cohorts or "Running" in cohorts or "Finished" in cohorts
+
+
+@pytest.mark.parametrize("breaks", ["\r", "\u2028", "\r\n"])
+def test_line_breaks_in_free_text_cannot_inject_markdown_structure(
+    tmp_path, monkeypatch, capsys, breaks
+) -> None:
+    def inject(doc) -> None:  # type: ignore[no-untyped-def]
+        doc["program"]["summary"] = f"x{breaks}{breaks}Injected heading{breaks}====={breaks}"
+
+    project = _project(tmp_path, inject)
+    monkeypatch.chdir(project)
+    assert main(["build", "program.toml"]) == 0, capsys.readouterr()
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Injected heading" in home
+    assert "<h1" not in home.split("Injected heading")[0].rsplit("</h1>", 1)[-1]
+    assert 'id="injected-heading"' not in home
