@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -63,9 +64,8 @@ def run(args: argparse.Namespace) -> int:
         report = Report.of_unreadable(error, args.program)
     else:
         return check_and_report(project, args.program, args.format, args.output, args.fail_on)
-    return emit(
-        report, args.format, args.output, args.fail_on, protected=Protected.around(Path(args.program))
-    )
+    program = Path(args.program)
+    return emit(report, args.format, args.output, args.fail_on, protected=lambda: Protected.around(program))
 
 
 def check_and_report(
@@ -83,7 +83,7 @@ def check_and_report(
 
     result = run_checks(project)
     report = Report.of_result(result, shown, project.program.site.url, label=f"{shown}: ")
-    return emit(report, fmt, output, fail_on, protected=Protected.of(project))
+    return emit(report, fmt, output, fail_on, protected=lambda: Protected.of(project))
 
 
 def emit(
@@ -92,18 +92,19 @@ def emit(
     output: str | None = None,
     fail_on: str = "error",
     *,
-    protected: Protected | None = None,
+    protected: Callable[[], Protected] | None = None,
 ) -> int:
     """Write the report where it was asked for, the tool's own failures also one line each on
     stderr (where a person reading the CI log looks), and return the exit code.
 
     `--output` never replaces the program, its records, a docs page or any file that is not an
-    earlier report (`generator.safe_files` decides); `-` is stdout."""
+    earlier report (`generator.safe_files` decides); `-` is stdout. `protected` is worked out
+    only when there is a file to write (it reads mkdocs.yml)."""
     colour = fmt == "text" and output in (None, "-") and use_colour(sys.stdout)
     text = render(report, fmt, colour=colour)
     if output is not None:
-        protected = protected or Protected.around(Path("program.toml"))
-        write_output(output, text, "--output", "handbook check", is_check_report, protected)
+        paths = protected() if protected is not None else Protected.around(Path("program.toml"))
+        write_output(output, text, "--output", "handbook check", is_check_report, paths)
     elif not (fmt == "text" and report.unreadable):
         sys.stdout.write(text)
     if report.unreadable:
