@@ -8,8 +8,21 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from generator.errors import EXIT_PROBLEMS, EXIT_USAGE, HandbookError
+
+
+def relative(file: str) -> str:
+    """A file as every message shows it: relative to the working folder when inside it, with
+    forward slashes."""
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
 
 
 @dataclass(frozen=True, order=True)

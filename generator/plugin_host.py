@@ -31,7 +31,7 @@ from typing import Any
 import pluggy
 
 from generator import hookspecs
-from generator.diagnostics import Location
+from generator.diagnostics import Location, relative
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.suppressions",
@@ -67,16 +67,8 @@ class PluginProblem:
     """Where in the plugin's own file, when that is known (a syntax error)."""
 
     def __str__(self) -> str:
-        where = str(self.location) if self.location else _shown(self.file)
+        where = str(self.location) if self.location else relative(self.file)
         return f"{where}: plugin {self.plugin} failed {self.doing}: {self.error}"
-
-
-def _shown(file: str) -> str:
-    """A plugin's file relative to the working folder when it is inside it, as messages show files."""
-    path = Path(file)
-    if path.is_absolute() and path.is_relative_to(Path.cwd()):
-        return path.relative_to(Path.cwd()).as_posix()
-    return file
 
 
 @dataclass
@@ -197,7 +189,7 @@ def _import_local(host: PluginHost, name: str, path: Path) -> ModuleType | None:
                 str(path),
                 "to load",
                 f"{type(exc).__name__}: {exc.msg}: fix the plugin file",
-                Location(_shown(str(path)), line, column),
+                Location(relative(str(path)), line, column),
             )
         )
         return None

@@ -30,6 +30,7 @@ from generator.diagnostics import (
     UnreadableProgram,
     caret_excerpt,
     format_problem,
+    relative,
 )
 from generator.errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from generator.findings import SEVERITY_ORDER, Finding, Related, Severity
@@ -169,17 +170,6 @@ class Report:
 # --------------------------------------------------------------------------------------------
 # Files: relative to the working folder (text, JSON) or to the repository (SARIF, GitHub)
 # --------------------------------------------------------------------------------------------
-
-
-def relative(file: str) -> str:
-    """A location's file relative to the working folder, with forward slashes."""
-    path = Path(file)
-    if path.is_absolute():
-        try:
-            path = path.relative_to(Path.cwd())
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
 
 
 def repository_root(program: str) -> Path:

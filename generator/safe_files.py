@@ -157,24 +157,17 @@ def docs_folder(config: Path) -> Path | None:
     """The docs folder a MkDocs configuration names (default `docs`), if the configuration exists."""
     if not config.is_file():
         return None
-    return _configured(config, "docs_dir", "docs")
+    from generator.site.docs_folder import configured_folders
+
+    return configured_folders(config)[0][0]
 
 
 def site_folder(config: Path) -> Path:
     """The site folder a MkDocs configuration names (default `site`), read before MkDocs loads
     it, so the rules here are applied before MkDocs' own checks (which end in a bare abort)."""
-    return _configured(config, "site_dir", "site")
+    from generator.site.docs_folder import configured_folders
 
-
-def _configured(config: Path, key: str, default: str) -> Path:
-    from mkdocs.utils.yaml import yaml_load  # only when there is a configuration: mkdocs is slow to import
-
-    try:
-        with config.open("rb") as f:
-            value = (yaml_load(f) or {}).get(key, default)
-    except Exception:  # an unreadable configuration: its default folder is still protected
-        value = default
-    return Path(os.path.realpath(config.resolve().parent / str(value)))
+    return configured_folders(config)[1][0]
 
 
 def html_marker(command: str) -> str:

@@ -10,13 +10,14 @@ An environment is made by a call and handed to whatever renders with it; nothing
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.diagnostics import relative
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SITE_TEMPLATES = TEMPLATES / "site"
@@ -132,14 +133,9 @@ def describe_template_error(error: jinja2.TemplateError, folder: Path) -> str | 
         if path.resolve().is_relative_to(root):
             what = (error.message or type(error).__name__).rstrip(".")
             if isinstance(error, jinja2.TemplateNotFound):
-                what = f"no template named {error.name!r} in {_shown(folder)} or the built-in ones"
+                shown = relative(str(folder.resolve()))
+                what = f"no template named {error.name!r} in {shown} or the built-in ones"
             elif isinstance(error, jinja2.exceptions.SecurityError):
                 what = f"{what} (templates run in a sandbox: use the values a page is given)"
-            return f"{_shown(path)}:{line}: {what}"
+            return f"{relative(str(path.resolve()))}:{line}: {what}"
     return None
-
-
-def _shown(path: Path) -> str:
-    """A path as the tool prints paths: relative to the working folder when inside it."""
-    full = path.resolve()
-    return os.path.relpath(full) if full.is_relative_to(Path.cwd()) else str(path)

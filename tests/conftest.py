@@ -55,3 +55,16 @@ def replace_once(text: str, old: str, new: str) -> str:
     count = text.count(old)
     assert count == 1, f"expected {old!r} once in the fixture, found it {count} times"
     return text.replace(old, new)
+
+
+def copy_example(folder: Path, *, records: bool = True) -> Path:
+    """A copy of the example repository in `folder` (created if need be): program.toml,
+    mkdocs.yml, the hand-written pages and, unless told otherwise, the progress records."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("program.toml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, folder / name)
+    for name in ("handbook", "records") if records else ("handbook",):
+        shutil.copytree(ROOT / name, folder / name)
+    return folder

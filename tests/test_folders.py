@@ -265,15 +265,9 @@ def test_link_loops_are_neither_a_crash_nor_outside(tmp_path: Path, minimal_text
 
 
 def test_build_refuses_a_docs_folder_link_to_outside_the_project(tmp_path: Path) -> None:
-    import shutil
+    from tests.conftest import copy_example, run_handbook
 
-    from tests.conftest import ROOT, run_handbook
-
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("program.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    shutil.copytree(ROOT / "handbook", project / "handbook")
+    project = copy_example(tmp_path / "project", records=False)
     secret = tmp_path / "secret.md"
     secret.write_text("# Salary bands\n", encoding="utf-8")
     (project / "handbook" / "notes.md").symlink_to(secret)

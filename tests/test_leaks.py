@@ -34,7 +34,7 @@ from generator.site.scan import (
     scan_for_leaks,
     searchable,
 )
-from tests.conftest import ROOT, replace_once, run_handbook
+from tests.conftest import copy_example, replace_once, run_handbook
 from tests.test_serve import _free_port, _get, _save, _wait_for
 
 PERSON = "zoe-muller"
@@ -90,11 +90,7 @@ def _plant(project: Path) -> None:
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project with canaries planted; it builds cleanly (nothing reuses them yet)."""
-    project = tmp_path_factory.mktemp("planted")
-    for name in ("program.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for folder in ("handbook", "records"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = copy_example(tmp_path_factory.mktemp("planted"))
     _plant(project)
     return project
 

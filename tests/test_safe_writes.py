@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator import safe_files
-from tests.conftest import ROOT, Result, replace_once, run_handbook
+from tests.conftest import ROOT, Result, copy_example, replace_once, run_handbook
 
 TODAY = {"HANDBOOK_TODAY": "2026-11-24"}
 RECORD = "records/2026-autumn.toml"
@@ -28,13 +28,7 @@ RECORD = "records/2026-autumn.toml"
 
 def _project(tmp_path: Path) -> Path:
     """A copy of the example repository (program, records, site configuration, hand-written pages)."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("program.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for name in ("records", "handbook"):
-        shutil.copytree(ROOT / name, project / name)
-    return project
+    return copy_example(tmp_path / "project")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes | str | None]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 import tomlkit
 
-from tests.conftest import ROOT, replace_once, run_handbook
+from tests.conftest import copy_example, replace_once, run_handbook
 
 
 def _free_port() -> int:
@@ -27,10 +26,7 @@ def _free_port() -> int:
 
 
 def _project(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "handbook", tmp_path / "handbook")
-    shutil.copy(ROOT / "program.toml", tmp_path / "program.toml")
-    return tmp_path
+    return copy_example(tmp_path, records=False)
 
 
 def _save(path: Path, text: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -11,7 +10,7 @@ from mkdocs.config import load_config
 from generator.project import open_project
 from generator.site.pages import site_pages
 from generator.site.public_view import public_view, slug, unique_slugs
-from tests.conftest import ROOT, run_handbook
+from tests.conftest import copy_example, run_handbook
 from tests.test_records_aggregates import write_program
 
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -57,13 +56,7 @@ def test_cohorts_with_unicode_ids_each_get_their_own_pages(tmp_path: Path) -> No
 
 
 def _export_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("program.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for folder in ("handbook", "records"):
-        shutil.copytree(ROOT / folder, project / folder)
-    return project
+    return copy_example(tmp_path / "project")
 
 
 def test_export_writes_every_generated_page_and_may_export_again(tmp_path: Path) -> None:

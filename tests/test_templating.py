@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from generator.project import open_project
 from generator.site import dashboards
 from generator.site.pages import site_pages
 from generator.templating import escape_markdown, markdown_environment, report_environment
-from tests.conftest import ROOT, run_handbook
+from tests.conftest import ROOT, copy_example, run_handbook
 from tests.test_records_aggregates import write_program
 
 MARKDOWN_NAME = "# x [a](javascript:x) | *y* <b>z</b>"
@@ -110,12 +109,7 @@ def test_templates_cannot_reach_python_internals(make: Callable[[], jinja2.Envir
 
 
 def _project_with_overrides(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("program.toml", "mkdocs.yml"):
-        shutil.copy(ROOT / name, project / name)
-    for folder in ("handbook", "records"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = copy_example(tmp_path / "project")
     program = project / "program.toml"
     assert "\n[site]" not in program.read_text(encoding="utf-8")
     with program.open("a", encoding="utf-8") as f:

@@ -19,12 +19,18 @@ DEFAULT_SITE = "site"
 def mkdocs_folders(root: Path) -> tuple[tuple[Path, str], tuple[Path, str]]:
     """The docs and site folders (resolved, and as written) of the `mkdocs.yml` in `root`;
     MkDocs' defaults, `docs` and `site`, when there is none or it does not say."""
-    config = _read_config(root / "mkdocs.yml")
+    return configured_folders(root / "mkdocs.yml")
+
+
+def configured_folders(config: Path) -> tuple[tuple[Path, str], tuple[Path, str]]:
+    """The docs and site folders a MkDocs configuration names, relative to its own folder: the
+    one reader of mkdocs.yml for the checks, the writes and the export."""
+    settings = _read_config(config)
     folders = []
     for key, default in (("docs_dir", DEFAULT_DOCS), ("site_dir", DEFAULT_SITE)):
-        value = config.get(key)
+        value = settings.get(key)
         name = value if isinstance(value, str) and value.strip() else default
-        folders.append((resolved(root / name), name))
+        folders.append((resolved(config.parent / name), name))
     return folders[0], folders[1]
 
 

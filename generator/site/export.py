@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import DataError, UsageError
-from generator.safe_files import replaced_atomically
+from generator.safe_files import docs_folder, replaced_atomically
 from generator.site.pages import Page
 from generator.site.scan import LeakScanner, readable_text
 
@@ -53,20 +53,6 @@ def refuse_leaks(project: Project, pages: list[Page]) -> None:
         )
 
 
-def _docs_folder(config: Path) -> Path | None:
-    """The docs folder the MkDocs configuration names, if there is a configuration."""
-    if not config.is_file():
-        return None
-    from mkdocs.utils.yaml import yaml_load
-
-    try:
-        with config.open("rb") as f:
-            docs = (yaml_load(f) or {}).get("docs_dir", "docs")
-    except Exception:  # an unreadable configuration: no docs folder to protect from it
-        return None
-    return (config.resolve().parent / str(docs)).resolve()
-
-
 def _written_before(out: Path) -> set[str]:
     marker = out / EXPORT_MARKER
     if not marker.is_file():
@@ -77,7 +63,7 @@ def _written_before(out: Path) -> set[str]:
 
 def check_export_target(out: Path, config: Path) -> None:
     """Raise ExportRefused when exporting into `out` could overwrite or mix with hand-written files."""
-    docs = _docs_folder(config)
+    docs = docs_folder(config)
     target = out.resolve()
     if docs is not None and (target == docs or docs in target.parents):
         raise ExportRefused(
