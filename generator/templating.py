@@ -37,9 +37,10 @@ class Markdown(str):
     __slots__ = ()
 
 
-_BREAKS = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
-"""Whitespace other than the space, line and record separators included: a value must stay on
-the line it is printed on, or it could start a heading, a list or a new table row."""
+_BREAKS = "".join(map(chr, (*range(0x20), 0x7F, *range(0x80, 0xA0)))) + "\u2028\u2029"
+"""Line breaks and every other control character (C0, DEL, C1), and the line and paragraph
+separators: a value must stay on the line it is printed on, or it could start a heading, a list
+or a new table row, and a control character has no business on a page."""
 _ESCAPES = str.maketrans(
     {
         "&": "&amp;",

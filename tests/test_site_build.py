@@ -297,3 +297,15 @@ def test_line_breaks_in_free_text_cannot_inject_markdown_structure(
     assert "Injected heading" in home
     assert "<h1" not in home.split("Injected heading")[0].rsplit("</h1>", 1)[-1]
     assert 'id="injected-heading"' not in home
+
+
+def test_control_characters_in_free_text_never_reach_a_page(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    def inject(doc) -> None:  # type: ignore[no-untyped-def]
+        doc["program"]["summary"] = "Bell\x07 and escape\x1b[31m and delete\x7f and next-line\x85 here"
+
+    project = _project(tmp_path, inject)
+    monkeypatch.chdir(project)
+    assert main(["build", "program.toml"]) == 0, capsys.readouterr()
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Bell and escape" in home
+    assert not any(ch in home for ch in "\x07\x1b\x7f\x85")
