@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.dates import as_of
 from generator.diagnostics import Location, Problem, ProgramError
+from generator.errors import UsageError
 from generator.loader import validate_source
 from generator.model import MatchWeights, Program
 from generator.plugin_host import (
@@ -412,3 +413,15 @@ def _is_weight(value: Any) -> bool:
 def _as_problem(problem: PluginProblem) -> Problem:
     where = problem.location or Location(problem.file, 1, 1)
     return Problem(where, f"plugin {problem.plugin} failed {problem.doing}: {problem.error}")
+
+
+class PluginsFailed(UsageError):
+    """A plugin failed while the program loaded; commands that do not report findings stop here
+    rather than go on without it (`check` reports it next to the findings instead)."""
+
+
+def require_working_plugins(project: Project) -> Project:
+    """The project, or PluginsFailed naming each plugin that failed to load or register."""
+    if project.plugins.problems:
+        raise PluginsFailed("\n".join(str(problem) for problem in project.plugins.problems))
+    return project

@@ -483,3 +483,27 @@ def test_a_public_field_that_repeats_a_value_stops_every_path_at_the_rules(
     assert mkdocs.returncode == 1
     assert finding in mkdocs.stderr
     assert _canaries_in(project / "site") == []
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "asks a lot of que\u00adstions before she gives a view",  # a soft hyphen inside a word
+        "asks a lot of que\u200bstions before she gives a view",  # a zero-width space
+        "asks a lot of *questions* before she gives a view",  # markup inside the value
+    ],
+    ids=["soft-hyphen", "zero-width-space", "emphasis"],
+)
+def test_invisible_characters_and_markup_inside_a_value_do_not_hide_it(tmp_path: Path, hidden: str) -> None:
+    project = copy_example(tmp_path / "project")
+    about = project / "handbook" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + f"\nDirect and warm; {hidden}.\n", encoding="utf-8")
+    result = run_handbook("build", "program.toml", cwd=project, env=ENV)
+    assert result.code == 1
+    assert "  about/index.html: confidential communication_tone of zoe-muller" in result.err.splitlines()
+    mkdocs = _mkdocs_build(project)
+    assert mkdocs.returncode == 1
+    leftovers = [
+        p for p in (project / "site").rglob("*.html") if "before she gives a view" in p.read_text("utf-8")
+    ]
+    assert leftovers == []

@@ -164,3 +164,20 @@ def test_no_plugins_runs_no_plugin_code(tmp_path: Path, minimal_text: str) -> No
     assert result.code == 0  # HB401 (a warning) still reports; the plugin's rule never ran
     assert "ACME900" not in result.output
     assert "HB401 [pilot-window]" in result.out
+
+
+@pytest.mark.parametrize(
+    "command", [["rules"], ["rule", "HB101"], ["match", "--cohort", "pilot"], ["portfolio"]]
+)
+def test_commands_that_report_no_findings_stop_on_a_broken_plugin(
+    tmp_path: Path, minimal_text: str, command: list[str]
+) -> None:
+    project_with_plugin(tmp_path, minimal_text, "import acme_budget_service\n")
+    result = run_handbook(*command, "program.toml", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err.strip() == (
+        "handbook: acme.py: plugin acme failed to load: ModuleNotFoundError: No module named "
+        "'acme_budget_service' (at acme.py:1)"
+    )
+    with_flag = run_handbook(*command, "program.toml", "--no-plugins", cwd=tmp_path)
+    assert "acme" not in with_flag.err

@@ -78,12 +78,14 @@ def run(args: argparse.Namespace) -> int:
     from generator.matching.proposal import propose, rebalance, rounds
     from generator.matching.report import COMMAND as REPORT
     from generator.matching.writing import write_proposal
-    from generator.project import open_project
+    from generator.project import open_project, require_working_plugins
     from generator.safe_files import Protected, check_editable, check_output_target, html_report_of
 
     if args.rounds and (args.write or args.rebalance):
         raise UsageError("--rounds plans a rotation and cannot be combined with --write or --rebalance")
-    project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    project = require_working_plugins(
+        open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    )
     # Checked before any matching or output, so a refusal prints no proposal and writes nothing.
     if args.write:
         check_editable(project.path, args.program, "handbook match --write")

@@ -46,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: the statistics need scipy.stats, which every other command can do without.
     from generator.portfolio import MIN_SAMPLE, render_text, review_portfolio, write_html
     from generator.portfolio.html_report import COMMAND
-    from generator.project import open_project
+    from generator.project import open_project, require_working_plugins
     from generator.safe_files import Protected, check_output_target, html_report_of
 
-    project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    project = require_working_plugins(
+        open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    )
     protected = Protected.of(project)
     if args.html:  # checked before the review is printed: a refused path changes nothing
         check_output_target(args.html, "--html", COMMAND, html_report_of(COMMAND), protected)

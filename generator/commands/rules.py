@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.cli import add_plugins_option, plugins_wanted
 from generator.diagnostics import ProgramError, UnreadableProgram
 from generator.errors import EXIT_OK, UsageError
 
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="program.toml",
         help="include the local plugins named in this program's [checks] (default: ./program.toml)",
     )
+    add_plugins_option(listing)
     listing.set_defaults(run=run_list)
     one = subparsers.add_parser("rule", help="print one rule's documentation")
     one.add_argument("rule", metavar="CODE|NAME", help="a rule's code (HB101) or name (mentor-load)")
@@ -32,27 +34,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="program.toml",
         help="include this program's local plugins (default: ./program.toml)",
     )
+    add_plugins_option(one)
     one.set_defaults(run=run_one)
 
 
-def _rules(program: str) -> list[Rule]:
+def _rules(program: str, plugins: bool | None) -> list[Rule]:
     """The program's rules (with its local plugins); the installed ones when it does not load
-    (`handbook check` reports why)."""
-    from generator.plugin_host import AUTOLOAD_OFF, load_plugins
-    from generator.project import open_project
+    (`handbook check` reports why). A plugin that fails to load is an error, not a shorter list."""
+    from generator.plugin_host import AUTOLOAD_OFF, PluginHost, load_plugins
+    from generator.project import PluginsFailed, open_project, require_working_plugins
     from generator.rules import registered_rules
 
     if Path(program).is_file():
         try:
-            return open_project(Path(program), display=program).rules.rules
+            return require_working_plugins(
+                open_project(Path(program), display=program, plugins=plugins)
+            ).rules.rules
         except (ProgramError, UnreadableProgram):
             pass
-    host = load_plugins(autoload=not os.environ.get(AUTOLOAD_OFF))
-    return registered_rules(host)
+    host: PluginHost = load_plugins(autoload=plugins is not False and not os.environ.get(AUTOLOAD_OFF))
+    rules = registered_rules(host)
+    if host.problems:
+        raise PluginsFailed("\n".join(str(problem) for problem in host.problems))
+    return rules
 
 
 def run_list(args: argparse.Namespace) -> int:
-    rules = _rules(args.program)
+    rules = _rules(args.program, plugins_wanted(args))
     width = max((len(r.name) for r in rules), default=4)
     print(f"{'CODE':<8}{'NAME':<{width + 2}}{'SEVERITY':<10}PLUGIN")
     for r in rules:
@@ -80,7 +88,7 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
 
 
 def run_one(args: argparse.Namespace) -> int:
-    rules = _rules(args.program)
+    rules = _rules(args.program, plugins_wanted(args))
     wanted = args.rule
     for r in rules:
         if wanted in (r.code, r.name) or wanted.upper() == r.code:

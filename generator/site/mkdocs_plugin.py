@@ -34,7 +34,7 @@ from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
 from generator.site.docs_folder import refused_links
 from generator.site.pages import Page, in_navigation, navigation, site_pages
-from generator.site.scan import Leak, LeakScanner, leak_report
+from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
@@ -141,8 +141,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.scanner is None:
             return output
         name = page.file.dest_uri
-        self.scanned.add(name)
-        leaks = self.scanner.scan_text(name, html.unescape(output) if "&" in output else output)
+        leaks = self.scanner.scan_text(name, readable_text(name, output.encode("utf-8")))
         if not leaks:
             return output
         if not self.serving:
@@ -185,7 +184,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self._remove_leaks(self.site_dir)
 
     def _remove_leaks(self, site: Path) -> list[Leak]:
-        """Scan the files the page scan did not see; delete those that show a value."""
+        """Scan every file the build wrote (pages again: one that passed the page scan may still
+        be deleted here on a build error) but the installed theme's; delete those that show a value."""
         assert self.scanner is not None
         leaks = self.scanner.scan_folder(site, skip=self.scanned)
         for leak in leaks:

@@ -51,14 +51,26 @@ a test keeps this table in step with `generator.records.model`."""
 _WRAPPERS = " \t\r\n.!?;,:\"'()[]\u201c\u201d\u2018\u2019"
 
 
+_FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+"""Unicode's format characters (category Cf): invisible, so a value split by one reads whole."""
+_TAG = re.compile(r"<[^<>]*>")
+"""An HTML tag: `Planning to <em>resign</em>` reads as the sentence it shows."""
+
+
 def normalise(text: str) -> str:
     """The one normal form both values and files are compared in: casefolded, NFKC, every run
     of whitespace (line wraps, tabs, no-break spaces) one space. Shared with rule HB201.
 
-    One pass of each over the text; ASCII text (most pages) only needs `lower`."""
+    Invisible format characters (soft hyphen, zero-width space, word joiner, BOM) are dropped:
+    a reader does not see them, so neither may the comparison. One pass of each over the text;
+    ASCII text (most pages) only needs `lower`."""
     if text.isascii():
         return " ".join(text.lower().split())
-    text = text.casefold()
+    text = _FORMAT_CHARACTERS.sub("", text.casefold())
     if not unicodedata.is_normalized("NFKC", text):  # a quick check; most text already is
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
@@ -159,6 +171,10 @@ def readable_text(name: str, data: bytes) -> str:
     elif suffix == ".json":
         with contextlib.suppress(ValueError, RecursionError):
             text = "\n".join(_json_strings(json.loads(text)))
+    if suffix in (".html", ".htm"):
+        # The text a reader sees (markup inside a value removed), then the tags themselves:
+        # addresses, titles and alt texts are read too.
+        text = _TAG.sub("", text) + "\n" + "\n".join(_TAG.findall(text))
     return html.unescape(text) if "&" in text else text
 
 
