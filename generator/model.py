@@ -145,6 +145,33 @@ Date = Annotated[
 """A calendar date within the range a program may use."""
 
 
+def _check_timezone(value: str) -> str:
+    """Time zones are IANA names (Europe/Berlin), the form calendars and the matcher understand;
+    an abbreviation such as CET or a UTC offset changes meaning with daylight saving time."""
+    if value == "":
+        return value
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only programs that name a zone pay for it
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(
+            "timezone",
+            "'{value}' is not an IANA time zone: write a name such as 'Europe/Berlin', "
+            "'America/New_York' or 'Asia/Singapore'",
+            {"value": value},
+        ) from None
+    return value
+
+
+TimeZone = Annotated[
+    str,
+    AfterValidator(_check_timezone),
+    Field(description="An IANA time zone name, e.g. 'Europe/Berlin'."),
+]
+"""An IANA time zone name, or empty when not given."""
+
+
 class Interval(BaseModel):
     """A span of time such as '1 month' or '2 weeks', written as a string in program.toml."""
 
@@ -334,6 +361,7 @@ class Person(Section):
     leadership_goals: list[str] = Field(default_factory=list, description="Intake, in their words.")
     past_challenges: list[str] = Field(default_factory=list)
     hours_per_month: float = Field(0, ge=0, le=200, description="Hours a month for mentoring (0-200).")
+    timezone: TimeZone = ""
     manager: str | None = None
     confidential: Confidential = Field(default_factory=Confidential)
 
@@ -450,6 +478,9 @@ class Cohort(Section):
     pairs: list[Pair] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
+    timezone: TimeZone = Field(
+        "", description="The cohort's default IANA time zone; a person may override it."
+    )
 
     @field_validator("end")
     @classmethod

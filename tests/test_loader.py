@@ -89,6 +89,27 @@ def test_wrong_type_date(tmp_path: Path, minimal_text: str) -> None:
     )
 
 
+def test_time_zone_must_be_an_iana_name(tmp_path: Path, minimal_text: str) -> None:
+    program = replace_once(minimal_text, "hours_per_month = 4", 'hours_per_month = 4\ntimezone = "CET+1"')
+    before = program.encode()
+    result = check(tmp_path, program)
+    assert result.code == 1
+    assert first_error(result) == (
+        "program.toml:27:12: timezone: 'CET+1' is not an IANA time zone: write a name such as "
+        "'Europe/Berlin', 'America/New_York' or 'Asia/Singapore' (got 'CET+1')"
+    )
+    assert (tmp_path / "program.toml").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["program.toml"]
+
+
+def test_time_zone_accepted(tmp_path: Path, minimal_text: str) -> None:
+    program = replace_once(
+        minimal_text, "hours_per_month = 4", 'hours_per_month = 4\ntimezone = "Asia/Singapore"'
+    )
+    result = check(tmp_path, program)
+    assert result.code == 0, result.output
+
+
 def test_unknown_key_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
     result = check(tmp_path, replace_once(minimal_text, "strengths = [", "strenghts = ["))
     assert result.code == 1
