@@ -6,6 +6,9 @@
    whole process that only parses the same file with tomli, the parser the tool uses (target:
    within 2x).
 
+Targets are judged on CPU time (user + system) of each whole process, which on an idle machine
+is its wall time; both are printed (see `processes.Timing`).
+
 Run: python benchmarks/bench_load.py [--quick]
 """
 
@@ -39,15 +42,16 @@ def main() -> int:
         },
         runs,
     )
-    base = latency["python -c pass"][0]
-    print(f"latency on the example program (best of {runs}, whole processes):")
-    for name, (best, median) in latency.items():
-        print(f"  {name:<30} best {best:.3f} s, median {median:.3f} s, {best - base:+.3f} s over python")
-    for name, target in (("handbook --help", 0.1), ("handbook check program.toml", 0.2)):
-        best = latency[name][0]
+    base = latency["python -c pass"]
+    print(f"latency on the example program (best of {runs}, whole processes; CPU = user + system):")
+    for name, t in latency.items():
         print(
-            f"  {name}: {best:.3f} s (target within {target} s) {'OK' if best <= target else 'OVER TARGET'}"
+            f"  {name:<30} CPU {t.cpu:.3f} s ({t.cpu - base.cpu:+.3f} s over python); "
+            f"wall best {t.best:.3f} s, median {t.median:.3f} s"
         )
+    for name, target in (("handbook --help", 0.1), ("handbook check program.toml", 0.2)):
+        cpu = latency[name].cpu
+        print(f"  {name}: {cpu:.3f} s (target within {target} s) {'OK' if cpu <= target else 'OVER TARGET'}")
 
     people, pairs = (1_000, 500) if args.quick else (10_000, 5_000)
     text = generate_program_text(people=people, pairs=pairs) + CLEAN
@@ -59,11 +63,16 @@ def main() -> int:
             max(3, runs // 2),
             cwd=ROOT,
         )
-    ratio = scale["check"][0] / scale["parse"][0]
+    ratio = scale["check"].cpu / scale["parse"].cpu
     print(f"\nprogram: {people} people, {pairs} pairs, {len(text.encode()) / 1e6:.1f} MB, no findings")
-    print(f"  tomli parse, whole process: best {scale['parse'][0]:.3f} s, median {scale['parse'][1]:.3f} s")
-    print(f"  handbook check:             best {scale['check'][0]:.3f} s, median {scale['check'][1]:.3f} s")
-    print(f"  ratio: {ratio:.2f}x (target: within 2x) {'OK' if ratio <= 2 else 'OVER TARGET'}")
+    for label, name in (("tomli parse, whole process:", "parse"), ("handbook check:", "check")):
+        t = scale[name]
+        print(f"  {label:<28} CPU {t.cpu:.3f} s; wall best {t.best:.3f} s, median {t.median:.3f} s")
+    wall = scale["check"].best / scale["parse"].best
+    print(
+        f"  ratio: {ratio:.2f}x CPU, {wall:.2f}x best wall (target: within 2x) "
+        f"{'OK' if ratio <= 2 else 'OVER TARGET'}"
+    )
     return 0
 
 

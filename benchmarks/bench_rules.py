@@ -46,13 +46,13 @@ def main() -> int:
         f"program: {people} people, {pairs} pairs; {data['summary']['rules_run']} rules, "
         f"{len(data['findings'])} findings ({', '.join(f'{c} {n}' for c, n in sorted(counts.items()))})"
     )
+    for label, name in (("tomli parse, whole process:", "parse"), ("handbook check --format json:", "check")):
+        t = times[name]
+        print(f"{label:<33} CPU {t.cpu:.3f} s; wall best {t.best:.3f} s, median {t.median:.3f} s")
     print(
-        f"tomli parse, whole process:       best {times['parse'][0]:.3f} s, median {times['parse'][1]:.3f} s"
+        f"ratio: {times['check'].cpu / times['parse'].cpu:.2f}x CPU, "
+        f"{times['check'].best / times['parse'].best:.2f}x wall"
     )
-    print(
-        f"handbook check --format json:     best {times['check'][0]:.3f} s, median {times['check'][1]:.3f} s"
-    )
-    print(f"ratio: {times['check'][0] / times['parse'][0]:.2f}x")
     return 0
 
 

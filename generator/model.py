@@ -51,7 +51,7 @@ def _check_id(value: str) -> str:
             "start it with a letter or digit",
             {"id": value},
         )
-    if any(_is_control(ch) for ch in value):
+    if _CONTROL.search(value):
         raise PydanticCustomError(
             "unsafe_id",
             "id '{id}' contains a control character: use letters, digits, '-', '_' and '.' only",
@@ -78,25 +78,24 @@ _LINE_BREAKS = {
 }
 
 
-def _is_control(ch: str) -> bool:
-    """C0 and C1 control characters, DEL, and the Unicode line and paragraph separators."""
-    code = ord(ch)
-    return code < 32 or 127 <= code <= 159 or ch in "\u2028\u2029"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 control characters, DEL, and the Unicode line and paragraph separators."""
 
 
 def _check_line(value: str) -> str:
     """Names, titles and labels are one line: they become page headings, table cells and
     calendar summaries, where a line break or a control character breaks the output (an
     unescaped newline in an .ics property is a malformed calendar)."""
-    for ch in value:
-        if _is_control(ch):
-            what = _LINE_BREAKS.get(ch, "a control character")
-            raise PydanticCustomError(
-                "single_line",
-                "{what} (U+{code}) is not allowed here: keep it on one line, with no control "
-                "characters (longer text belongs in a description)",
-                {"what": what, "code": f"{ord(ch):04X}"},
-            )
+    found = _CONTROL.search(value)
+    if found:
+        ch = found.group()
+        what = _LINE_BREAKS.get(ch, "a control character")
+        raise PydanticCustomError(
+            "single_line",
+            "{what} (U+{code}) is not allowed here: keep it on one line, with no control "
+            "characters (longer text belongs in a description)",
+            {"what": what, "code": f"{ord(ch):04X}"},
+        )
     return value
 
 
@@ -175,7 +174,7 @@ TimeZone = Annotated[
 class Interval(BaseModel):
     """A span of time such as '1 month' or '2 weeks', written as a string in program.toml."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     count: int
     unit: Literal["day", "week", "month"]
@@ -252,7 +251,11 @@ class Section(BaseModel):
     """Base for every table of program.toml: unknown keys are errors (typo protection); numbers
     are finite (TOML allows inf and nan, which no hour count or weight can mean)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True, allow_inf_nan=False)
+    # defer_build: a table's validator is built on first use, not on import, so a command that
+    # never validates a table does not pay for it and nested tables are built once, in place.
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, strict=True, allow_inf_nan=False, defer_build=True
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,8 +396,6 @@ class ContractTerms(Section):
         None, description="Questions that surface assumptions and invite dissent (P12)."
     )
 
-
-_NO_OVERRIDES = ContractTerms()
 
 # --------------------------------------------------------------------------------------------
 # Cohorts, pairs, events (P13, P14, P22, P25, P32)
@@ -887,7 +888,7 @@ class Program(Section):
     def contract_for(self, pair: Pair) -> ContractTerms:
         """The pair's effective contract: its overrides, then [contract], then [guardrails]."""
         defaults = self._default_contract()
-        if pair.contract == _NO_OVERRIDES:
+        if not pair.contract.model_fields_set:  # no overrides (TOML has no null to set one to None)
             return defaults
         merged = {
             name: value if (value := getattr(pair.contract, name)) is not None else getattr(defaults, name)

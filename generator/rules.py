@@ -32,7 +32,7 @@ DOCS_PAGE = "program/rules/"
 class RuleOptions(BaseModel):
     """Base of a rule's options (`[checks.<rule-name>]`): unknown keys and loose types are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class NoOptions(RuleOptions):

@@ -18,9 +18,8 @@ from pydantic import Field
 from generator.diagnostics import Location
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
-from generator.model import Program
 from generator.rules import Rule, RuleOptions
-from generator.site.public_view import slug
+from generator.site.addresses import slug
 from generator.site.scan import confidential_free_text_fields, normalise, searchable
 
 if TYPE_CHECKING:
@@ -30,45 +29,99 @@ from generator.source import KeyPath
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _WRAPPERS = " .!?;,:"
 _REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE)
+_REFERENCE_LOWER = re.compile(r"confidential\s*(?:\.|\[)\s*['\"]?\w+")
+"""`_REFERENCE` for lowercased text without its leading `\b`, which would make the regex engine
+try every position of a 10 MB text: `_PublicTexts.words_matching` checks the word start itself."""
+_WORD_CHARACTER = re.compile(r"\w")
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 
 
-def _sentences(text: str) -> list[str]:
-    """The whole text and each of its sentences, normalised, those distinctive enough to search."""
-    normal = normalise(text)
-    parts = [normal.strip(_WRAPPERS), *(p.strip(_WRAPPERS) for p in _SENTENCE.split(normal))]
-    return [p for p in dict.fromkeys(parts) if searchable(p)]
+def _sentences(values: list[str]) -> list[list[str]]:
+    """For each value, the whole value and each of its sentences, normalised, those distinctive
+    enough to search. The values are normalised as one string (NUL never survives in a value)."""
+    if not values:
+        return []
+    normals = normalise("\x00".join(v.replace("\x00", " ") for v in values)).split("\x00")
+    out = []
+    for normal in normals:
+        parts = [normal.strip(_WRAPPERS), *(p.strip(_WRAPPERS) for p in _SENTENCE.split(normal))]
+        out.append([p for p in dict.fromkeys(parts) if searchable(p)])
+    return out
 
 
-def _walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, (*path, key))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, (*path, i))
+def _public_texts(data: dict[str, Any]) -> list[str]:
+    """Every string of the program file outside the people's confidential sections, the rule
+    settings and the matching settings, in file order. Paths are not built here: a large program
+    has 300,000 texts and hardly ever a finding, so `_path_of` finds the path of the few that do."""
+    texts: list[str] = []
+    add = texts.append
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for key, value in data.items():
+        if key in _NOT_PUBLIC:
+            continue
+        if key == "people" and isinstance(value, list):
+            for person in value:
+                if isinstance(person, dict):
+                    for field, item in person.items():
+                        if field != "confidential":
+                            walk(item)
+                else:
+                    walk(person)
+        else:
+            walk(value)
+    return texts
 
 
-def _public_texts(program: Program, dump: dict[str, Any]) -> Iterator[tuple[KeyPath, str]]:
-    """Every string in the program outside the people's confidential sections, with its path."""
-    for i, person in enumerate(program.people):
-        for key, value in person.__dict__.items():
-            if key == "confidential":
-                continue
-            if isinstance(value, str):
-                yield ("people", i, key), value
-            elif isinstance(value, list):
-                for j, item in enumerate(value):
-                    if isinstance(item, str):
-                        yield ("people", i, key, j), item
-    yield from _walk(dump, ())
+def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
+    """The key path of each text `_public_texts` returns, in the same order."""
+
+    def walk(value: Any, path: KeyPath) -> Iterator[KeyPath]:
+        if isinstance(value, str):
+            yield path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, (*path, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from walk(item, (*path, i))
+
+    for key, value in data.items():
+        if key in _NOT_PUBLIC:
+            continue
+        if key == "people" and isinstance(value, list):
+            for i, person in enumerate(value):
+                if isinstance(person, dict):
+                    for field, item in person.items():
+                        if field != "confidential":
+                            yield from walk(item, ("people", i, field))
+                else:
+                    yield from walk(person, ("people", i))
+        else:
+            yield from walk(value, (key,))
 
 
-def _public_dump(program: Program) -> dict[str, Any]:
-    """The program without the people, the rule settings and the matching settings."""
-    return program.model_dump(mode="json", exclude={"people", "checks", "matching"})
+def _path_of(data: dict[str, Any], wanted: set[int]) -> dict[int, KeyPath]:
+    """The key paths of the texts at these positions of `_public_texts`."""
+    found: dict[int, KeyPath] = {}
+    if not wanted:
+        return found
+    last = max(wanted)
+    for index, path in enumerate(_paths(data)):
+        if index in wanted:
+            found[index] = path
+        if index >= last:
+            break
+    return found
 
 
 def _ids(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
@@ -77,11 +130,20 @@ def _ids(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
         for key, item in value.items():
             if key == "id" and isinstance(item, str):
                 yield (*path, key), item
-            else:
+            elif path == () and key == "people" and isinstance(item, list):
+                # A person's only id is their own: no need to walk their profile.
+                for i, person in enumerate(item):
+                    if isinstance(person, dict) and isinstance(person.get("id"), str):
+                        yield ("people", i, "id"), person["id"]
+            elif key not in _NOT_PUBLIC or path:
                 yield from _ids(item, (*path, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _ids(item, (*path, i))
+
+
+_NOT_PUBLIC = frozenset({"checks", "matching"})
+"""Top-level tables no page shows: rule settings and matching settings."""
 
 
 class ConfidentialityOptions(RuleOptions):
@@ -102,39 +164,44 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
     # 2. A confidential value copied into a public field.
     secrets: dict[str, KeyPath] = {}
     addresses: dict[str, KeyPath] = {}
+    origins: list[KeyPath] = []
+    values: list[str] = []
     fields = confidential_free_text_fields()
     for i, person in enumerate(program.people):
         for field in fields:
             value = getattr(person.confidential, field)
-            if isinstance(value, str):
-                origin: KeyPath = ("people", i, "confidential", field)
-                for sentence in _sentences(value):
-                    secrets.setdefault(sentence, origin)
-                    addresses.setdefault(slug(sentence), origin)
-    automaton = _automaton(secrets)
-    dump = _public_dump(program)
-    searched: list[tuple[KeyPath, str]] = []
-    for path, text in _public_texts(program, dump):
-        if _REFERENCE.search(text):
+            if isinstance(value, str) and value:
+                origins.append(("people", i, "confidential", field))
+                values.append(value)
+    for origin, sentences in zip(origins, _sentences(values), strict=True):
+        for sentence in sentences:
+            secrets.setdefault(sentence, origin)
+    for sentence, origin in secrets.items():
+        addresses.setdefault(slug(sentence), origin)
+    data = project.source.data
+    texts = _PublicTexts(_public_texts(data))
+    referring = texts.words_matching(_REFERENCE_LOWER)
+    hits = dict(texts.first_hits(_automaton(secrets), skip=referring))
+    where = _path_of(data, set(referring) | set(hits))
+    for index in sorted(set(referring) | set(hits)):
+        path = where[index]
+        if index in referring:
             yield Violation(
                 path,
                 "this public text refers to a person's confidential section: "
                 "public pages must not show assessments or private notes",
             )
-        elif automaton is not None and path[-1:] != ("id",):  # ids: below, in their address form
-            searched.append((path, text))
-    for index, sentence in _first_hits(automaton, [text for _, text in searched]):
-        yield Violation(
-            searched[index][0],
-            "this public text repeats a confidential value word for word: remove it; "
-            "assessments and private notes never appear in the handbook",
-            ((secrets[sentence], "the confidential value"),),
-        )
+        elif path[-1:] != ("id",):  # ids: below, in their address form
+            yield Violation(
+                path,
+                "this public text repeats a confidential value word for word: remove it; "
+                "assessments and private notes never appear in the handbook",
+                ((secrets[hits[index]], "the confidential value"),),
+            )
     # 2b. A confidential value used as an id: ids become page addresses, calendars and the sitemap.
     id_automaton = _automaton(addresses)
     if id_automaton is not None:
-        people_ids = ((("people", i, "id"), person.id) for i, person in enumerate(program.people))
-        for path, value in [*people_ids, *_ids(dump, ())]:
+        for path, value in _ids(data, ()):
             for _, address in id_automaton.iter(slug(value)):
                 yield Violation(
                     path,
@@ -152,21 +219,61 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
         yield from _scan_folder(folder, root)
 
 
-def _first_hits(automaton: Any, texts: list[str]) -> Iterator[tuple[int, str]]:
-    """(index, value) of the first confidential value in each text that holds one.
+def _word_matches(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether the pattern matches the text at the start of a word."""
+    starts = (m.start() for m in pattern.finditer(text))
+    return any(not start or not _WORD_CHARACTER.match(text, start - 1) for start in starts)
 
-    The texts are normalised and searched as one string joined by NUL, which no value holds, so
-    no hit spans two texts: one pass instead of one per text (a large program has 300,000)."""
-    if automaton is None or not texts:
-        return
-    blob = normalise("\x00".join(texts))
-    starts = [m.start() for m in re.finditer("\x00", blob)]
-    reported: set[int] = set()
-    for end, value in automaton.iter(blob):
-        index = bisect.bisect_left(starts, end)
-        if index not in reported:
-            reported.add(index)
-            yield index, value
+
+class _PublicTexts:
+    """The public texts joined into one string by NUL, so that each search is one pass over all
+    of them (a large program has 300,000) and no match spans two texts (a NUL inside a text reads
+    as a space). Where each text starts is worked out only when something is found."""
+
+    def __init__(self, texts: list[str]) -> None:
+        blob = "\x00".join(texts)
+        if blob.count("\x00") != len(texts) - 1:
+            blob = "\x00".join(text.replace("\x00", " ") for text in texts)
+        self.texts = texts
+        # ASCII lowercases without changing lengths, so positions in it are positions in the texts.
+        self.lowered = blob.lower() if blob.isascii() else None
+        self.blob = blob
+
+    @staticmethod
+    def _index(blob: str) -> Callable[[int], int]:
+        starts = [m.start() for m in re.finditer("\x00", blob)]
+        return lambda position: bisect.bisect_left(starts, position)
+
+    def words_matching(self, lowercase_pattern: re.Pattern[str]) -> set[int]:
+        """The positions of the texts in which the pattern (written for lowercase text) matches
+        at the start of a word."""
+        if self.lowered is None:
+            texts = [text.lower() for text in self.texts]
+            return {i for i, text in enumerate(texts) if _word_matches(lowercase_pattern, text)}
+        found = [
+            m.start()
+            for m in lowercase_pattern.finditer(self.lowered)
+            if not m.start() or not _WORD_CHARACTER.match(self.lowered, m.start() - 1)
+        ]
+        if not found:
+            return set()
+        index = self._index(self.lowered)
+        return {index(position) for position in found}
+
+    def first_hits(self, automaton: Any, skip: set[int]) -> Iterator[tuple[int, str]]:
+        """(index, value) of the first confidential value in each text that holds one, except the
+        texts at `skip`, compared in the scan's normal form."""
+        if automaton is None or not self.texts:
+            return
+        normal = " ".join(self.lowered.split()) if self.lowered is not None else normalise(self.blob)
+        index: Callable[[int], int] | None = None
+        reported: set[int] = set(skip)
+        for end, value in automaton.iter(normal):
+            index = index or self._index(normal)
+            at = index(end)
+            if at not in reported:
+                reported.add(at)
+                yield at, value
 
 
 def _automaton(words: dict[str, KeyPath]) -> Any:

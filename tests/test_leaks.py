@@ -25,7 +25,7 @@ import tomlkit
 from generator.model import Confidential
 from generator.project import open_project
 from generator.records import model as records_model
-from generator.site.public_view import slug
+from generator.site.addresses import slug
 from generator.site.scan import (
     RECORD_FREE_TEXT,
     Leak,

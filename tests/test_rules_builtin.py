@@ -228,6 +228,36 @@ def test_confidential_value_copied_into_a_public_field(tmp_path: Path, minimal_t
     assert "    related: program.toml:46:20: the confidential value" in result.out
 
 
+@pytest.mark.parametrize("name", ["Mentor C", "Zoë Ångström"], ids=["ascii", "accented"])
+def test_each_public_text_that_leaks_is_located(tmp_path: Path, minimal_text: str, name: str) -> None:
+    """Every public string is searched in one pass: each finding still names its own text, and
+    text beyond ASCII (whose lowercase may change length) does not shift the positions."""
+    text = replace_once(minimal_text, 'name = "Mentor C"', f'name = "{name}"')
+    text = replace_once(
+        text,
+        'role = "both"\n',
+        (
+            'role = "both"\n'
+            'bio = "Ask me about {{ person.Confidential.notes }} any time."\n\n'
+            "[people.confidential]\n"
+            'notes = "Wants to relocate to Lisbon next year."\n'
+        ),
+    )
+    text = replace_once(
+        text,
+        'success_criteria = ["A one-page plan with three goals, signed by both"]',
+        'success_criteria = ["A one-page plan", "Mentee WANTS to relocate to  Lisbon next year"]',
+    )
+    result = check(tmp_path, text)
+    assert result.code == 1
+    assert findings(result) == [
+        "program.toml:43:7: HB201 [confidentiality] this public text refers to a person's confidential "
+        "section: public pages must not show assessments or private notes",
+        "program.toml:69:40: HB201 [confidentiality] this public text repeats a confidential value word "
+        "for word: remove it; assessments and private notes never appear in the handbook",
+    ]
+
+
 def test_hand_written_page_that_reaches_into_the_confidential_section(
     tmp_path: Path, minimal_text: str
 ) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 from mkdocs.config import load_config
 
 from generator.project import open_project
+from generator.site.addresses import slug, unique_slugs
 from generator.site.pages import site_pages
-from generator.site.public_view import public_view, slug, unique_slugs
+from generator.site.public_view import public_view
 from tests.conftest import copy_example, run_handbook
 from tests.test_records_aggregates import write_program
 

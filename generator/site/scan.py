@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import html
 import json
 import re
 import typing
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import ahocorasick
 
 from generator.model import Confidential, Program
-from generator.site.public_view import slug
+from generator.site.addresses import slug
 
 if TYPE_CHECKING:
     from generator.records import ProgressRecords
@@ -80,8 +79,10 @@ def searchable(normal: str) -> bool:
     """Whether a normalised value is distinctive enough to search for without flagging prose:
     two or more words ("flight risk"), or one word of at least MIN_SINGLE_WORD characters.
     "low", "curt" or "ok" would be found in any page."""
-    words = normal.split()
-    return len(words) >= 2 or (len(words) == 1 and len(normal) >= MIN_SINGLE_WORD)
+    text = normal.strip()
+    # Long enough, or short but two words or more (a space inside): without splitting, as the
+    # confidentiality rule asks this of every sentence of every confidential value.
+    return len(text) >= MIN_SINGLE_WORD or any(ch.isspace() for ch in text)
 
 
 def _is_fixed_choice(annotation: Any) -> bool:
@@ -175,7 +176,11 @@ def readable_text(name: str, data: bytes) -> str:
         # The text a reader sees (markup inside a value removed), then the tags themselves:
         # addresses, titles and alt texts are read too.
         text = _TAG.sub("", text) + "\n" + "\n".join(_TAG.findall(text))
-    return html.unescape(text) if "&" in text else text
+    if "&" not in text:
+        return text
+    import html  # its table of entities is large; `check` never needs it
+
+    return html.unescape(text)
 
 
 @dataclass(frozen=True)
