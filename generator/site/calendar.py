@@ -147,8 +147,8 @@ def _calendar(
             alarm.add("trigger", -dt.timedelta(days=remind_days))
             event.add_component(alarm)
         cal.add_component(event)
-    if days:  # time zone rules for the calendar's own dates only, not 1970 to 2038
-        cal.add_missing_timezones(min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1))
+    if days:  # time zone rules for the calendar's own years only, not 1970 to 2038
+        cal.add_missing_timezones(dt.date(min(days).year, 1, 1), dt.date(max(days).year + 1, 1, 1))
     return cal.to_ical()
 
 

@@ -134,6 +134,7 @@ class PublicPair:
     matching_strengths: list[str] = field(default_factory=list)  # mentor strengths that meet them
     prompts: list[str] = field(default_factory=list)
     activities: list[PublicActivity] = field(default_factory=list)
+    own_cadences: list[PublicCadence] = field(default_factory=list)  # not on the cohort's schedule
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,8 @@ def public_view(program: Program) -> PublicProgram:
         pair_slugs = unique_slugs(
             [(f"{p.mentor}\x00{p.mentee}", f"{p.mentor}-{p.mentee}") for p in cohort.pairs]
         )
+        standard = _cohort_cadences(program, cohort.pairs)
+        on_schedule = {c.id for c in standard}
         for pair, pair_slug in zip(cohort.pairs, pair_slugs, strict=True):
             terms = program.contract_for(pair)
             mentor = _person(program, pair.mentor, names, cohort.timezone)
@@ -339,10 +342,9 @@ def public_view(program: Program) -> PublicProgram:
                     matching_strengths=matching,
                     prompts=list(terms.session_prompts or []),
                     activities=[_activity(a, names) for a in pair.activities],
+                    own_cadences=[_cadence(c, mentee.timezone) for c in cadences if c.id not in on_schedule],
                 )
             )
-        cadences = _cohort_cadences(program, cohort.pairs)
-        followed = {c.id for pair in pairs for c in pair.cadences} | {c.id for c in cadences}
         cohorts.append(
             PublicCohort(
                 slug=cohort_slug,
@@ -353,13 +355,11 @@ def public_view(program: Program) -> PublicProgram:
                 members=[_person(program, m, names, cohort.timezone) for m in cohort.members],
                 pairs=pairs,
                 schedule=cohort_schedule(
-                    cadences, cohort.start, cohort.end, cohort.events, closed=closed, timezone=cohort.timezone
+                    standard, cohort.start, cohort.end, cohort.events, closed=closed, timezone=cohort.timezone
                 ),
                 timezone=cohort.timezone,
                 activities=[_activity(a, names) for a in cohort.activities],
-                checklists=[
-                    _cadence(c, cohort.timezone) for c in program.cadences if c.id in followed and c.checklist
-                ],
+                checklists=[_cadence(c, cohort.timezone) for c in standard if c.checklist],
             )
         )
     info = program.program
