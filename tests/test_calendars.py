@@ -11,10 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from generator.project import open_project
 from generator.site.public_view import public_view
+from generator.site.schedule import working_day
 from tests.conftest import ROOT, copy_example, replace_once, run_handbook
 
 EPOCH = 1795000000  # 2026-11-18T11:06:40Z
@@ -239,3 +242,18 @@ def test_no_cadence_entry_falls_on_a_weekend_or_a_closed_date(feeds: dict[str, b
         dt.date(2027, 1, 4),
     )
     assert re.search(rb"UID:mid-course-2026-12-30", feeds[f"{AUTUMN}/2026-autumn.ics"])
+
+
+@given(
+    day=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2028, 12, 31)),
+    closed=st.frozensets(
+        st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2029, 3, 31)), max_size=60
+    ),
+)
+def test_a_session_moves_to_the_first_working_day_on_or_after_its_due_date(
+    day: dt.date, closed: frozenset[dt.date]
+) -> None:
+    moved = working_day(day, closed)
+    assert moved >= day and moved.weekday() < 5 and moved not in closed
+    skipped = (day + dt.timedelta(days=n) for n in range((moved - day).days))
+    assert all(d.weekday() >= 5 or d in closed for d in skipped)

@@ -14,7 +14,6 @@ icalendar is imported inside the functions: only a build pays for it, never `han
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -122,53 +121,82 @@ def _event(entry: Entry, stamp: dt.datetime, base_url: str) -> Event:
     event.add("description", vText(f"{description}\n\nDetails: {where}".lstrip("\n")))
     if url:
         event.add("url", url)
-    event.add("categories", [s.kind.replace("-", " ")])
     return event
 
 
-def _calendar(
-    name: str, entries: Iterable[Entry], stamp: dt.datetime, base_url: str, remind_days: int
-) -> bytes:
-    from icalendar import Alarm, Calendar, vText
+class CalendarWriter:
+    """Writes the calendars of one build. A session is in several calendars (a pair's in the
+    mentor's and the mentee's, an event in every member's): each entry and each time zone is
+    serialised by icalendar once, and each calendar is those pieces inside its own VCALENDAR.
+    """
 
-    cal = Calendar()
-    cal.add("prodid", "-//mentorship-handbook//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", vText(name))
-    days = []
-    for entry in entries:
-        days.append(entry.session.date)
-        event = _event(entry, stamp, base_url)
-        if remind_days:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", vText(f"In {remind_days} days: {entry.session.title}"))
-            alarm.add("trigger", -dt.timedelta(days=remind_days))
-            event.add_component(alarm)
-        cal.add_component(event)
-    if days:  # time zone rules for the calendar's own years only, not 1970 to 2038
-        cal.add_missing_timezones(dt.date(min(days).year, 1, 1), dt.date(max(days).year + 1, 1, 1))
-    return cal.to_ical()
+    def __init__(self, program_name: str, *, stamp: dt.datetime, base_url: str = "", remind_days: int = 0):
+        self.program_name = program_name
+        self.stamp = stamp
+        self.base_url = base_url
+        self.remind_days = remind_days
+        self._events: dict[tuple[str, int], bytes] = {}
+        self._zones: dict[tuple[str, int, int], bytes] = {}
+
+    def _event_bytes(self, entry: Entry, remind_days: int) -> bytes:
+        key = (entry.uid, remind_days)
+        cached = self._events.get(key)
+        if cached is None:
+            from icalendar import Alarm, vText
+
+            event = _event(entry, self.stamp, self.base_url)
+            if remind_days:
+                alarm = Alarm()
+                alarm.add("action", "DISPLAY")
+                alarm.add("description", vText(f"In {remind_days} days: {entry.session.title}"))
+                alarm.add("trigger", -dt.timedelta(days=remind_days))
+                event.add_component(alarm)
+            cached = self._events[key] = event.to_ical()
+        return cached
+
+    def _zone_bytes(self, tzid: str, first: int, last: int) -> bytes:
+        """Time zone rules for the calendar's own years only, not 1970 to 2038."""
+        key = (tzid, first, last)
+        cached = self._zones.get(key)
+        if cached is None:
+            from icalendar import Timezone
+
+            zone = Timezone.from_tzid(
+                tzid, first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1)
+            )
+            cached = self._zones[key] = zone.to_ical()
+        return cached
+
+    def _calendar(self, name: str, entries: list[Entry], remind_days: int) -> bytes:
+        from icalendar import Calendar, vText
+
+        cal = Calendar()
+        cal.add("prodid", "-//mentorship-handbook//EN")
+        cal.add("version", "2.0")
+        cal.add("calscale", "GREGORIAN")
+        cal.add("x-wr-calname", vText(name))
+        head, end = cal.to_ical(), b"END:VCALENDAR\r\n"
+        assert head.endswith(end)
+        years = [e.session.date.year for e in entries]
+        zones = sorted({e.session.timezone for e in entries if e.session.time is not None} - {""})
+        parts = [head[: -len(end)]]
+        parts += [self._zone_bytes(z, min(years), max(years)) for z in zones]
+        parts += [self._event_bytes(e, remind_days) for e in entries]
+        return b"".join([*parts, end])
+
+    def cohort(self, cohort: PublicCohort) -> bytes:
+        """The cohort's calendar, without reminders: its size is bounded by the schedule's (at
+        most `MAX_SESSIONS_PER_CADENCE` per cadence)."""
+        return self._calendar(f"{self.program_name}: {cohort.name}", cohort_entries(cohort), 0)
+
+    def person(self, cohort: PublicCohort, person: PublicPerson) -> bytes:
+        """A participant's own calendar in one cohort, reminding `remind_days` before each entry."""
+        name = f"{self.program_name}: {cohort.name}, {person.name}"
+        return self._calendar(name, person_entries(cohort, person), self.remind_days)
 
 
 def cohort_calendar(
     program_name: str, cohort: PublicCohort, *, stamp: dt.datetime, base_url: str = ""
 ) -> bytes:
-    """The cohort's calendar, without reminders: its size is bounded by the schedule's (at most
-    `MAX_SESSIONS_PER_CADENCE` per cadence)."""
-    return _calendar(f"{program_name}: {cohort.name}", cohort_entries(cohort), stamp, base_url, 0)
-
-
-def person_calendar(
-    program_name: str,
-    cohort: PublicCohort,
-    person: PublicPerson,
-    *,
-    stamp: dt.datetime,
-    base_url: str = "",
-    remind_days: int = 0,
-) -> bytes:
-    """A participant's own calendar in one cohort, reminding `remind_days` before each entry."""
-    name = f"{program_name}: {cohort.name}, {person.name}"
-    return _calendar(name, person_entries(cohort, person), stamp, base_url, remind_days)
+    """One cohort's calendar on its own."""
+    return CalendarWriter(program_name, stamp=stamp, base_url=base_url).cohort(cohort)

@@ -24,7 +24,7 @@ from generator.dates import build_stamp
 from generator.errors import UsageError
 from generator.model import Program
 from generator.records import ProgressRecords
-from generator.site.calendar import cohort_calendar, person_calendar
+from generator.site.calendar import CalendarWriter
 from generator.site.dashboards import COHORT_PAGE, progress_pages
 from generator.site.public_view import PublicProgram, public_view
 from generator.site.schedule import Session
@@ -78,7 +78,12 @@ def render_pages(
     `stamp` is the calendars' DTSTAMP (the build time, or `SOURCE_DATE_EPOCH`); without one,
     midnight of `as_of`, so that pages rendered for a date are the same bytes each time."""
     view: PublicProgram = public_view(program)
-    stamp = stamp or dt.datetime.combine(as_of, dt.time(0), tzinfo=dt.UTC)
+    calendars = CalendarWriter(
+        view.name,
+        stamp=stamp or dt.datetime.combine(as_of, dt.time(0), tzinfo=dt.UTC),
+        base_url=view.url,
+        remind_days=view.reminder_days,
+    )
     env = markdown_environment(override_folder)
     on = as_of
     progress = progress_pages(program, records, on, env) if records is not None else {}
@@ -118,19 +123,9 @@ def render_pages(
             heading, _, body = dashboard.partition("\n")
             links = render("cohort_links.md.j2", current="progress", up="", **shared)
             pages.append(Page(f"{base}/progress.md", f"{heading}\n\n{links}{body}"))
-        pages.append(
-            Page(
-                f"{base}/{cohort.slug}.ics",
-                cohort_calendar(view.name, cohort, stamp=stamp, base_url=view.url),
-            )
-        )
+        pages.append(Page(f"{base}/{cohort.slug}.ics", calendars.cohort(cohort)))
         pages += [
-            Page(
-                f"{base}/calendars/{person.slug}.ics",
-                person_calendar(
-                    view.name, cohort, person, stamp=stamp, base_url=view.url, remind_days=view.reminder_days
-                ),
-            )
+            Page(f"{base}/calendars/{person.slug}.ics", calendars.person(cohort, person))
             for person in cohort.participants
         ]
         pages += [

@@ -14,8 +14,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.model import Activity, Cadence, Pair, Program
-from generator.policies.pair_quality import covered_goals
+from generator.model import Activity, Cadence, Pair, Person, Program
+from generator.policies.pair_quality import covered_goals, different_attributes
 from generator.site.schedule import ATTENDEE_WORDS, PAIR_ATTENDEES, Session, attends, cohort_schedule
 
 _UNSAFE = re.compile(r"[^a-z0-9-]+")
@@ -247,10 +247,8 @@ def _cadence(cadence: Cadence, timezone: str) -> PublicCadence:
 
 
 def _activity(activity: Activity, names: _Names) -> PublicActivity:
-    if activity.start and activity.end and activity.end != activity.start:
-        dates = f"{activity.start.isoformat()} to {activity.end.isoformat()}"
-    else:
-        dates = (activity.start or activity.end or "") and str(activity.start or activity.end)
+    days = sorted({d.isoformat() for d in (activity.start, activity.end) if d is not None})
+    dates = " to ".join(days)  # "2026-04-27 to 2026-04-28", one date, or none
     return PublicActivity(
         kind={"joint-project": "Joint project", "shadowing": "Shadowing"}[activity.kind],
         title=activity.title,
@@ -272,18 +270,20 @@ def _cohort_cadences(program: Program, pairs: Sequence[Pair]) -> list[Cadence]:
     return [c for c in program.cadences if not c.optional or (followed and all(c.id in f for f in followed))]
 
 
-def _why(mentor: PublicPerson, mentee: PublicPerson, matching: list[str]) -> list[str]:
-    """Highlights from public profile fields: the strengths that meet the mentee's goals first."""
+def _why(mentor: Person, mentee: Person, names: _Names) -> list[str]:
+    """Highlights from public profile fields, judged by the pair-quality policy: the mentor's
+    strengths that meet the mentee's goals first, then the perspectives they do not share."""
     reasons = []
-    if matching:
+    if matching := names.competency(covered_goals(mentor, mentee)):
         reasons.append("Mentor strengths that meet the mentee's goals: " + ", ".join(matching))
-    if mentor.division != mentee.division:
+    different = different_attributes(mentor, mentee, ["division", "geography"])
+    if "division" in different:
         reasons.append(f"Across divisions: {mentor.division} and {mentee.division}")
-    if mentor.geography != mentee.geography:
+    if "geography" in different:
         reasons.append(f"Across regions: {mentor.geography} and {mentee.geography}")
     extra = [e for e in mentor.experiences if e not in mentee.experiences]
     if extra:
-        reasons.append("Experience the mentor brings: " + ", ".join(extra[:3]))
+        reasons.append("Experience the mentor brings: " + ", ".join(names.experience(extra[:3])))
     return reasons or ["Chosen by the program owners for complementary experience."]
 
 
@@ -308,9 +308,7 @@ def public_view(program: Program) -> PublicProgram:
             start, end = cohort.window(pair)
             # The pair meets in the mentee's time zone (their own, else the cohort's).
             cadences = [c for c in map(program.cadence, terms.cadences or []) if attends(c, PAIR_ATTENDEES)]
-            matching = names.competency(
-                covered_goals(program.person(pair.mentor), program.person(pair.mentee))
-            )
+            mentor_profile, mentee_profile = program.person(pair.mentor), program.person(pair.mentee)
             pairs.append(
                 PublicPair(
                     slug=pair_slug,
@@ -319,7 +317,7 @@ def public_view(program: Program) -> PublicProgram:
                     start=start,
                     end=end,
                     state=_STATES[pair.state],
-                    why=_why(mentor, mentee, matching),
+                    why=_why(mentor_profile, mentee_profile, names),
                     mentor_role=terms.mentor_role or "",
                     objectives=list(terms.mentee_objectives or []),
                     cadences=[_cadence(c, mentee.timezone) for c in cadences],
@@ -338,8 +336,8 @@ def public_view(program: Program) -> PublicProgram:
                     feedback_channels=list(terms.feedback_channels or []),
                     escalation_path=list(terms.escalation_path or []),
                     reason=pair.reason if pair.state != "active" else "",
-                    goals=names.competency(program.person(pair.mentee).development_goals),
-                    matching_strengths=matching,
+                    goals=names.competency(mentee_profile.development_goals),
+                    matching_strengths=names.competency(covered_goals(mentor_profile, mentee_profile)),
                     prompts=list(terms.session_prompts or []),
                     activities=[_activity(a, names) for a in pair.activities],
                     own_cadences=[_cadence(c, mentee.timezone) for c in cadences if c.id not in on_schedule],
