@@ -73,7 +73,15 @@ def test_every_feed_parses_with_two_independent_libraries(feeds: dict[str, bytes
         for uid, (summary, start) in ours.items():
             other_summary, other_start = theirs[uid]
             assert summary == other_summary
-            assert start == other_start, (path, uid)
+            if isinstance(start, dt.datetime):
+                # The same wall time and instant; vobject reads the zone from the VTIMEZONE we
+                # wrote (so it is not the same tzinfo object, and Python's equality of aware
+                # datetimes in two zones refuses times near a transition), icalendar from its name.
+                assert isinstance(other_start, dt.datetime), (path, uid)
+                assert start.replace(tzinfo=None) == other_start.replace(tzinfo=None), (path, uid)
+                assert start.utcoffset() == other_start.utcoffset(), (path, uid)
+            else:
+                assert start == other_start, (path, uid)
         for event in Calendar.from_ical(ics).walk("VEVENT"):
             assert event.decoded("DTSTAMP") == stamp  # SOURCE_DATE_EPOCH, not a fixed date
         # Unique UIDs within a feed: a calendar app would otherwise merge two sessions.

@@ -128,10 +128,23 @@ class CalendarWriter:
     """Writes the calendars of one build. A session is in several calendars (a pair's in the
     mentor's and the mentee's, an event in every member's): each entry and each time zone is
     serialised by icalendar once, and each calendar is those pieces inside its own VCALENDAR.
+
+    A time zone's rules cover `years` (the program's, first to last) in every calendar: apps that
+    keep one definition per TZID, whichever calendar brought it (vobject does), then read every
+    calendar right.
     """
 
-    def __init__(self, program_name: str, *, stamp: dt.datetime, base_url: str = "", remind_days: int = 0):
+    def __init__(
+        self,
+        program_name: str,
+        *,
+        stamp: dt.datetime,
+        base_url: str = "",
+        remind_days: int = 0,
+        years: tuple[int, int] | None = None,
+    ):
         self.program_name = program_name
+        self.years = years
         self.stamp = stamp
         self.base_url = base_url
         self.remind_days = remind_days
@@ -155,7 +168,7 @@ class CalendarWriter:
         return cached
 
     def _zone_bytes(self, tzid: str, first: int, last: int) -> bytes:
-        """Time zone rules for the calendar's own years only, not 1970 to 2038."""
+        """Time zone rules for the program's years only, not 1970 to 2038."""
         key = (tzid, first, last)
         cached = self._zones.get(key)
         if cached is None:
@@ -177,10 +190,12 @@ class CalendarWriter:
         cal.add("x-wr-calname", vText(name))
         head, end = cal.to_ical(), b"END:VCALENDAR\r\n"
         assert head.endswith(end)
-        years = [e.session.date.year for e in entries]
         zones = sorted({e.session.timezone for e in entries if e.session.time is not None} - {""})
         parts = [head[: -len(end)]]
-        parts += [self._zone_bytes(z, min(years), max(years)) for z in zones]
+        if zones:
+            dates = [e.session.date for e in entries]
+            first, last = self.years or (min(dates).year, max(dates).year)
+            parts += [self._zone_bytes(z, first, last) for z in zones]
         parts += [self._event_bytes(e, remind_days) for e in entries]
         return b"".join([*parts, end])
 

@@ -83,6 +83,10 @@ def render_pages(
         stamp=stamp or dt.datetime.combine(as_of, dt.time(0), tzinfo=dt.UTC),
         base_url=view.url,
         remind_days=view.reminder_days,
+        # A weekend or closed date may move a cohort's last session into the next year.
+        years=(min(c.start.year for c in view.cohorts), max(c.end.year for c in view.cohorts) + 1)
+        if view.cohorts
+        else None,
     )
     env = markdown_environment(override_folder)
     on = as_of
