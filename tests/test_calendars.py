@@ -265,3 +265,27 @@ def test_a_session_moves_to_the_first_working_day_on_or_after_its_due_date(
     assert moved >= day and moved.weekday() < 5 and moved not in closed
     skipped = (day + dt.timedelta(days=n) for n in range((moved - day).days))
     assert all(d.weekday() >= 5 or d in closed for d in skipped)
+
+
+def test_a_pairs_timed_sessions_are_in_the_mentees_time_zone(tmp_path: Path, minimal_text: str) -> None:
+    """The cohort's zone is the default; a mentee's own zone overrides it for the pair."""
+    text = replace_once(minimal_text, 'every = "1 month"\n', 'every = "1 month"\ntime = "08:00"\n')
+    text = replace_once(text, "end = 2027-05-28\n", 'end = 2027-05-28\ntimezone = "Europe/Berlin"\n')
+    text = replace_once(text, 'manager = "mentor-c"\n', 'manager = "mentor-c"\ntimezone = "Asia/Singapore"\n')
+    (tmp_path / "program.toml").write_text(text, encoding="utf-8")
+    feeds = _export(tmp_path, tmp_path / "out")
+
+    def alignment_starts(path: str) -> list[dt.datetime]:
+        events = Calendar.from_ical(feeds[path]).walk("VEVENT")
+        return [e.decoded("DTSTART") for e in events if str(e["SUMMARY"]) == "Monthly alignment check"]
+
+    cohort = alignment_starts("cohorts/pilot/pilot.ics")
+    assert cohort and all(s.tzinfo == ZoneInfo("Europe/Berlin") and s.hour == 8 for s in cohort)
+    for person in ("mentor-a", "mentee-b"):
+        pair = alignment_starts(f"cohorts/pilot/calendars/{person}.ics")
+        assert pair and all(s.tzinfo == ZoneInfo("Asia/Singapore") and s.hour == 8 for s in pair)
+        assert b"TZID:Asia/Singapore" in feeds[f"cohorts/pilot/calendars/{person}.ics"]
+        theirs = [
+            v for summary, v in _vobject_events(feeds[f"cohorts/pilot/calendars/{person}.ics"]).values()
+        ]
+        assert {v.utcoffset() for v in theirs if isinstance(v, dt.datetime)} == {dt.timedelta(hours=8)}

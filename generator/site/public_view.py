@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from generator.model import Activity, Cadence, Pair, Person, Program
 from generator.policies.pair_quality import covered_goals, different_attributes
-from generator.site.schedule import ATTENDEE_WORDS, PAIR_ATTENDEES, Session, attends, cohort_schedule
+from generator.site.schedule import (
+    ATTENDEE_WORDS,
+    KIND_WORDS,
+    PAIR_ATTENDEES,
+    Session,
+    attends,
+    cohort_schedule,
+)
 
 _UNSAFE = re.compile(r"[^a-z0-9-]+")
 
@@ -237,7 +244,7 @@ def _cadence(cadence: Cadence, timezone: str) -> PublicCadence:
     return PublicCadence(
         id=cadence.id,
         name=cadence.name,
-        kind=cadence.kind.replace("-", " "),
+        kind=KIND_WORDS.get(cadence.kind, cadence.kind),
         when=_when(cadence),
         attendees=", ".join(ATTENDEE_WORDS[a] for a in cadence.attendees) or ATTENDEE_WORDS["cohort"],
         minutes=cadence.duration_minutes,
@@ -383,7 +390,7 @@ def public_view(program: Program) -> PublicProgram:
         cadences=[
             {
                 "name": c.name,
-                "kind": c.kind.replace("-", " "),
+                "kind": KIND_WORDS.get(c.kind, c.kind),
                 "when": _when(c),
                 "attendees": _cadence(c, "").attendees,
                 "time": c.time.strftime("%H:%M") if c.time is not None else "",

@@ -28,6 +28,16 @@ ATTENDEE_WORDS = {
 }
 """How each kind of attendee reads on a page and in a calendar."""
 
+KIND_WORDS = {
+    "alignment-check": "alignment check",
+    "mid-course-correction": "mid-course correction",
+    "sponsor-review": "sponsor review",
+    "end-review": "end review",
+    "check-in": "check-in",
+    "case-debrief": "case debrief",
+}
+"""How a kind of session or event reads; kinds not listed read as written ("workshop")."""
+
 PAIR_ATTENDEES = frozenset({"mentor", "mentee", "cohort"})
 """Attendees that make a cadence one the pair itself attends."""
 
