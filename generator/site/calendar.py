@@ -148,24 +148,32 @@ class CalendarWriter:
         self.stamp = stamp
         self.base_url = base_url
         self.remind_days = remind_days
-        self._events: dict[tuple[str, int], bytes] = {}
+        self._events: dict[str, bytes] = {}
+        self._alarms: dict[tuple[str, int], bytes] = {}
         self._zones: dict[tuple[str, int, int], bytes] = {}
 
     def _event_bytes(self, entry: Entry, remind_days: int) -> bytes:
-        key = (entry.uid, remind_days)
-        cached = self._events.get(key)
-        if cached is None:
+        """The entry's VEVENT, with its reminder when `remind_days` is set. The event without
+        reminder (as in the cohort's calendar) and each reminder text are serialised once; the
+        VALARM goes last inside the VEVENT, where icalendar itself puts subcomponents."""
+        event = self._events.get(entry.uid)
+        if event is None:
+            event = self._events[entry.uid] = _event(entry, self.stamp, self.base_url).to_ical()
+        if not remind_days:
+            return event
+        key = (entry.session.title, remind_days)
+        alarm = self._alarms.get(key)
+        if alarm is None:
             from icalendar import Alarm, vText
 
-            event = _event(entry, self.stamp, self.base_url)
-            if remind_days:
-                alarm = Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", vText(f"In {remind_days} days: {entry.session.title}"))
-                alarm.add("trigger", -dt.timedelta(days=remind_days))
-                event.add_component(alarm)
-            cached = self._events[key] = event.to_ical()
-        return cached
+            component = Alarm()
+            component.add("action", "DISPLAY")
+            component.add("description", vText(f"In {remind_days} days: {entry.session.title}"))
+            component.add("trigger", -dt.timedelta(days=remind_days))
+            alarm = self._alarms[key] = component.to_ical()
+        end = b"END:VEVENT\r\n"
+        assert event.endswith(end)
+        return event[: -len(end)] + alarm + end
 
     def _zone_bytes(self, tzid: str, first: int, last: int) -> bytes:
         """Time zone rules for the program's years only, not 1970 to 2038."""
