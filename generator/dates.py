@@ -30,3 +30,15 @@ def as_of() -> dt.date:
         except (ValueError, OverflowError, OSError):
             raise BadDate(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
     return dt.date.today()
+
+
+def build_stamp() -> dt.datetime:
+    """When the calendars were generated (their DTSTAMP): `SOURCE_DATE_EPOCH` for a reproducible
+    build, otherwise now. HANDBOOK_TODAY moves the date progress is judged on, not the stamp."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise BadDate(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -171,6 +171,37 @@ TimeZone = Annotated[
 """An IANA time zone name, or empty when not given."""
 
 
+_TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def _parse_time_of_day(value: Any) -> Any:
+    """'09:30' in program.toml: a 24-hour clock time, read in the cohort's (or person's) zone."""
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str) and (m := _TIME_OF_DAY.match(value.strip())):
+        return dt.time(int(m.group(1)), int(m.group(2)))
+    raise PydanticCustomError(
+        "time_of_day",
+        "{value} is not a time of day: write it as 'HH:MM' on a 24-hour clock, such as '09:30' or '16:00'",
+        {"value": repr(value)},
+    )
+
+
+TimeOfDay = Annotated[
+    dt.time,
+    BeforeValidator(_parse_time_of_day),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _TIME_OF_DAY.pattern,
+            "description": "A time of day, 'HH:MM' on a 24-hour clock, e.g. '09:30'.",
+        }
+    ),
+]
+"""A time of day for a session, in the cohort's time zone (or the mentee's, for a pair)."""
+
+
 class Interval(BaseModel):
     """A span of time such as '1 month' or '2 weeks', written as a string in program.toml."""
 
@@ -185,6 +216,12 @@ class Interval(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.count} {self.unit}{'s' if self.count != 1 else ''}"
+
+    def in_words(self) -> str:
+        """How often, as a participant says it: 'monthly', 'every 2 weeks', 'daily'."""
+        if self.count == 1:
+            return {"day": "daily", "week": "weekly", "month": "monthly"}[self.unit]
+        return f"every {self}"
 
     def add_to(self, start: dt.date, times: int = 1) -> dt.date:
         """The date `times` intervals after `start` (months keep the day of month where it exists)."""
@@ -409,6 +446,20 @@ class Activity(Section):
     title: Text
     description: str = ""
     participants: list[str] = Field(default_factory=list)
+    start: Date | None = Field(None, description="When it starts (or the day it happens).")
+    end: Date | None = Field(None, description="When it ends, for an activity over several days.")
+
+    @field_validator("end")
+    @classmethod
+    def _end_not_before_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if end is not None and start is not None and end < start:
+            raise PydanticCustomError(
+                "end_before_start",
+                "activity ends on {end} but starts on {start}: the end date must be on or after the start",
+                {"end": end.isoformat(), "start": start.isoformat()},
+            )
+        return end
 
 
 class Event(Section):
@@ -419,6 +470,12 @@ class Event(Section):
     title: Text
     date: Date
     description: str = ""
+    time: TimeOfDay | None = Field(
+        None, description="Start time in the cohort's time zone; all day if unset."
+    )
+    duration_minutes: int | None = Field(
+        None, gt=0, le=24 * 60, description="How long it lasts, in minutes (1-1440)."
+    )
 
 
 class Pair(Section):
@@ -533,6 +590,9 @@ class Cadence(Section):
     )
     attendees: list[Attendee] = Field(default_factory=list)
     duration_minutes: int = Field(60, gt=0, le=24 * 60)
+    time: TimeOfDay | None = Field(
+        None, description="Start time, in the cohort's time zone (a pair's: the mentee's); all day if unset."
+    )
     checklist: list[str] = Field(default_factory=list, description="Review checklist items.")
     optional: bool = Field(
         False, description="Only pairs whose contract lists it follow it (e.g. a fortnightly check-in)."
@@ -829,6 +889,19 @@ class Site(Section):
     url: Line = Field("", description="Where the handbook is hosted; rule findings link to its rules page.")
 
 
+class CalendarSettings(Section):
+    """`[calendar]`: the working calendar sessions are scheduled on, and calendar reminders."""
+
+    closed_dates: list[Date] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Days nobody meets (public holidays, a shutdown): sessions move to the next working day.",
+    )
+    reminder_days: int = Field(
+        2, ge=0, le=30, description="Days before each session the personal calendars remind (0: none)."
+    )
+
+
 class Records(Section):
     """`[records]`: where progress records live and how small a group may be shown."""
 
@@ -867,6 +940,7 @@ class Program(Section):
     checks: Checks = Field(default_factory=Checks)
     matching: Matching = Field(default_factory=Matching)
     site: Site = Field(default_factory=Site)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     records: Records = Field(default_factory=Records)
 
     def person(self, person_id: str) -> Person:

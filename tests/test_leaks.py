@@ -186,6 +186,12 @@ def _cohort_id_past_the_rules(project: Path) -> None:
     _edit_program(project, rename)
 
 
+def _members_of(cohort_id: str) -> list[str]:
+    """The example cohort's members, in the order its pages (and calendars) are written."""
+    doc = tomlkit.parse((Path(__file__).resolve().parent.parent / "program.toml").read_text(encoding="utf-8"))
+    return [str(m) for c in doc["cohorts"] if c["id"] == cohort_id for m in c["members"]]
+
+
 # variant: (edit, the leak `handbook build` / `mkdocs build` report, the one `export` reports)
 VARIANTS: dict[str, tuple[Callable[[Path], None], str, list[str] | None]] = {
     "hand-written page, upper case": (
@@ -222,6 +228,8 @@ VARIANTS: dict[str, tuple[Callable[[Path], None], str, list[str] | None]] = {
                     "pairs.md",
                     "checklists.md",
                     "zephyr-quokka-threesixty.ics",
+                    # Each member's own calendar: its address and UIDs name the cohort.
+                    *(f"calendars/{member}.ics" for member in _members_of("2027-spring")),
                 )
             ),
         ],

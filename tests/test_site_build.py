@@ -179,7 +179,10 @@ def test_cohort_calendar_parses_and_holds_the_schedule(tmp_path):
     cohort = doc["cohorts"][0]
     ics = next((tmp_path / "out" / "cohorts").glob(f"*/{cohort['id']}.ics"))
     calendar = Calendar.from_ical(ics.read_bytes())
-    events = {(e.get("summary"), e.decoded("dtstart")) for e in calendar.walk("VEVENT")}
+    events = {
+        (e.get("summary"), start.date() if isinstance(start := e.decoded("dtstart"), dt.datetime) else start)
+        for e in calendar.walk("VEVENT")
+    }
     start, end = cohort["start"], cohort["end"]
     start = start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start))
     end = end if isinstance(end, dt.date) else dt.date.fromisoformat(str(end))

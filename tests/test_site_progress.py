@@ -68,10 +68,17 @@ def _public_dates(program_file: Path) -> set[str]:
     for cohort in view.cohorts:
         found |= {cohort.start.isoformat(), cohort.end.isoformat()}
         found |= {s.date.isoformat() for s in cohort.schedule}
+        # Calendar UIDs name the date a session was due before a weekend or closed date moved it.
+        found |= {s.key.rsplit("/", 1)[-1] for s in cohort.schedule if s.cadence}
         for pair in cohort.pairs:
             found |= {pair.start.isoformat(), pair.end.isoformat()}
             found |= {s.date.isoformat() for s in pair.sessions}
+            found |= {s.key.rsplit("/", 1)[-1] for s in pair.sessions if s.cadence}
             found |= {m.due.isoformat() for m in pair.milestones}
+            found |= {d for a in pair.activities for d in a.dates.split(" to ") if d}
+        found |= {d for a in cohort.activities for d in a.dates.split(" to ") if d}
+        # Calendars state the years their time zone rules cover.
+        found |= {f"{year}-01-01" for year in range(cohort.start.year, cohort.end.year + 3)}
     return found
 
 

@@ -20,12 +20,14 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
+from generator.dates import build_stamp
 from generator.errors import UsageError
 from generator.model import Program
 from generator.records import ProgressRecords
-from generator.site.calendar import cohort_calendar
+from generator.site.calendar import CalendarWriter
 from generator.site.dashboards import COHORT_PAGE, progress_pages
 from generator.site.public_view import PublicProgram, public_view
+from generator.site.schedule import Session
 from generator.templating import describe_template_error, markdown_environment
 
 if TYPE_CHECKING:
@@ -52,6 +54,16 @@ def cohort_status(start: dt.date, end: dt.date, on: dt.date) -> str:
     return "Running" if on <= end else "Finished"
 
 
+def timeline(sessions: Sequence[Session], on: dt.date) -> list[tuple[Session, str]]:
+    """Each session with "past", "next" (the first on or after `on`) or "upcoming"."""
+    rows, seen_next = [], False
+    for s in sessions:
+        when = "past" if s.date < on else "upcoming" if seen_next else "next"
+        seen_next = seen_next or when == "next"
+        rows.append((s, when))
+    return rows
+
+
 def render_pages(
     program: Program,
     override_folder: Path | None = None,
@@ -59,9 +71,23 @@ def render_pages(
     records: ProgressRecords | None = None,
     as_of: dt.date,
     rules: Sequence[object] = (),
+    stamp: dt.datetime | None = None,
 ) -> list[Page]:
-    """Every generated page and download of the handbook, progress dashboards included."""
+    """Every generated page and download of the handbook, progress dashboards included.
+
+    `stamp` is the calendars' DTSTAMP (the build time, or `SOURCE_DATE_EPOCH`); without one,
+    midnight of `as_of`, so that pages rendered for a date are the same bytes each time."""
     view: PublicProgram = public_view(program)
+    calendars = CalendarWriter(
+        view.name,
+        stamp=stamp or dt.datetime.combine(as_of, dt.time(0), tzinfo=dt.UTC),
+        base_url=view.url,
+        remind_days=view.reminder_days,
+        # A weekend or closed date may move a cohort's last session into the next year.
+        years=(min(c.start.year for c in view.cohorts), max(c.end.year for c in view.cohorts) + 1)
+        if view.cohorts
+        else None,
+    )
     env = markdown_environment(override_folder)
     on = as_of
     progress = progress_pages(program, records, on, env) if records is not None else {}
@@ -75,6 +101,7 @@ def render_pages(
         Page("program/guardrails.md", render("guardrails.md.j2")),
         Page("program/cadences.md", render("cadences.md.j2")),
         Page("program/metrics.md", render("metrics.md.j2")),
+        Page("program/vocabulary.md", render("vocabulary.md.j2")),
         Page("program/rules.md", render("rules.md.j2", rules=rules)),
         Page("mentor-guide.md", render("mentor_guide.md.j2")),
         Page("mentee-guide.md", render("mentee_guide.md.j2")),
@@ -89,7 +116,10 @@ def render_pages(
         shared = {"cohort": cohort, "has_progress": dashboard is not None}
         pages += [
             Page(f"{base}/index.md", render("cohort.md.j2", current="overview", **shared)),
-            Page(f"{base}/schedule.md", render("schedule.md.j2", current="schedule", **shared)),
+            Page(
+                f"{base}/schedule.md",
+                render("schedule.md.j2", current="schedule", rows=timeline(cohort.schedule, on), **shared),
+            ),
             Page(f"{base}/pairs.md", render("pairs.md.j2", current="pairs", **shared)),
             Page(f"{base}/checklists.md", render("checklists.md.j2", current="checklists", **shared)),
         ]
@@ -97,11 +127,21 @@ def render_pages(
             heading, _, body = dashboard.partition("\n")
             links = render("cohort_links.md.j2", current="progress", up="", **shared)
             pages.append(Page(f"{base}/progress.md", f"{heading}\n\n{links}{body}"))
-        pages.append(Page(f"{base}/{cohort.slug}.ics", cohort_calendar(view.name, cohort)))
+        pages.append(Page(f"{base}/{cohort.slug}.ics", calendars.cohort(cohort)))
+        pages += [
+            Page(f"{base}/calendars/{person.slug}.ics", calendars.person(cohort, person))
+            for person in cohort.participants
+        ]
         pages += [
             Page(
                 f"{base}/contracts/{pair.slug}.md",
-                render("contract.md.j2", current="contract", pair=pair, **shared),
+                render(
+                    "contract.md.j2",
+                    current="contract",
+                    pair=pair,
+                    rows=timeline(pair.sessions, on),
+                    **shared,
+                ),
             )
             for pair in cohort.pairs
         ]
@@ -119,7 +159,12 @@ def site_pages(project: Project) -> list[Page]:
         )
     try:
         return render_pages(
-            project.program, folder, records=project.records, as_of=project.today, rules=project.rules.rules
+            project.program,
+            folder,
+            records=project.records,
+            as_of=project.today,
+            rules=project.rules.rules,
+            stamp=build_stamp(),
         )
     except jinja2.TemplateError as exc:
         # An error in one of the program's own templates is theirs to fix, so say where it is;

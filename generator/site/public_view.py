@@ -1,7 +1,8 @@
 """The public view of a program: the only data the site templates ever receive.
 
 It is built from separate dataclasses that have no field for a person's `confidential`
-section, so a template cannot show a development gap or an assessment result even by mistake.
+section, so a template cannot show an assessment result or a private note even by mistake.
+Vocabulary ids are turned into their display names here, once, so no page shows a raw id.
 """
 
 from __future__ import annotations
@@ -9,9 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from generator.model import Program
+from generator.model import Activity, Cadence, Pair, Person, Program
+from generator.policies.pair_quality import covered_goals, different_attributes
 from generator.site.addresses import unique_slugs
-from generator.site.schedule import Session, cohort_schedule
+from generator.site.schedule import (
+    ATTENDEE_WORDS,
+    KIND_WORDS,
+    PAIR_ATTENDEES,
+    Session,
+    attends,
+    cohort_schedule,
+)
 
 
 @dataclass(frozen=True)
@@ -23,15 +32,43 @@ class PublicPerson:
     geography: str
     role: str
     bio: str
-    strengths: list[str]
-    experiences: list[str]
+    strengths: list[str]  # display names
+    experiences: list[str]  # display names
+    slug: str = ""  # the file name of the person's own calendar
+    timezone: str = ""
 
 
 @dataclass(frozen=True)
 class PublicMilestone:
+    id: str
     title: str
     due: dt.date
     criteria: list[str]
+    wins: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicCadence:
+    """A cadence as a participant reads it: how often in words, who attends, how long."""
+
+    id: str
+    name: str
+    kind: str
+    when: str  # "monthly", "every 2 weeks", "at the midpoint"
+    attendees: str
+    minutes: int
+    time: str  # "09:30 Europe/Berlin", or ""
+    checklist: list[str]
+
+
+@dataclass(frozen=True)
+class PublicActivity:
+    kind: str  # "Joint project", "Shadowing"
+    title: str
+    description: str
+    participants: list[str]  # display names
+    participant_ids: list[str]
+    dates: str  # "2026-11-02 to 2026-11-03", "2026-11-02" or ""
 
 
 @dataclass(frozen=True)
@@ -45,12 +82,18 @@ class PublicPair:
     why: list[str]
     mentor_role: str
     objectives: list[str]
-    cadences: list[str]
+    cadences: list[PublicCadence]
     sessions: list[Session]
     milestones: list[PublicMilestone]
     confidentiality: list[str]
     feedback_channels: list[str]
     escalation_path: list[str]
+    reason: str = ""  # why a rebalanced pair stopped: public, shown with its state
+    goals: list[str] = field(default_factory=list)  # the mentee's development goals, display names
+    matching_strengths: list[str] = field(default_factory=list)  # mentor strengths that meet them
+    prompts: list[str] = field(default_factory=list)
+    activities: list[PublicActivity] = field(default_factory=list)
+    own_cadences: list[PublicCadence] = field(default_factory=list)  # not on the cohort's schedule
 
 
 @dataclass(frozen=True)
@@ -63,6 +106,18 @@ class PublicCohort:
     members: list[PublicPerson]
     pairs: list[PublicPair]
     schedule: list[Session]
+    timezone: str = ""
+    activities: list[PublicActivity] = field(default_factory=list)
+    checklists: list[PublicCadence] = field(default_factory=list)
+
+    @property
+    def participants(self) -> list[PublicPerson]:
+        """Members and anyone in a pair, once each: everyone who gets their own calendar."""
+        found = {p.id: p for p in self.members}
+        for pair in self.pairs:
+            found.setdefault(pair.mentor.id, pair.mentor)
+            found.setdefault(pair.mentee.id, pair.mentee)
+        return list(found.values())
 
 
 @dataclass(frozen=True)
@@ -79,9 +134,39 @@ class PublicProgram:
     recognition: list[str]
     templates: dict[str, list[str]]
     cohorts: list[PublicCohort] = field(default_factory=list)
+    competencies: list[tuple[str, str]] = field(default_factory=list)  # (name, description)
+    experiences: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, description)
+    url: str = ""
+    reminder_days: int = 0
 
 
-def _person(program: Program, person_id: str) -> PublicPerson:
+@dataclass(frozen=True)
+class _Names:
+    """Display names of the vocabulary, people and person slugs: one lookup for every page."""
+
+    competencies: dict[str, str]
+    experiences: dict[str, str]
+    people: dict[str, str]
+    person_slugs: dict[str, str]
+
+    @classmethod
+    def of(cls, program: Program) -> _Names:
+        ids = [p.id for p in program.people]
+        return cls(
+            competencies={c.id: c.name for c in program.vocabulary.competencies},
+            experiences={e.id: e.name for e in program.vocabulary.experiences},
+            people={p.id: p.name for p in program.people},
+            person_slugs=dict(zip(ids, unique_slugs([(i, i) for i in ids]), strict=True)),
+        )
+
+    def competency(self, ids: Sequence[str]) -> list[str]:
+        return [self.competencies.get(i, i) for i in ids]
+
+    def experience(self, ids: Sequence[str]) -> list[str]:
+        return [self.experiences.get(i, i) for i in ids]
+
+
+def _person(program: Program, person_id: str, names: _Names, cohort_timezone: str = "") -> PublicPerson:
     p = program.person(person_id)
     return PublicPerson(
         id=p.id,
@@ -91,29 +176,81 @@ def _person(program: Program, person_id: str) -> PublicPerson:
         geography=p.geography,
         role=p.role,
         bio=p.bio,
-        strengths=list(p.strengths),
-        experiences=list(p.experiences),
+        strengths=names.competency(p.strengths),
+        experiences=names.experience(p.experiences),
+        slug=names.person_slugs[p.id],
+        timezone=p.timezone or cohort_timezone,
     )
 
 
-def _why(mentor: PublicPerson, mentee: PublicPerson) -> list[str]:
-    """Highlights drawn only from public profile fields (never the mentee's development goals)."""
+def _when(cadence: Cadence) -> str:
+    if cadence.every is not None:
+        return cadence.every.in_words()
+    return {"start": "at the start", "midpoint": "at the midpoint", "end": "at the end"}[
+        cadence.at or "start"
+    ]
+
+
+def _cadence(cadence: Cadence, timezone: str) -> PublicCadence:
+    time = cadence.time.strftime("%H:%M") if cadence.time is not None else ""
+    return PublicCadence(
+        id=cadence.id,
+        name=cadence.name,
+        kind=KIND_WORDS.get(cadence.kind, cadence.kind),
+        when=_when(cadence),
+        attendees=", ".join(ATTENDEE_WORDS[a] for a in cadence.attendees) or ATTENDEE_WORDS["cohort"],
+        minutes=cadence.duration_minutes,
+        time=f"{time} {timezone}".strip() if time else "",
+        checklist=list(cadence.checklist),
+    )
+
+
+def _activity(activity: Activity, names: _Names) -> PublicActivity:
+    days = sorted({d.isoformat() for d in (activity.start, activity.end) if d is not None})
+    dates = " to ".join(days)  # "2026-04-27 to 2026-04-28", one date, or none
+    return PublicActivity(
+        kind={"joint-project": "Joint project", "shadowing": "Shadowing"}[activity.kind],
+        title=activity.title,
+        description=activity.description,
+        participants=[names.people.get(p, p) for p in activity.participants],
+        participant_ids=list(activity.participants),
+        dates=dates,
+    )
+
+
+_STATES = {"active": "Active", "completed": "Completed", "rebalanced": "Rebalanced"}
+
+
+def _cohort_cadences(program: Program, pairs: Sequence[Pair]) -> list[Cadence]:
+    """The cadences on a cohort's own schedule: every standard (non-optional) one, and an optional
+    one only when every pair of the cohort follows it. A cadence only some pairs' contracts list
+    appears on those pairs' contracts and calendars, never for the whole cohort."""
+    followed = [set(program.contract_for(p).cadences or []) for p in pairs]
+    return [c for c in program.cadences if not c.optional or (followed and all(c.id in f for f in followed))]
+
+
+def _why(mentor: Person, mentee: Person, names: _Names) -> list[str]:
+    """Highlights from public profile fields, judged by the pair-quality policy: the mentor's
+    strengths that meet the mentee's goals first, then the perspectives they do not share."""
     reasons = []
-    if mentor.strengths:
-        reasons.append("Mentor strengths: " + ", ".join(mentor.strengths[:3]))
-    if mentor.division != mentee.division:
+    if matching := names.competency(covered_goals(mentor, mentee)):
+        reasons.append("Mentor strengths that meet the mentee's goals: " + ", ".join(matching))
+    different = different_attributes(mentor, mentee, ["division", "geography"])
+    if "division" in different:
         reasons.append(f"Across divisions: {mentor.division} and {mentee.division}")
-    if mentor.geography != mentee.geography:
+    if "geography" in different:
         reasons.append(f"Across regions: {mentor.geography} and {mentee.geography}")
     extra = [e for e in mentor.experiences if e not in mentee.experiences]
     if extra:
-        reasons.append("Experience the mentor brings: " + ", ".join(extra[:3]))
+        reasons.append("Experience the mentor brings: " + ", ".join(names.experience(extra[:3])))
     return reasons or ["Chosen by the program owners for complementary experience."]
 
 
 def public_view(program: Program) -> PublicProgram:
     """Copy the publishable parts of a validated program into the public dataclasses."""
     g = program.guardrails
+    names = _Names.of(program)
+    closed = frozenset(program.calendar.closed_dates)
     cohorts = []
     cohort_slugs = unique_slugs([(c.id, c.id) for c in program.cohorts])
     for cohort, cohort_slug in zip(program.cohorts, cohort_slugs, strict=True):
@@ -121,11 +258,16 @@ def public_view(program: Program) -> PublicProgram:
         pair_slugs = unique_slugs(
             [(f"{p.mentor}\x00{p.mentee}", f"{p.mentor}-{p.mentee}") for p in cohort.pairs]
         )
+        standard = _cohort_cadences(program, cohort.pairs)
+        on_schedule = {c.id for c in standard}
         for pair, pair_slug in zip(cohort.pairs, pair_slugs, strict=True):
             terms = program.contract_for(pair)
-            mentor, mentee = _person(program, pair.mentor), _person(program, pair.mentee)
-            start, end = pair.start or cohort.start, pair.end or cohort.end
-            cadences = [program.cadence(c) for c in terms.cadences or []]
+            mentor = _person(program, pair.mentor, names, cohort.timezone)
+            mentee = _person(program, pair.mentee, names, cohort.timezone)
+            start, end = cohort.window(pair)
+            # The pair meets in the mentee's time zone (their own, else the cohort's).
+            cadences = [c for c in map(program.cadence, terms.cadences or []) if attends(c, PAIR_ATTENDEES)]
+            mentor_profile, mentee_profile = program.person(pair.mentor), program.person(pair.mentee)
             pairs.append(
                 PublicPair(
                     slug=pair_slug,
@@ -133,19 +275,31 @@ def public_view(program: Program) -> PublicProgram:
                     mentee=mentee,
                     start=start,
                     end=end,
-                    state=pair.state,
-                    why=_why(mentor, mentee),
+                    state=_STATES[pair.state],
+                    why=_why(mentor_profile, mentee_profile, names),
                     mentor_role=terms.mentor_role or "",
                     objectives=list(terms.mentee_objectives or []),
-                    cadences=[c.name for c in cadences],
-                    sessions=cohort_schedule(cadences, start, end),
+                    cadences=[_cadence(c, mentee.timezone) for c in cadences],
+                    sessions=cohort_schedule(cadences, start, end, closed=closed, timezone=mentee.timezone),
                     milestones=[
-                        PublicMilestone(m.title, m.due_date(start), list(m.success_criteria))
+                        PublicMilestone(
+                            m.id,
+                            m.title,
+                            m.due_date(start),
+                            list(m.success_criteria),
+                            list(m.incremental_wins),
+                        )
                         for m in (program.milestone(i) for i in terms.milestones or [])
                     ],
                     confidentiality=list(terms.confidentiality or []),
                     feedback_channels=list(terms.feedback_channels or []),
                     escalation_path=list(terms.escalation_path or []),
+                    reason=pair.reason if pair.state != "active" else "",
+                    goals=names.competency(mentee_profile.development_goals),
+                    matching_strengths=names.competency(covered_goals(mentor_profile, mentee_profile)),
+                    prompts=list(terms.session_prompts or []),
+                    activities=[_activity(a, names) for a in pair.activities],
+                    own_cadences=[_cadence(c, mentee.timezone) for c in cadences if c.id not in on_schedule],
                 )
             )
         cohorts.append(
@@ -154,10 +308,15 @@ def public_view(program: Program) -> PublicProgram:
                 name=cohort.name,
                 start=cohort.start,
                 end=cohort.end,
-                sponsor=_sponsor(program, cohort.sponsor),
-                members=[_person(program, m) for m in cohort.members],
+                sponsor=_sponsor(program, cohort.sponsor, names),
+                members=[_person(program, m, names, cohort.timezone) for m in cohort.members],
                 pairs=pairs,
-                schedule=cohort_schedule(program.cadences, cohort.start, cohort.end, cohort.events),
+                schedule=cohort_schedule(
+                    standard, cohort.start, cohort.end, cohort.events, closed=closed, timezone=cohort.timezone
+                ),
+                timezone=cohort.timezone,
+                activities=[_activity(a, names) for a in cohort.activities],
+                checklists=[_cadence(c, cohort.timezone) for c in standard if c.checklist],
             )
         )
     info = program.program
@@ -176,17 +335,20 @@ def public_view(program: Program) -> PublicProgram:
             "max_mentees_per_mentor": g.max_mentees_per_mentor,
             "max_hours_per_month": g.max_hours_per_month,
             "feedback_channels": [
-                {"name": c.name, "description": c.description, "every": str(c.every or "")}
+                {"name": c.name, "description": c.description, "every": c.every.in_words() if c.every else ""}
                 for c in g.feedback_channels
             ],
         },
         cadences=[
             {
                 "name": c.name,
-                "kind": c.kind,
-                "when": str(c.every) if c.every else f"at {c.at}",
+                "kind": KIND_WORDS.get(c.kind, c.kind),
+                "when": _when(c),
+                "attendees": _cadence(c, "").attendees,
+                "time": c.time.strftime("%H:%M") if c.time is not None else "",
                 "minutes": c.duration_minutes,
                 "checklist": list(c.checklist),
+                "optional": c.optional,
             }
             for c in program.cadences
         ],
@@ -217,14 +379,18 @@ def public_view(program: Program) -> PublicProgram:
             "aar": list(program.templates.after_action_review),
         },
         cohorts=cohorts,
+        competencies=[(c.name, c.description) for c in program.vocabulary.competencies],
+        experiences=[(e.name, e.kind, e.description) for e in program.vocabulary.experiences],
+        url=program.site.url,
+        reminder_days=program.calendar.reminder_days,
     )
 
 
-def _sponsor(program: Program, sponsor_id: str | None) -> PublicPerson | None:
+def _sponsor(program: Program, sponsor_id: str | None, names: _Names) -> PublicPerson | None:
     if not sponsor_id:
         return None
-    if any(p.id == sponsor_id for p in program.people):
-        return _person(program, sponsor_id)
+    if sponsor_id in names.people:
+        return _person(program, sponsor_id, names)
     for s in program.program.sponsors:
         if s.id == sponsor_id:
             return PublicPerson(s.id, s.name, s.title, "", "", "sponsor", "", [], [])
