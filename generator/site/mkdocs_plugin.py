@@ -33,6 +33,7 @@ from generator.diagnostics import ProgramError, format_problem
 from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
 from generator.site.docs_folder import refused_links
+from generator.site.markup import label_task_checkboxes
 from generator.site.pages import Page, in_navigation, navigation, site_pages
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.templating import escape_markdown
@@ -49,6 +50,8 @@ PRINT_CSS = """@media print {
   .md-typeset table { break-inside: avoid; }
 }
 @page { size: auto; margin: 18mm 16mm; }
+.md-typeset :is(p, li, td) > a:not(.headerlink) { text-decoration: underline; }
+.md-copyright { color: var(--md-footer-fg-color--light); }
 """
 
 
@@ -217,10 +220,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_content(
         self, html_text: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
-        """Themes print page titles unescaped; a title taken from a heading is escaped here once."""
+        """Themes print page titles unescaped; a title taken from a heading is escaped here once.
+        Checklist checkboxes get the name of their item, for screen readers."""
         if "title" not in page.meta and page.title:
             page.meta["title"] = html.escape(page.title, quote=False)
-        return html_text
+        return label_task_checkboxes(html_text)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
