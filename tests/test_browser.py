@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import threading
 from collections import defaultdict
 from pathlib import Path
@@ -138,6 +139,24 @@ def test_search_finds_a_mentor_by_public_name(site_url, page):
     _shot(page, "search")
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_sponsor_page_prints_on_one_or_two_sheets(site_url, page, paper):
+    url, site = site_url
+    cohorts = sorted(p.parent.name for p in (site / "cohorts").glob("*/sponsor/index.html"))
+    assert len(cohorts) == len([p for p in (site / "cohorts").iterdir() if p.is_dir()])  # one per cohort
+    page.emulate_media(media="print")
+    try:
+        for cohort in cohorts:
+            page.goto(f"{url}/cohorts/{cohort}/sponsor/")
+            pdf = page.pdf(format=paper)
+            sheets = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+            assert 1 <= sheets <= 2, (cohort, paper, sheets)
+            assert not page.locator(".md-sidebar--primary").first.is_visible()
+    finally:
+        page.emulate_media(media="screen")
+    _shot(page, "sponsor")
+
+
 def _axe_script() -> str:
     if not AXE.exists():
         message = (
@@ -220,7 +239,9 @@ def test_every_page_is_accessible_and_asks_only_its_own_host(site_url, page):
         by_kind[page_kind(path)].append(path)
     # every kind of page the example builds is here, so none can slip out of the check
     expected = {"home", "not-found", "program pages", "progress", "progress pages", "cohorts", "cohort"}
-    expected |= {f"cohort {k}" for k in ("schedule", "pairs", "contracts", "checklists", "progress")}
+    expected |= {
+        f"cohort {k}" for k in ("schedule", "pairs", "contracts", "checklists", "progress", "sponsor")
+    }
     assert expected <= set(by_kind), sorted(by_kind)
     violations: dict[str, list[dict]] = {}
     away: dict[str, list[str]] = {}

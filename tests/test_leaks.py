@@ -221,6 +221,7 @@ VARIANTS: dict[str, tuple[Callable[[Path], None], str, list[str] | None]] = {
                     "schedule.md",
                     "pairs.md",
                     "checklists.md",
+                    "sponsor.md",
                     "zephyr-quokka-threesixty.ics",
                 )
             ),

@@ -146,6 +146,7 @@ def _tally_pair(
     total = sum(len(dates) for dates in planned.values())
     add(("sessions",), _held_against_plan(planned, in_plan), total, mentee)
     add(("sessions-all",), len(sessions), 0, mentee)
+    add(("session-minutes",), sum(s.minutes or 0 for s in sessions), 0, mentee)
     reached = {m.milestone: m.date for m in record.milestones} if record else {}
     for milestone_id in program.contract_for(pair).milestones or []:
         milestone = program.milestone(milestone_id)
@@ -182,7 +183,7 @@ def _tally_pair(
             add(("outcome", "collaboration"), float(collaboration), 1, mentee)  # type: ignore[arg-type]
 
 
-_COUNTS = {"sessions", "sessions-all", "milestone", "milestones-reached"}
+_COUNTS = {"sessions", "sessions-all", "session-minutes", "milestone", "milestones-reached"}
 """Keys whose figure is a count with a total; the rest are means (numerator / denominator)."""
 
 
@@ -190,7 +191,7 @@ def aggregate(
     program: Program, records: ProgressRecords, as_of: dt.date, min_group_size: int | None = None
 ) -> Aggregates:
     """Program-wide and per-cohort figures from the records, with small groups suppressed."""
-    k = max(3, min_group_size if min_group_size is not None else program.records.min_group_size)
+    k = group_minimum(program, min_group_size)
     tallies: dict[str, dict[Key, Tally]] = defaultdict(lambda: defaultdict(Tally))
     result = Aggregates(min_group_size=k, as_of=as_of)
     for cohort in program.cohorts:
@@ -227,22 +228,41 @@ def _suppress(tallies: dict[str, dict[Key, Tally]], k: int) -> set[tuple[str, Ke
     """(scope, key) pairs to hide: small groups, and enough others that no difference reveals them."""
     hidden: set[tuple[str, Key]] = set()
     for key, whole in tallies.get(PROGRAM, {}).items():
-        parts = {scope: t[key] for scope, t in tallies.items() if scope != PROGRAM and key in t}
+        parts = {scope: t[key].people for scope, t in tallies.items() if scope != PROGRAM and key in t}
         if len(whole.people) < k:
             hidden.add((PROGRAM, key))
             hidden.update((scope, key) for scope in parts)
             continue
-        small = {scope for scope, t in parts.items() if len(t.people) < k}
-        if not small:
-            continue
-        people: set[str] = set().union(*(parts[s].people for s in small))
-        rest = sorted((s for s in parts if s not in small), key=lambda s: (len(parts[s].people), s))
-        while len(people) < k:
-            if not rest:
-                hidden.add((PROGRAM, key))
-                break
-            extra = rest.pop(0)
-            small.add(extra)
-            people |= parts[extra].people
-        hidden.update((scope, key) for scope in small)
+        pooled, whole_hidden = pooled_groups(parts, k)
+        if whole_hidden:
+            hidden.add((PROGRAM, key))
+        hidden.update((scope, key) for scope in pooled)
     return hidden
+
+
+def pooled_groups(groups: dict[str, set[str]], k: int) -> tuple[set[str], bool]:
+    """The groups that may not be shown on their own, and whether the total must go too.
+
+    Every group of fewer than k people is hidden; as the total is shown, the hidden groups together
+    must hold k people too (or the total minus the shown groups reveals them), so the smallest
+    shown groups join them until they do. If all of them together hold fewer than k, the total
+    is hidden as well. The one small-group rule of the handbook: progress figures per cohort and
+    a sponsor page's representation by division, geography and career stage both follow it.
+    """
+    small = {name for name, people in groups.items() if len(people) < k}
+    if not small:
+        return set(), False
+    people: set[str] = set().union(*(groups[name] for name in small))
+    rest = sorted((name for name in groups if name not in small), key=lambda name: (len(groups[name]), name))
+    while len(people) < k:
+        if not rest:
+            return small, True
+        extra = rest.pop(0)
+        small.add(extra)
+        people |= groups[extra]
+    return small, False
+
+
+def group_minimum(program: Program, min_group_size: int | None = None) -> int:
+    """k: the fewest people a published figure may be over (`[records] min_group_size`, at least 3)."""
+    return max(3, min_group_size if min_group_size is not None else program.records.min_group_size)

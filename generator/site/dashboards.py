@@ -319,14 +319,15 @@ def progress_pages(
     records: ProgressRecords,
     as_of: dt.date,
     env: jinja2.Environment | None = None,
+    aggregates: Aggregates | None = None,
 ) -> dict[str, str]:
     """Markdown pages by site path: the program's dashboard, one per cohort, and the milestones page.
 
     `env` is the site's Markdown environment (with the program's overrides); by default, the
     built-in templates alone. A cohort without records gets no page. The milestones page follows
-    `[recognition] milestones`.
+    `[recognition] milestones`. `aggregates`: the figures, when the caller has them already.
     """
-    aggregates = aggregate(program, records, as_of)
+    aggregates = aggregates or aggregate(program, records, as_of)
     if not aggregates.scopes_with_records:
         return {}
     env = env or markdown_environment()

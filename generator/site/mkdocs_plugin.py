@@ -48,6 +48,13 @@ PRINT_CSS = """@media print {
   .md-main__inner, .md-content { margin: 0 !important; max-width: none !important; }
   .md-typeset h1, .md-typeset h2 { break-after: avoid; }
   .md-typeset table { break-inside: avoid; }
+  /* a sponsor page fits one or two sheets: compact type, tables side by side where they fit */
+  .md-typeset:has(h1.hb-sponsor) { font-size: 9pt; line-height: 1.35; }
+  .md-typeset:has(h1.hb-sponsor) h1 { font-size: 16pt; margin: 0 0 .4em; }
+  .md-typeset:has(h1.hb-sponsor) h2 { font-size: 11pt; margin: .8em 0 .3em; }
+  .md-typeset:has(h1.hb-sponsor) table:not([class]) { font-size: 8.5pt; margin: .3em 0; }
+  .md-typeset:has(h1.hb-sponsor) table:not([class]) :is(td, th) { padding: .2em .6em; }
+  .md-typeset:has(h1.hb-sponsor) .admonition { margin: .4em 0; font-size: 8.5pt; }
 }
 @page { size: auto; margin: 18mm 16mm; }
 .md-typeset :is(p, li, td) > a:not(.headerlink) { text-decoration: underline; }

@@ -23,9 +23,11 @@ import jinja2
 from generator.errors import UsageError
 from generator.model import Program
 from generator.records import ProgressRecords
+from generator.records.aggregates import aggregate
 from generator.site.calendar import cohort_calendar
 from generator.site.dashboards import COHORT_PAGE, progress_pages
 from generator.site.public_view import PublicProgram, public_view
+from generator.site.sponsor import sponsor_page
 from generator.templating import describe_template_error, markdown_environment
 
 if TYPE_CHECKING:
@@ -64,7 +66,8 @@ def render_pages(
     view: PublicProgram = public_view(program)
     env = markdown_environment(override_folder)
     on = as_of
-    progress = progress_pages(program, records, on, env) if records is not None else {}
+    aggregates = aggregate(program, records, on) if records is not None else None
+    progress = progress_pages(program, records, on, env, aggregates) if records is not None else {}
 
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(program=view, **context)
@@ -92,6 +95,10 @@ def render_pages(
             Page(f"{base}/schedule.md", render("schedule.md.j2", current="schedule", **shared)),
             Page(f"{base}/pairs.md", render("pairs.md.j2", current="pairs", **shared)),
             Page(f"{base}/checklists.md", render("checklists.md.j2", current="checklists", **shared)),
+            Page(
+                f"{base}/sponsor.md",
+                sponsor_page(env, program, source, aggregates, on.isoformat(), current="sponsor", **shared),
+            ),
         ]
         if dashboard is not None:
             heading, _, body = dashboard.partition("\n")
