@@ -24,7 +24,6 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
@@ -39,6 +38,8 @@ from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
+
     from generator.findings import Finding
 
 PRINT_CSS_PATH = "stylesheets/handbook-print.css"
@@ -85,6 +86,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.problems: list[str] = []
         self.scanner: LeakScanner | None = None
         self.scanned: set[str] = set()
+        self.theme_copies: dict[str, Path] = {}
         self.handed_over = False
         self.site_dir: Path | None = None
 
@@ -221,7 +223,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 )
             inclusion = InclusionLevel.UNDEFINED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
-        self.scanned |= _installed_theme_files(files, config)
+        self.theme_copies = _installed_theme_files(files, config)
+        self.scanned |= set(self.theme_copies)
         return files
 
     def on_page_content(
@@ -263,18 +266,19 @@ def _problem_lines(error: HandbookError) -> list[str]:
     return [str(error)]
 
 
-def _installed_theme_files(files: Files, config: MkDocsConfig) -> set[str]:
+def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path]:
     """Files copied verbatim from the installed theme package (its scripts, styles, source maps):
     nothing from the program can be in them, so the end-of-build scan skips them (`handbook
-    build` still scans every file it publishes). A `custom_dir` is the owner's: scanned."""
+    build` skips only those whose bytes it finds identical to the package's file). A `custom_dir`
+    is the owner's: scanned. By site path, with the package file each is copied from."""
     custom = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
     installed = [Path(d).resolve() for d in config.theme.dirs if Path(d).resolve() != custom]
-    found = set()
+    found: dict[str, Path] = {}
     for file in files:
         if file.generated_by is None and not file.is_documentation_page() and file.abs_src_path:
             source = Path(file.abs_src_path).resolve()
             if any(source.is_relative_to(folder) for folder in installed):
-                found.add(file.dest_uri)
+                found[file.dest_uri] = source
     return found
 
 

@@ -51,13 +51,20 @@ a test keeps this table in step with `generator.records.model`."""
 _WRAPPERS = " \t\r\n.!?;,:\"'()[]\u201c\u201d\u2018\u2019"
 
 
-_FORMAT_CHARACTERS = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+_FORMAT_CLASS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
+_FORMAT_CHARACTERS = re.compile(f"[{_FORMAT_CLASS}]")
 """Unicode's format characters (category Cf): invisible, so a value split by one reads whole."""
-_TAG = re.compile(r"<[^<>]*>")
+_FORMAT_SET = frozenset(
+    chr(c)
+    for first, last in re.findall(r"(.)(?:-(.))?", _FORMAT_CLASS, flags=re.S)
+    for c in range(ord(first), ord(last or first) + 1)
+)
+"""The same characters as a set."""
+_TAG = re.compile(r"(<[^<>]*>)")
 """An HTML tag: `Planning to <em>resign</em>` reads as the sentence it shows."""
 
 
@@ -70,7 +77,9 @@ def normalise(text: str) -> str:
     ASCII text (most pages) only needs `lower`."""
     if text.isascii():
         return " ".join(text.lower().split())
-    text = _FORMAT_CHARACTERS.sub("", text.casefold())
+    text = text.casefold()
+    if not _FORMAT_SET.isdisjoint(set(text)):  # a set of the text's characters is quicker to build
+        text = _FORMAT_CHARACTERS.sub("", text)  # than the pattern is to search, and most have none
     if not unicodedata.is_normalized("NFKC", text):  # a quick check; most text already is
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
@@ -174,7 +183,8 @@ def readable_text(name: str, data: bytes) -> str:
     if suffix in (".html", ".htm"):
         # The text a reader sees (markup inside a value removed), then the tags themselves:
         # addresses, titles and alt texts are read too.
-        text = _TAG.sub("", text) + "\n" + "\n".join(_TAG.findall(text))
+        parts = _TAG.split(text)  # one pass: text between tags at even places, the tags at odd
+        text = "".join(parts[0::2]) + "\n" + "\n".join(parts[1::2])
     return html.unescape(text) if "&" in text else text
 
 
@@ -243,14 +253,17 @@ class LeakScanner:
         return leaks
 
 
-def scan_for_leaks(site: Path, program: Program, records: ProgressRecords | None = None) -> list[Leak]:
+def scan_for_leaks(
+    site: Path, program: Program, records: ProgressRecords | None = None, skip: Iterable[str] = ()
+) -> list[Leak]:
     """Every built file that contains a confidential value (HTML, search index, .ics, assets, ...).
 
     One Aho-Corasick automaton of every spelling of every value: each file is read once, in time
     linear in its size however many values the program has (a regular expression alternation of
-    thousands of values is about a hundred times slower on a large site).
+    thousands of values is about a hundred times slower on a large site). `skip`: relative
+    names of files known to hold nothing from the program (the theme's unchanged files).
     """
-    return LeakScanner.for_program(program, records).scan_folder(site)
+    return LeakScanner.for_program(program, records).scan_folder(site, skip)
 
 
 def leak_report(leaks: list[Leak], *, kept: bool = False) -> str:
