@@ -166,6 +166,8 @@ def _axe_script() -> str:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    installed = json.loads((AXE.parent / "package.json").read_text(encoding="utf-8"))["version"]
+    assert installed == AXE_VERSION, f"axe-core {installed} in .ci/node; the tests pin {AXE_VERSION}"
     return AXE.read_text(encoding="utf-8")
 
 
