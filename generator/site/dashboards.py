@@ -139,9 +139,9 @@ def _withheld(aggregates: Aggregates, scope: str, kind: str | None, metric_id: s
     return aggregates.withheld(scope, *prefix)
 
 
-def withheld_text(k: int) -> str:
+def withheld_text(k: int, people: str = "mentees") -> str:
     """What a page shows in place of a figure over too small a group (never a zero)."""
-    return f"withheld (fewer than {k} mentees)"
+    return f"withheld (fewer than {k} {people})"
 
 
 def _elapsed(program: Program, aggregates: Aggregates, scope: str) -> tuple[bool, float]:

@@ -77,9 +77,7 @@ class SponsorSummary:
 
 def _count(people: set[str], k: int) -> str:
     """A head count, or withheld when it is over fewer than k people (none is no one: shown)."""
-    return (
-        str(len(people)) if len(people) >= k or not people else withheld_text(k).replace("mentees", "people")
-    )
+    return str(len(people)) if len(people) >= k or not people else withheld_text(k, "people")
 
 
 def _side(people: list[Person], key: Callable[[Person], str], k: int) -> tuple[dict[str, str], str | None]:
@@ -88,13 +86,13 @@ def _side(people: list[Person], key: Callable[[Person], str], k: int) -> tuple[d
     for person in people:
         groups.setdefault(key(person), set()).add(person.id)
     if len({p.id for p in people}) < k:
-        return {}, withheld_text(k).replace("mentees", "people") if people else None
+        return {}, withheld_text(k, "people") if people else None
     pooled, whole_hidden = pooled_groups(groups, k)
     shown = {label: str(len(ids)) for label, ids in groups.items() if label not in pooled}
     if not pooled:
         return shown, None
     pool = set().union(*(groups[label] for label in pooled))
-    return shown, withheld_text(k).replace("mentees", "people") if whole_hidden else str(len(pool))
+    return shown, withheld_text(k, "people") if whole_hidden else str(len(pool))
 
 
 def _cell(shown: dict[str, str], label: str, present: bool) -> str:
