@@ -26,7 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_program_text  # noqa: E402 (after the path setup)
 from generator.project import open_project  # noqa: E402
-from generator.site.mkdocs_plugin import PRINT_CSS, PRINT_CSS_PATH  # noqa: E402
+from generator.site.mkdocs_plugin import (  # noqa: E402
+    ACCESSIBILITY_JS,
+    ACCESSIBILITY_JS_PATH,
+    PRINT_CSS,
+    PRINT_CSS_PATH,
+)
 from generator.site.pages import navigation, site_pages  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -72,10 +77,13 @@ def _bare(folder: Path) -> Path:
         path.write_bytes(page.content.encode() if isinstance(page.content, str) else page.content)
     (docs / PRINT_CSS_PATH).parent.mkdir(parents=True, exist_ok=True)
     (docs / PRINT_CSS_PATH).write_text(PRINT_CSS, encoding="utf-8")
+    (docs / ACCESSIBILITY_JS_PATH).parent.mkdir(parents=True, exist_ok=True)
+    (docs / ACCESSIBILITY_JS_PATH).write_text(ACCESSIBILITY_JS, encoding="utf-8")
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = "docs"
     config["plugins"] = ["search"]
     config["extra_css"] = [PRINT_CSS_PATH]
+    config["extra_javascript"] = [ACCESSIBILITY_JS_PATH]
     config["nav"] = [*navigation(pages), "about.md"]
     config["not_in_nav"] = "/cohorts/*/\n"  # as the plugin marks them: reached from the Cohorts page
     (bare / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")

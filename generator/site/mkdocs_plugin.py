@@ -62,6 +62,13 @@ PRINT_CSS = """@media print {
 .md-copyright { color: var(--md-footer-fg-color--light); }
 """
 
+ACCESSIBILITY_JS_PATH = "javascripts/handbook-accessibility.js"
+ACCESSIBILITY_JS = """// The theme's search overlay is a dialog without a name: name it "Search".
+document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
+  dialog.setAttribute("aria-label", "Search");
+});
+"""
+
 
 class HandbookConfig(Config):
     program = config_options.Type(str, default="program.toml")
@@ -137,8 +144,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
             print("\n".join(self.problems), file=sys.stderr, flush=True)
             pages = [Page("index.md", problems_page(self.problems))]
-        self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS)]
+        self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS), Page(ACCESSIBILITY_JS_PATH, ACCESSIBILITY_JS)]
         config.extra_css.append(PRINT_CSS_PATH)
+        config.extra_javascript.append(ACCESSIBILITY_JS_PATH)
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = (
