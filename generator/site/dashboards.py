@@ -241,7 +241,7 @@ def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
     months = sorted({m for points in series.values() for m, _ in points})
     if not months:
         return Markdown("")
-    width, height, left, bottom, top = 560, 220, 36, 30, 12
+    width, height, left, bottom, top = 560, 236, 36, 46, 12
     plot_w, plot_h = width - left - 110, height - bottom - top
 
     def x(month: str) -> float:
@@ -264,11 +264,12 @@ def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
         )
     for month in months:
         parts.append(
-            f'<text x="{x(month):.1f}" y="{height - 10}" font-size="11" text-anchor="middle">'
+            f'<text x="{x(month):.1f}" y="{height - 26}" font-size="11" text-anchor="middle">'
             f"{int(month)}</text>"
         )
     parts.append(
-        f'<text x="{left + plot_w + 12}" y="{height - 10}" font-size="11">month of the cohort</text>'
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="11" text-anchor="middle">'
+        "month of the cohort</text>"
     )
     for n, scale in enumerate(s for s in FEEDBACK_SCALES if s in series):
         points = series[scale]
