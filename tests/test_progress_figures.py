@@ -11,9 +11,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.model import MetricTarget
 from generator.project import open_project
+from generator.records.aggregates import _held_against_plan, pooled_groups
 from generator.site.dashboards import MILESTONES_PAGE, PROGRAM_PAGE, Actual, judge, progress_pages
 from tests.conftest import ROOT, copy_example, replace_once, run_handbook
 from tests.test_records_aggregates import write_program
@@ -200,3 +203,39 @@ def test_dashboards_show_program_text_without_stray_escapes_or_markup(tmp_path: 
         text = built.read_text(encoding="utf-8")
         assert 'markdown="' not in text, built
         assert not re.search(r"\\[<~]|\\&lt;", text), built
+
+
+@given(
+    sizes=st.dictionaries(st.text("abcdef", min_size=1, max_size=3), st.integers(1, 12), max_size=8),
+    k=st.integers(3, 8),
+)
+def test_pooling_never_shows_a_small_group_nor_lets_a_difference_reveal_one(
+    sizes: dict[str, int], k: int
+) -> None:
+    groups = {name: {f"{name}-{i}" for i in range(n)} for name, n in sizes.items()}
+    pooled, whole_hidden = pooled_groups(groups, k)
+    shown = {name for name in groups if name not in pooled}
+    assert all(len(groups[name]) >= k for name in shown)  # every group named is at least k
+    assert {name for name in groups if len(groups[name]) < k} <= pooled
+    if pooled and not whole_hidden:
+        # total minus the shown groups is the pool: it holds at least k people
+        assert sum(len(groups[name]) for name in pooled) >= k
+    if whole_hidden:
+        assert sum(len(people) for people in groups.values()) < k or not shown
+
+
+@given(
+    every=st.integers(7, 40),
+    occurrences=st.integers(1, 12),
+    sessions=st.lists(st.integers(0, 400), max_size=60),
+)
+def test_sessions_held_never_exceed_the_sessions_planned(
+    every: int, occurrences: int, sessions: list[int]
+) -> None:
+    start = dt.date(2027, 1, 4)
+    planned = {"check": [start + dt.timedelta(days=every * n) for n in range(occurrences)]}
+    held = {"check": [start + dt.timedelta(days=d) for d in sessions], "other": [start]}
+    count = _held_against_plan(planned, held)
+    assert 0 <= count <= occurrences
+    # one session on each planned date holds them all; more on the same dates add nothing
+    assert _held_against_plan(planned, {"check": planned["check"] * 3}) == occurrences
