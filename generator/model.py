@@ -695,13 +695,48 @@ class Milestone(Section):
         return self.due if isinstance(self.due, dt.date) else self.due.add_to(pair_start)
 
 
+class MetricTarget(Section):
+    """A number the dashboards judge a metric's actual against (met, on track or behind); a
+    target in words stays a string."""
+
+    at_least: float | None = Field(None, description="The actual meets the target at this value or above.")
+    at_most: float | None = Field(None, description="The actual meets the target at this value or below.")
+    unit: Literal["%", "per mentee", "of 5"] = Field(
+        description="'%' for a share, 'per mentee' for a count that grows over the cohort, 'of 5' for "
+        "a rating or indicator level."
+    )
+    text: str = Field("", description="The target in words, shown beside the number.")
+
+    @field_validator("unit")
+    @classmethod
+    def _one_bound(cls, unit: str, info: ValidationInfo) -> str:
+        if (info.data.get("at_least") is None) == (info.data.get("at_most") is None):
+            raise PydanticCustomError(
+                "target_bound",
+                "a numeric target needs exactly one of at_least or at_most, e.g. "
+                'target = { at_least = 85, unit = "%" }',
+            )
+        return unit
+
+    @property
+    def value(self) -> float:
+        return self.at_least if self.at_least is not None else cast(float, self.at_most)
+
+    def __str__(self) -> str:
+        number = f"{self.value:g}{'%' if self.unit == '%' else ' ' + self.unit}"
+        words = f"at least {number}" if self.at_least is not None else f"at most {number}"
+        return f"{self.text} ({words})" if self.text else words
+
+
 class Metric(Section):
     id: Id
     name: Text
     kind: Literal["quantitative", "qualitative"]
     category: Literal["outcome", "behaviour", "experience"] = "outcome"
     definition: str = ""
-    target: str = ""
+    target: str | MetricTarget = Field(
+        "", description="In words, or a number with a unit the dashboards compare the actual with."
+    )
     source: str = ""
     every: Duration | None = Field(None, description="How often it is collected.")
     actual: (

@@ -46,8 +46,9 @@ _ESCAPES = str.maketrans(
         "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
+        "~": "&#126;",  # not `\~`: Python-Markdown prints that backslash unless an extension reads `~`
         **dict.fromkeys(_BREAKS, " "),
-        **{c: "\\" + c for c in "\\`*_{}[]()#+!|~"},
+        **{c: "\\" + c for c in "\\`*_{}[]()#+!|"},
     }
 )
 _SPACES = re.compile(" {2,}")

@@ -80,6 +80,10 @@ def test_init_output_builds_the_handbook(starter: Path) -> None:
     build = run_handbook("build", cwd=starter)
     assert build.code == 0, build.output
     assert (starter / "site" / "index.html").is_file()
+    # no page of the starter site asks a third party for fonts (or anything else) on load
+    for page in (starter / "site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
 
 
 def test_init_defaults_to_the_current_folder(tmp_path: Path) -> None:

@@ -227,6 +227,7 @@ VARIANTS: dict[str, tuple[Callable[[Path], None], str, list[str] | None]] = {
                     "schedule.md",
                     "pairs.md",
                     "checklists.md",
+                    "sponsor.md",
                     "zephyr-quokka-threesixty.ics",
                     # Each member's own calendar: its address and UIDs name the cohort.
                     *(f"calendars/{member}.ics" for member in _members_of("2027-spring")),

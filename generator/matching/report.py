@@ -85,6 +85,10 @@ class Legend:
     component: str
     colour: str
 
+    @property
+    def text(self) -> str:
+        return readable_text_on(self.colour)
+
 
 @dataclass(frozen=True)
 class Gap:
@@ -106,6 +110,28 @@ class Round:
     legend: list[Legend]
     pairs: list[PairBar]
     unmatched: list[Gap]
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_text_on(background: str) -> str:
+    """White or black, whichever reads better on `background`: one of them is always >= 4.58:1."""
+    return "#ffffff" if contrast("#ffffff", background) >= contrast("#000000", background) else "#000000"
 
 
 def _colour(value: float) -> str:
@@ -140,7 +166,7 @@ def _heatmap(proposal: Proposal) -> Heatmap:
                     chosen=(mentor.id, mentee.id) in chosen,
                     score=f"{100 * value:.0f}",
                     background=_colour(value),
-                    colour="#fff" if value > 0.55 else "#212121",
+                    colour=readable_text_on(_colour(value)),
                 )
             )
         heat_rows.append(HeatRow(mentor.name, cells))

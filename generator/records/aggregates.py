@@ -12,9 +12,11 @@ The result holds numbers only, never names, ids, dates of a single pair or free 
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from generator.model import Cohort, Pair, Program
 from generator.records.loading import ProgressRecords
@@ -62,9 +64,15 @@ class Aggregates:
     figures: dict[str, dict[Key, Figure]] = field(default_factory=dict)
     suppressed: dict[str, int] = field(default_factory=dict)  # how many figures each scope lost
     scopes_with_records: list[str] = field(default_factory=list)
+    withheld_keys: set[tuple[str, Key]] = field(default_factory=set)
 
     def get(self, scope: str, *key: str) -> Figure | None:
         return self.figures.get(scope, {}).get(key)
+
+    def withheld(self, scope: str, *prefix: str) -> bool:
+        """Whether a figure under `prefix` exists for `scope` but is hidden for its small group."""
+        n = len(prefix)
+        return any(s == scope and k[:n] == prefix for s, k in self.withheld_keys)
 
     def keys(self, scope: str, prefix: str) -> list[Key]:
         return sorted(k for k in self.figures.get(scope, {}) if k[0] == prefix)
@@ -80,20 +88,42 @@ def _planned_kinds(program: Program, pair: Pair) -> set[str]:
     }
 
 
-def _planned_sessions(program: Program, cohort: Cohort, pair: Pair, until: dt.date) -> int:
-    """Alignment checks and check-ins the pair's cadences schedule from its start up to `until`."""
+def _planned_sessions(
+    program: Program, cohort: Cohort, pair: Pair, until: dt.date
+) -> dict[str, list[dt.date]]:
+    """The dates of the alignment checks and check-ins the pair's cadences schedule from its start
+    up to `until`, by cadence id."""
     start = pair.start or cohort.start
     end = min(until, pair.end or cohort.end)
-    planned = 0
+    planned: dict[str, list[dt.date]] = {}
     kinds = _planned_kinds(program, pair)
     for cadence in program.cadences:
         if cadence.id not in kinds or cadence.every is None:
             continue
+        dates = planned.setdefault(cadence.id, [])
         n = 0
-        while cadence.every.add_to(start, n) <= end:
+        while (day := cadence.every.add_to(start, n)) <= end:
+            dates.append(day)
             n += 1
-        planned += n
     return planned
+
+
+def _held_against_plan(planned: dict[str, list[dt.date]], held: dict[str, list[dt.date]]) -> int:
+    """How many planned sessions were held: a planned date counts once when a session of its kind
+    falls nearer to it than to the kind's other planned dates. Extra, duplicate or unplanned
+    sessions fill no other date, so the share never goes over 100 %."""
+    count = 0
+    for kind, dates in planned.items():
+        if not dates:
+            continue
+        bounds = [a + (b - a) / 2 for a, b in pairwise(dates)]  # a date's slot ends halfway to the next
+        count += len({bisect_right(bounds, day) for day in held.get(kind, [])})
+    return count
+
+
+def cohort_month(cohort: Cohort, day: dt.date) -> int:
+    """The month of the cohort a day falls in: 1 for the month it starts in, and so on."""
+    return (day.year - cohort.start.year) * 12 + day.month - cohort.start.month + 1
 
 
 def _tally_pair(
@@ -106,12 +136,17 @@ def _tally_pair(
 ) -> None:
     mentee = pair.mentee
     sessions = [s for s in record.sessions if s.date <= as_of] if record else []
-    planned_kinds = _planned_kinds(program, pair)
-    held = sum(1 for s in sessions if s.kind in planned_kinds)
-    add(("sessions",), held, _planned_sessions(program, cohort, pair, as_of), mentee)
-    add(("sessions-all",), len(sessions), 0, mentee)
     start = pair.start or cohort.start
     last_day = min(as_of, pair.end or cohort.end)
+    planned = _planned_sessions(program, cohort, pair, as_of)
+    in_plan: dict[str, list[dt.date]] = defaultdict(list)
+    for session in sessions:
+        if session.kind in planned and start <= session.date <= last_day:
+            in_plan[session.kind].append(session.date)
+    total = sum(len(dates) for dates in planned.values())
+    add(("sessions",), _held_against_plan(planned, in_plan), total, mentee)
+    add(("sessions-all",), len(sessions), 0, mentee)
+    add(("session-minutes",), sum(s.minutes or 0 for s in sessions), 0, mentee)
     reached = {m.milestone: m.date for m in record.milestones} if record else {}
     for milestone_id in program.contract_for(pair).milestones or []:
         milestone = program.milestone(milestone_id)
@@ -126,7 +161,7 @@ def _tally_pair(
     for entry in record.feedback:
         if entry.date > as_of:
             continue
-        month = entry.date.strftime("%Y-%m")
+        month = f"{cohort_month(cohort, entry.date):02d}"  # aligned by cohort month, not calendar
         for scale in FEEDBACK_SCALES:
             add(("feedback", scale, month), entry.score(scale), 1, mentee)
     latest: dict[str, int] = {}
@@ -148,7 +183,7 @@ def _tally_pair(
             add(("outcome", "collaboration"), float(collaboration), 1, mentee)  # type: ignore[arg-type]
 
 
-_COUNTS = {"sessions", "sessions-all", "milestone", "milestones-reached"}
+_COUNTS = {"sessions", "sessions-all", "session-minutes", "milestone", "milestones-reached"}
 """Keys whose figure is a count with a total; the rest are means (numerator / denominator)."""
 
 
@@ -156,7 +191,7 @@ def aggregate(
     program: Program, records: ProgressRecords, as_of: dt.date, min_group_size: int | None = None
 ) -> Aggregates:
     """Program-wide and per-cohort figures from the records, with small groups suppressed."""
-    k = max(3, min_group_size if min_group_size is not None else program.records.min_group_size)
+    k = group_minimum(program, min_group_size)
     tallies: dict[str, dict[Key, Tally]] = defaultdict(lambda: defaultdict(Tally))
     result = Aggregates(min_group_size=k, as_of=as_of)
     for cohort in program.cohorts:
@@ -172,6 +207,7 @@ def aggregate(
             _tally_pair(program, cohort, pair, records.for_pair(cohort, pair), as_of, add)
             add(("mentees",), 0, 0, pair.mentee)
     hidden = _suppress(tallies, k)
+    result.withheld_keys = hidden
     for scope, by_key in tallies.items():
         shown = result.figures.setdefault(scope, {})
         for key, tally in by_key.items():
@@ -192,22 +228,41 @@ def _suppress(tallies: dict[str, dict[Key, Tally]], k: int) -> set[tuple[str, Ke
     """(scope, key) pairs to hide: small groups, and enough others that no difference reveals them."""
     hidden: set[tuple[str, Key]] = set()
     for key, whole in tallies.get(PROGRAM, {}).items():
-        parts = {scope: t[key] for scope, t in tallies.items() if scope != PROGRAM and key in t}
+        parts = {scope: t[key].people for scope, t in tallies.items() if scope != PROGRAM and key in t}
         if len(whole.people) < k:
             hidden.add((PROGRAM, key))
             hidden.update((scope, key) for scope in parts)
             continue
-        small = {scope for scope, t in parts.items() if len(t.people) < k}
-        if not small:
-            continue
-        people: set[str] = set().union(*(parts[s].people for s in small))
-        rest = sorted((s for s in parts if s not in small), key=lambda s: (len(parts[s].people), s))
-        while len(people) < k:
-            if not rest:
-                hidden.add((PROGRAM, key))
-                break
-            extra = rest.pop(0)
-            small.add(extra)
-            people |= parts[extra].people
-        hidden.update((scope, key) for scope in small)
+        pooled, whole_hidden = pooled_groups(parts, k)
+        if whole_hidden:
+            hidden.add((PROGRAM, key))
+        hidden.update((scope, key) for scope in pooled)
     return hidden
+
+
+def pooled_groups(groups: dict[str, set[str]], k: int) -> tuple[set[str], bool]:
+    """The groups that may not be shown on their own, and whether the total must go too.
+
+    Every group of fewer than k people is hidden; as the total is shown, the hidden groups together
+    must hold k people too (or the total minus the shown groups reveals them), so the smallest
+    shown groups join them until they do. If all of them together hold fewer than k, the total
+    is hidden as well. The one small-group rule of the handbook: progress figures per cohort and
+    a sponsor page's representation by division, geography and career stage both follow it.
+    """
+    small = {name for name, people in groups.items() if len(people) < k}
+    if not small:
+        return set(), False
+    people: set[str] = set().union(*(groups[name] for name in small))
+    rest = sorted((name for name in groups if name not in small), key=lambda name: (len(groups[name]), name))
+    while len(people) < k:
+        if not rest:
+            return small, True
+        extra = rest.pop(0)
+        small.add(extra)
+        people |= groups[extra]
+    return small, False
+
+
+def group_minimum(program: Program, min_group_size: int | None = None) -> int:
+    """k: the fewest people a published figure may be over (`[records] min_group_size`, at least 3)."""
+    return max(3, min_group_size if min_group_size is not None else program.records.min_group_size)

@@ -17,7 +17,7 @@ from html import escape
 
 import jinja2
 
-from generator.model import Program
+from generator.model import MetricTarget, Program
 from generator.records import FEEDBACK_SCALES, ProgressRecords
 from generator.records.aggregates import PROGRAM, Aggregates, Figure, aggregate
 from generator.templating import Markdown, escape_markdown, markdown_environment
@@ -39,6 +39,8 @@ class Row:
     value: Markdown  # written here from figures alone, so printed as is
     target: str = ""  # from program.toml
     bar: float | None = None  # 0..1 for a small inline bar
+    status: str = ""  # met, on track, behind, or why not judged
+    withheld: bool = False  # the figure's group is too small: the value says so
 
 
 @dataclass
@@ -59,7 +61,8 @@ class Dashboard:
 
     @property
     def empty(self) -> bool:
-        return not (self.sessions or self.milestones or self.trend_svg or self.metrics or self.outcomes)
+        shown = [row for row in (*self.milestones, *self.metrics) if not row.withheld]
+        return not (self.sessions or shown or self.trend_svg or self.outcomes)
 
 
 def _pct(value: float) -> str:
@@ -77,28 +80,101 @@ def _count_row(label: str, figure: Figure | None, noun: str, more: str = "") -> 
     return Row(label, Markdown(f"{figure.value:.0f} {noun}{more}"))
 
 
-def _actual(aggregates: Aggregates, scope: str, kind: str | None, metric_id: str) -> str:
-    """The figure a metric's `actual` names, as text; '' when not recorded or suppressed."""
+@dataclass(frozen=True)
+class Actual:
+    """A metric's actual: the words a page shows and, when it can be judged, the number in the
+    target's unit."""
+
+    text: str
+    number: float | None = None
+    unit: str = ""
+
+
+_UNIT_WORDS = {"%": "%", "per mentee": " per mentee", "of 5": " of 5"}
+
+
+def _actual(aggregates: Aggregates, scope: str, kind: str | None, metric_id: str) -> Actual | None:
+    """The figure a metric's `actual` names; None when not recorded or withheld."""
     if kind is None:
         f = aggregates.get(scope, "indicator", metric_id)
-        return f"{f.value:.1f} of 5 (average level)" if f else ""
+        return Actual(f"{f.value:.1f} of 5 (average level)", f.value, "of 5") if f else None
     if kind == "sessions":
         f = aggregates.get(scope, "sessions")
-        return f"{f.value:.0f} of {f.total:.0f} planned" if f and f.total else ""
+        if not (f and f.total):
+            return None
+        share = 100 * f.value / f.total
+        return Actual(f"{share:.0f}% ({f.value:.0f} of {f.total:.0f} planned)", share, "%")
     if kind == "milestones":
-        f = aggregates.get(scope, "milestones-reached")
-        return f"{f.value:.0f} reached" if f else ""
+        f, mentees = aggregates.get(scope, "milestones-reached"), aggregates.get(scope, "mentees")
+        if f is None:
+            return None
+        if mentees and mentees.value:
+            per = f.value / mentees.value
+            return Actual(f"{per:.1f} per mentee ({f.value:.0f} reached)", per, "per mentee")
+        return Actual(f"{f.value:.0f} reached")
     if kind in FEEDBACK_SCALES:
         months = [k for k in aggregates.keys(scope, "feedback") if k[1] == kind]
-        if not months:
-            return ""
-        latest = aggregates.get(scope, *months[-1])
-        return f"{latest.value:.1f} of 5 ({months[-1][2]})" if latest else ""
+        latest = aggregates.get(scope, *months[-1]) if months else None
+        if latest is None:
+            return None
+        return Actual(f"{latest.value:.1f} of 5 (cohort month {int(months[-1][2])})", latest.value, "of 5")
     key = {"promotion": "promoted", "project": "project-achieved", "collaboration": "collaboration"}[kind]
     f = aggregates.get(scope, "outcome", key)
     if f is None:
-        return ""
-    return f"{f.value:.1f}" if key == "collaboration" else _pct(f.value)
+        return None
+    if key == "collaboration":
+        return Actual(f"{f.value:.1f} per mentee", f.value, "per mentee")
+    return Actual(_pct(f.value), 100 * f.value, "%")
+
+
+def _withheld(aggregates: Aggregates, scope: str, kind: str | None, metric_id: str) -> bool:
+    prefix: tuple[str, ...] = {
+        None: ("indicator", metric_id),
+        "sessions": ("sessions",),
+        "milestones": ("milestones-reached",),
+        "promotion": ("outcome", "promoted"),
+        "project": ("outcome", "project-achieved"),
+        "collaboration": ("outcome", "collaboration"),
+    }.get(kind, ("feedback", kind or ""))
+    return aggregates.withheld(scope, *prefix)
+
+
+def withheld_text(k: int, people: str = "mentees") -> str:
+    """What a page shows in place of a figure over too small a group (never a zero)."""
+    return f"withheld (fewer than {k} {people})"
+
+
+def _elapsed(program: Program, aggregates: Aggregates, scope: str) -> tuple[bool, float]:
+    """Whether any cohort of the scope is still running, and the share of its time gone (mean)."""
+    ids = aggregates.scopes_with_records if scope == PROGRAM else [scope]
+    cohorts = [c for c in program.cohorts if c.id in ids and c.start <= aggregates.as_of]
+    if not cohorts:
+        return False, 0.0
+    running = any(aggregates.as_of <= c.end for c in cohorts)
+    shares = [min(1.0, (aggregates.as_of - c.start).days / max(1, (c.end - c.start).days)) for c in cohorts]
+    return running, sum(shares) / len(shares)
+
+
+ON_TRACK_MARGIN = 0.1
+"""A rating or share not met yet counts as on track while the cohort runs if it is within this
+fraction of the target; a per-mentee count, if it has reached the share of the target that the
+elapsed part of the cohort calls for."""
+
+
+def judge(target: MetricTarget, actual: Actual, running: bool, elapsed: float) -> str:
+    """'met', 'on track' or 'behind'; or why the actual cannot be judged against the target."""
+    if actual.number is None or actual.unit != target.unit:
+        return f"not judged: the target is in '{target.unit}'"
+    value = actual.number
+    if target.at_least is not None:
+        if value >= target.at_least:
+            return "met"
+        expected = target.at_least * (elapsed if target.unit == "per mentee" else 1 - ON_TRACK_MARGIN)
+        return "on track" if running and value >= expected else "behind"
+    assert target.at_most is not None
+    if value <= target.at_most:
+        return "met"
+    return "on track" if running and value <= target.at_most * (1 + ON_TRACK_MARGIN) else "behind"
 
 
 def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Dashboard:
@@ -120,15 +196,27 @@ def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Das
         "planned alignment checks and check-ins held",
         f"; {every.value:.0f} sessions in all" if every else "",
     )
+    withheld = Markdown(withheld_text(aggregates.min_group_size))
     for milestone in program.milestones:
         row = _count_row(milestone.title, aggregates.get(scope, "milestone", milestone.id), "due so far")
         if row:
             board.milestones.append(row)
+        elif aggregates.withheld(scope, "milestone", milestone.id):
+            board.milestones.append(Row(milestone.title, withheld, withheld=True))
     board.trend_svg = trend_chart(aggregates, scope)
+    running, elapsed = _elapsed(program, aggregates, scope)
     for metric in program.metrics:
         actual = _actual(aggregates, scope, metric.actual, metric.id)
+        target = metric.target
         if actual:
-            board.metrics.append(Row(metric.name, Markdown(actual), metric.target))
+            status = (
+                judge(target, actual, running, elapsed)
+                if isinstance(target, MetricTarget)
+                else "not judged: target in words"
+            )
+            board.metrics.append(Row(metric.name, Markdown(actual.text), str(target), status=status))
+        elif _withheld(aggregates, scope, metric.actual, metric.id):
+            board.metrics.append(Row(metric.name, withheld, str(target), withheld=True))
     for key, label, _ in _OUTCOMES:
         f = aggregates.get(scope, "outcome", key)
         if f:
@@ -138,7 +226,10 @@ def build_dashboard(program: Program, aggregates: Aggregates, scope: str) -> Das
 
 
 def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
-    """A line per feedback scale: the monthly average over every rating given that month.
+    """A line per feedback scale: the average of the ratings given in each month of the cohort.
+
+    Months count from each cohort's start (month 1 is the month it starts in), so the program's
+    line compares cohorts at the same stage instead of dipping whenever a new cohort starts.
 
     Raw SVG inside the Markdown page (its text HTML-escaped here), so printed as is.
     """
@@ -150,7 +241,7 @@ def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
     months = sorted({m for points in series.values() for m, _ in points})
     if not months:
         return Markdown("")
-    width, height, left, bottom, top = 560, 220, 36, 30, 12
+    width, height, left, bottom, top = 560, 236, 36, 46, 12
     plot_w, plot_h = width - left - 110, height - bottom - top
 
     def x(month: str) -> float:
@@ -163,7 +254,7 @@ def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" '
-        'aria-label="Feedback trends, average of ratings per month">'
+        'aria-label="Feedback trends, average of ratings per month of the cohort">'
     ]
     for score in range(1, 6):
         parts.append(
@@ -173,17 +264,21 @@ def trend_chart(aggregates: Aggregates, scope: str) -> Markdown:
         )
     for month in months:
         parts.append(
-            f'<text x="{x(month):.1f}" y="{height - 10}" font-size="11" text-anchor="middle">'
-            f"{escape(month)}</text>"
+            f'<text x="{x(month):.1f}" y="{height - 26}" font-size="11" text-anchor="middle">'
+            f"{int(month)}</text>"
         )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="11" text-anchor="middle">'
+        "month of the cohort</text>"
+    )
     for n, scale in enumerate(s for s in FEEDBACK_SCALES if s in series):
         points = series[scale]
         colour = _COLOURS[scale]
         path = " ".join(f"{x(m):.1f},{y(v):.1f}" for m, v in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         parts += [
-            f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(scale)} '
-            f"{escape(m)}: {v:.1f}</title></circle>"
+            f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}"><title>{escape(scale)}, '
+            f"cohort month {int(m)}: {v:.1f}</title></circle>"
             for m, v in points
         ]
         parts.append(
@@ -225,14 +320,15 @@ def progress_pages(
     records: ProgressRecords,
     as_of: dt.date,
     env: jinja2.Environment | None = None,
+    aggregates: Aggregates | None = None,
 ) -> dict[str, str]:
     """Markdown pages by site path: the program's dashboard, one per cohort, and the milestones page.
 
     `env` is the site's Markdown environment (with the program's overrides); by default, the
     built-in templates alone. A cohort without records gets no page. The milestones page follows
-    `[recognition] milestones`.
+    `[recognition] milestones`. `aggregates`: the figures, when the caller has them already.
     """
-    aggregates = aggregate(program, records, as_of)
+    aggregates = aggregates or aggregate(program, records, as_of)
     if not aggregates.scopes_with_records:
         return {}
     env = env or markdown_environment()
@@ -251,7 +347,8 @@ def progress_pages(
         total = aggregates.get(PROGRAM, "milestones-reached")
         pages[MILESTONES_PAGE] = env.get_template("progress/milestones.md.j2").render(
             sections=sections,
-            total=int(total.value) if total else 0,
+            total=int(total.value) if total else None,
+            withheld=withheld_text(aggregates.min_group_size),
             as_of=as_of.isoformat(),
             k=aggregates.min_group_size,
         )

@@ -24,7 +24,6 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
@@ -33,11 +32,14 @@ from generator.diagnostics import ProgramError, format_problem
 from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
 from generator.site.docs_folder import refused_links
+from generator.site.markup import label_task_checkboxes
 from generator.site.pages import Page, in_navigation, navigation, site_pages
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
+    from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
+
     from generator.findings import Finding
 
 PRINT_CSS_PATH = "stylesheets/handbook-print.css"
@@ -47,8 +49,24 @@ PRINT_CSS = """@media print {
   .md-main__inner, .md-content { margin: 0 !important; max-width: none !important; }
   .md-typeset h1, .md-typeset h2 { break-after: avoid; }
   .md-typeset table { break-inside: avoid; }
+  /* a sponsor page fits one or two sheets: compact type, tables side by side where they fit */
+  .md-typeset:has(h1.hb-sponsor) { font-size: 9pt; line-height: 1.35; }
+  .md-typeset:has(h1.hb-sponsor) h1 { font-size: 16pt; margin: 0 0 .4em; }
+  .md-typeset:has(h1.hb-sponsor) h2 { font-size: 11pt; margin: .8em 0 .3em; }
+  .md-typeset:has(h1.hb-sponsor) table:not([class]) { font-size: 8.5pt; margin: .3em 0; }
+  .md-typeset:has(h1.hb-sponsor) table:not([class]) :is(td, th) { padding: .2em .6em; }
+  .md-typeset:has(h1.hb-sponsor) .admonition { margin: .4em 0; font-size: 8.5pt; }
 }
 @page { size: auto; margin: 18mm 16mm; }
+.md-typeset :is(p, li, td) > a:not(.headerlink) { text-decoration: underline; }
+.md-copyright { color: var(--md-footer-fg-color--light); }
+"""
+
+ACCESSIBILITY_JS_PATH = "javascripts/handbook-accessibility.js"
+ACCESSIBILITY_JS = """// The theme's search overlay is a dialog without a name: name it "Search".
+document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
+  dialog.setAttribute("aria-label", "Search");
+});
 """
 
 
@@ -75,6 +93,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.problems: list[str] = []
         self.scanner: LeakScanner | None = None
         self.scanned: set[str] = set()
+        self.theme_copies: dict[str, Path] = {}
         self.handed_over = False
         self.site_dir: Path | None = None
 
@@ -125,8 +144,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
             print("\n".join(self.problems), file=sys.stderr, flush=True)
             pages = [Page("index.md", problems_page(self.problems))]
-        self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS)]
+        self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS), Page(ACCESSIBILITY_JS_PATH, ACCESSIBILITY_JS)]
         config.extra_css.append(PRINT_CSS_PATH)
+        config.extra_javascript.append(ACCESSIBILITY_JS_PATH)
         if config.nav is None:
             docs = Path(config.docs_dir)
             hand_written = (
@@ -211,16 +231,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 )
             inclusion = InclusionLevel.UNDEFINED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
-        self.scanned |= _installed_theme_files(files, config)
+        self.theme_copies = _installed_theme_files(files, config)
+        self.scanned |= set(self.theme_copies)
         return files
 
     def on_page_content(
         self, html_text: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
-        """Themes print page titles unescaped; a title taken from a heading is escaped here once."""
+        """Themes print page titles unescaped; a title taken from a heading is escaped here once.
+        Checklist checkboxes get the name of their item, for screen readers."""
         if "title" not in page.meta and page.title:
             page.meta["title"] = html.escape(page.title, quote=False)
-        return html_text
+        return label_task_checkboxes(html_text)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., Any]
@@ -252,18 +274,19 @@ def _problem_lines(error: HandbookError) -> list[str]:
     return [str(error)]
 
 
-def _installed_theme_files(files: Files, config: MkDocsConfig) -> set[str]:
+def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path]:
     """Files copied verbatim from the installed theme package (its scripts, styles, source maps):
     nothing from the program can be in them, so the end-of-build scan skips them (`handbook
-    build` still scans every file it publishes). A `custom_dir` is the owner's: scanned."""
+    build` skips only those whose bytes it finds identical to the package's file). A `custom_dir`
+    is the owner's: scanned. By site path, with the package file each is copied from."""
     custom = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
     installed = [Path(d).resolve() for d in config.theme.dirs if Path(d).resolve() != custom]
-    found = set()
+    found: dict[str, Path] = {}
     for file in files:
         if file.generated_by is None and not file.is_documentation_page() and file.abs_src_path:
             source = Path(file.abs_src_path).resolve()
             if any(source.is_relative_to(folder) for folder in installed):
-                found.add(file.dest_uri)
+                found[file.dest_uri] = source
     return found
 
 

@@ -24,10 +24,12 @@ from generator.dates import build_stamp
 from generator.errors import UsageError
 from generator.model import Program
 from generator.records import ProgressRecords
+from generator.records.aggregates import aggregate
 from generator.site.calendar import CalendarWriter
 from generator.site.dashboards import COHORT_PAGE, progress_pages
 from generator.site.public_view import PublicProgram, public_view
 from generator.site.schedule import Session
+from generator.site.sponsor import sponsor_page
 from generator.templating import describe_template_error, markdown_environment
 
 if TYPE_CHECKING:
@@ -90,7 +92,8 @@ def render_pages(
     )
     env = markdown_environment(override_folder)
     on = as_of
-    progress = progress_pages(program, records, on, env) if records is not None else {}
+    aggregates = aggregate(program, records, on) if records is not None else None
+    progress = progress_pages(program, records, on, env, aggregates) if records is not None else {}
 
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(program=view, **context)
@@ -122,6 +125,10 @@ def render_pages(
             ),
             Page(f"{base}/pairs.md", render("pairs.md.j2", current="pairs", **shared)),
             Page(f"{base}/checklists.md", render("checklists.md.j2", current="checklists", **shared)),
+            Page(
+                f"{base}/sponsor.md",
+                sponsor_page(env, program, source, aggregates, on.isoformat(), current="sponsor", **shared),
+            ),
         ]
         if dashboard is not None:
             heading, _, body = dashboard.partition("\n")

@@ -357,7 +357,7 @@ def public_view(program: Program) -> PublicProgram:
                 "name": m.name,
                 "kind": m.kind,
                 "definition": m.definition,
-                "target": m.target,
+                "target": str(m.target),
                 "source": m.source,
             }
             for m in program.metrics
