@@ -8,6 +8,7 @@ Vocabulary ids are turned into their display names here, once, so no page shows 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from generator.model import Activity, Cadence, Pair, Person, Program
