@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.rules",
     "generator.commands.build",
     "generator.commands.match",
+    "generator.commands.diff",
 )
 
 
