@@ -470,7 +470,9 @@ def _result(f: Finding, fingerprint: str, files: _Files, index: dict[str, int], 
             for i, r in enumerate(f.related)
         ]
     if f.suppressed_because is not None:
-        entry["suppressions"] = [{"kind": "external", "status": "accepted", "justification": f.suppressed_because}]
+        entry["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": f.suppressed_because}
+        ]
     return entry
 
 
@@ -495,7 +497,10 @@ def as_sarif(report: Report) -> str:
     found = report.results
     baseline = report.baseline
     prints = list(baseline.new) if baseline is not None else fingerprints(found, files)
-    results = [_result(f, fingerprint, files, index, "new" if baseline else "") for f, fingerprint in zip(found, prints, strict=True)]
+    results = [
+        _result(f, fingerprint, files, index, "new" if baseline else "")
+        for f, fingerprint in zip(found, prints, strict=True)
+    ]
     if baseline is not None:
         results += [_result(f, fp, files, index, "unchanged") for f, fp in baseline.unchanged]
         results += [_result(f, fp, files, index, "absent") for f, fp in baseline.absent]

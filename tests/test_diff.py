@@ -101,7 +101,12 @@ KINDS: dict[str, tuple[str | tuple[str, ...], str | tuple[str, ...], list[str]]]
         ["Mentee F (mentee-f) joins as mentee (Legal, Africa)."],
     ),
     "person removed": (
-        ('members = ["mentor-a", "mentor-d", "mentee-e"]', EXTRA_PEOPLE[EXTRA_PEOPLE.index('[[people]]\nid = "mentee-e"') : EXTRA_PEOPLE.index("[[cohorts]]")]),
+        (
+            'members = ["mentor-a", "mentor-d", "mentee-e"]',
+            EXTRA_PEOPLE[
+                EXTRA_PEOPLE.index('[[people]]\nid = "mentee-e"') : EXTRA_PEOPLE.index("[[cohorts]]")
+            ],
+        ),
         ('members = ["mentor-a", "mentor-d"]', ""),
         ["Mentee E (mentee-e) leaves the program (was mentee).", "Cohort next: Mentee E (mentee-e) leaves."],
     ),
@@ -113,7 +118,9 @@ KINDS: dict[str, tuple[str | tuple[str, ...], str | tuple[str, ...], list[str]]]
     "public fields changed": (
         'division = "Operations"\ngeography = "Europe"\nrole = "mentor"',
         'division = "Risk"\ngeography = "Europe"\nrole = "mentor"\ntitle = "Chief Risk Officer"',
-        ['Mentor A (mentor-a): title from (none) to "Chief Risk Officer"; division from "Operations" to "Risk".'],
+        [
+            'Mentor A (mentor-a): title from (none) to "Chief Risk Officer"; division from "Operations" to "Risk".'
+        ],
     ),
     "pair added": (
         'members = ["mentor-a", "mentor-d", "mentee-e"]\n',
@@ -251,10 +258,14 @@ def test_reordering_and_reformatting_is_no_change(repo: Path) -> None:
     text = program.read_text(encoding="utf-8")
     mentor_a = text[text.index('[[people]]\nid = "mentor-a"') : text.index('[[people]]\nid = "mentee-b"')]
     text = replace_once(text, mentor_a, "")
-    text = replace_once(text, "\n[[cohorts]]\nid = \"pilot\"", "\n" + mentor_a + "[[cohorts]]\nid = \"pilot\"")
-    text = replace_once(text, 'owners = [{ name = "Ana Owner" }]', "owners = [ {name='Ana Owner'} ]  # who runs it")
+    text = replace_once(text, '\n[[cohorts]]\nid = "pilot"', "\n" + mentor_a + '[[cohorts]]\nid = "pilot"')
+    text = replace_once(
+        text, 'owners = [{ name = "Ana Owner" }]', "owners = [ {name='Ana Owner'} ]  # who runs it"
+    )
     text = replace_once(text, 'every = "2 months"', "every   =   '2 months'")
-    text = replace_once(text, 'members = ["mentor-a", "mentee-b"]', 'members = [\n  "mentor-a",\n  "mentee-b",\n]')
+    text = replace_once(
+        text, 'members = ["mentor-a", "mentee-b"]', 'members = [\n  "mentor-a",\n  "mentee-b",\n]'
+    )
     program.write_text("# Reordered and reformatted\n" + text, encoding="utf-8")
     for fmt, expected in (
         ("text", "program.toml: no change from main to the working tree\n"),
@@ -340,7 +351,9 @@ def test_a_base_that_does_not_parse_is_located(repo: Path) -> None:
         "HEAD:program.toml:2:8: TOML syntax error: this value is not valid TOML: quote text"
     )
     assert "\n    name = Minimal program\n           ^\n" in result.out
-    assert result.out.endswith("\n1 error in HEAD:program.toml: this version does not load, so it cannot be compared\n")
+    assert result.out.endswith(
+        "\n1 error in HEAD:program.toml: this version does not load, so it cannot be compared\n"
+    )
     assert result.err == ""
     assert snapshot(repo) == before
 

@@ -35,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "base", nargs="?", help="default: where this branch left the default branch (git merge-base)"
     )
     parser.add_argument("head", nargs="?", help="default: the program in the working tree")
-    parser.add_argument("--program", default="program.toml", help="the program file (default: ./program.toml)")
+    parser.add_argument(
+        "--program", default="program.toml", help="the program file (default: ./program.toml)"
+    )
     parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
     add_plugins_option(parser)
     parser.set_defaults(run=run)
@@ -67,7 +69,9 @@ def run(args: argparse.Namespace) -> int:
         from generator.review.proposals import proposal_changes
 
         try:
-            project = project_from_source(_source(head_side.display, head_side.raw), program, plugins=plugins_wanted(args))
+            project = project_from_source(
+                _source(head_side.display, head_side.raw), program, plugins=plugins_wanted(args)
+            )
         except ProgramError as error:
             for problem in error.problems:
                 print(format_problem(problem))

@@ -25,7 +25,9 @@ def base_report(program: Path, shown: str, revision: str, plugins: bool | None) 
     from generator.project import open_project
     from generator.rules import run_checks
 
-    repository = Repository(program)
+    repository = Repository(
+        program, "run inside a git checkout (with the base fetched), or leave out --new-since"
+    )
     repository.commit(revision)
     with tempfile.TemporaryDirectory(prefix="handbook-base-") as tmp:
         path = repository.checkout(revision, Path(tmp))
@@ -51,11 +53,15 @@ def new_since(report: Report, base: Report, revision: str) -> Report:
         program_errors=tuple(
             p for p, fp in zip(report.program_errors, head_prints[:errors], strict=True) if fp not in before
         ),
-        findings=tuple(f for f, fp in zip(report.findings, head_prints[errors:], strict=True) if fp not in before),
+        findings=tuple(
+            f for f, fp in zip(report.findings, head_prints[errors:], strict=True) if fp not in before
+        ),
         baseline=Baseline(
             revision,
             new=tuple(fp for fp in head_prints if fp not in before),
-            unchanged=tuple((f, fp) for f, fp in zip(report.results, head_prints, strict=True) if fp in before),
+            unchanged=tuple(
+                (f, fp) for f, fp in zip(report.results, head_prints, strict=True) if fp in before
+            ),
             absent=tuple((f, fp) for f, fp in zip(base.results, base_prints, strict=True) if fp not in after),
         ),
     )

@@ -95,7 +95,9 @@ def compare(versions: Versions) -> list[Change]:
     return sorted(changes, key=lambda c: order[c.section])  # stable: keeps file order within
 
 
-_OWN_SECTIONS = frozenset({"people", "cohorts", "cadences", "milestones", "guardrails", "contract", "matching"})
+_OWN_SECTIONS = frozenset(
+    {"people", "cohorts", "cadences", "milestones", "guardrails", "contract", "matching"}
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,7 +208,9 @@ def _pairs(base: Program, head: Program) -> Iterator[Change]:
     old, new = pairs_by_key(base), pairs_by_key(head)
     for key, (cohort, pair) in old.items():
         if key not in new:
-            yield Change("pairs", "removed", pair_subject(key), people=key[1:3], detail=_pair_detail(key, cohort, pair))
+            yield Change(
+                "pairs", "removed", pair_subject(key), people=key[1:3], detail=_pair_detail(key, cohort, pair)
+            )
     for key, (cohort, pair) in new.items():
         detail = _pair_detail(key, cohort, pair)
         if key not in old:
@@ -243,7 +247,10 @@ def _cohorts(base: Program, head: Program) -> Iterator[Change]:
                 "cohorts",
                 "moved",
                 cohort.id,
-                {"start": (was.start.isoformat(), cohort.start.isoformat()), "end": (was.end.isoformat(), cohort.end.isoformat())},
+                {
+                    "start": (was.start.isoformat(), cohort.start.isoformat()),
+                    "end": (was.end.isoformat(), cohort.end.isoformat()),
+                },
                 tuple(dict.fromkeys(i for p in following for i in (p.mentor, p.mentee))),
                 {"pairs": len(following)},
             )
@@ -251,7 +258,13 @@ def _cohorts(base: Program, head: Program) -> Iterator[Change]:
             joined = [m for m in cohort.members if m not in was.members]
             left = [m for m in was.members if m not in cohort.members]
             if joined or left:
-                yield Change("cohorts", "members", cohort.id, people=(*joined, *left), detail={"joined": joined, "left": left})
+                yield Change(
+                    "cohorts",
+                    "members",
+                    cohort.id,
+                    people=(*joined, *left),
+                    detail={"joined": joined, "left": left},
+                )
         values = _field_values(was, cohort, skip=frozenset({"id", "start", "end", "members", "pairs"}))
         if values:
             yield Change("cohorts", "changed", cohort.id, values)
@@ -305,7 +318,9 @@ def _settings(section: str, base: Program, head: Program) -> Iterator[Change]:
         if all(hasattr(item, "id") for item in [*getattr(base, section), *value]):
             yield from _keyed(section, base, head, "settings")
         elif getattr(base, section) != value:
-            yield Change("settings", "changed", section, {section: (_json(getattr(base, section)), _json(value))})
+            yield Change(
+                "settings", "changed", section, {section: (_json(getattr(base, section)), _json(value))}
+            )
     else:
         yield from _section(section, base, head, "settings")
 
@@ -366,8 +381,16 @@ def _due_dates(base: Program, head: Program, changes: list[Change]) -> Iterator[
         old, new = _following(base, "milestones", milestone_id), _following(head, "milestones", milestone_id)
         groups: dict[tuple[str | None, str | None], list[PairKey]] = defaultdict(list)
         for key in dict.fromkeys([*old, *new]):
-            before = old_ms.due_date(old[key][0].window(old[key][1])[0]).isoformat() if old_ms and key in old else None
-            after = new_ms.due_date(new[key][0].window(new[key][1])[0]).isoformat() if new_ms and key in new else None
+            before = (
+                old_ms.due_date(old[key][0].window(old[key][1])[0]).isoformat()
+                if old_ms and key in old
+                else None
+            )
+            after = (
+                new_ms.due_date(new[key][0].window(new[key][1])[0]).isoformat()
+                if new_ms and key in new
+                else None
+            )
             if before != after:
                 groups[(before, after)].append(key)
         if groups:
@@ -397,11 +420,19 @@ def _workload(base: Program, head: Program) -> Iterator[Change]:
     after = over_limit(head, limit_for(head, _load_options(head)))
     for mentor, (pairs, allowed) in after.items():
         if mentor not in before:
-            yield Change("guardrails", "over", mentor, people=(mentor,), detail={"pairs": pairs, "allowed": allowed})
-    for mentor, (pairs, allowed) in before.items():
+            yield Change(
+                "guardrails", "over", mentor, people=(mentor,), detail={"pairs": pairs, "allowed": allowed}
+            )
+    for mentor, (pairs, _) in before.items():
         if mentor not in after:
             now = _load(head, mentor)
-            yield Change("guardrails", "within", mentor, people=(mentor,), detail={"pairs": now[0], "allowed": now[1], "was": pairs})
+            yield Change(
+                "guardrails",
+                "within",
+                mentor,
+                people=(mentor,),
+                detail={"pairs": now[0], "allowed": now[1], "was": pairs},
+            )
 
 
 def _load(program: Program, mentor: str) -> tuple[int, int]:
@@ -430,4 +461,6 @@ def _contract_reach(base: Program, head: Program) -> Iterator[Change]:
                 reached[name].append(key)
     for name, keys in reached.items():
         people = tuple(dict.fromkeys(p for k in keys for p in k[1:3]))
-        yield Change("contract", "reach", name, people=people, detail={"pairs": [pair_subject(k) for k in keys]})
+        yield Change(
+            "contract", "reach", name, people=people, detail={"pairs": [pair_subject(k) for k in keys]}
+        )

@@ -9,7 +9,6 @@ from typing import Any
 
 from generator.review.compare import Change
 from generator.review.words import SECTION_TITLES
-from generator.templating import escape_markdown
 
 FORMATS = ("text", "markdown", "json")
 
@@ -52,6 +51,8 @@ def as_text(review: Review) -> str:
 def as_markdown(review: Review) -> str:
     """A heading, then one list per section; every sentence escaped (names and values are the
     program's text, which must not become links, HTML or table breaks)."""
+    from generator.templating import escape_markdown  # Jinja: only when Markdown is asked for
+
     title = f"### Program changes: {escape_markdown(review.program)}"
     sides = f"From {escape_markdown(review.base)} to {escape_markdown(review.head)}."
     if not review.changes:

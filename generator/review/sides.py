@@ -19,6 +19,7 @@ from pathlib import Path
 from generator.errors import UsageError
 
 WORKING_TREE = "the working tree"
+TWO_FILES = "compare two files instead (handbook diff OLD.toml NEW.toml), or run inside a git checkout"
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,12 @@ class Side:
 class Repository:
     """The git repository holding the program, asked through the `git` command."""
 
-    def __init__(self, program: Path) -> None:
+    def __init__(self, program: Path, hint: str = TWO_FILES) -> None:
         self.program = program
         folder = program.resolve().parent
         top = _git(folder, "rev-parse", "--show-toplevel", fail=None)
         if top is None:
-            raise UsageError(
-                f"{program} is not in a git repository: compare two files instead "
-                "(handbook diff OLD.toml NEW.toml), or run inside a git checkout"
-            )
+            raise UsageError(f"{program} is not in a git repository: {hint}")
         self.root = Path(top.strip())
         self.path = program.resolve().relative_to(self.root.resolve()).as_posix()
         """The program's path inside the repository."""
@@ -119,7 +117,9 @@ def _git(cwd: Path, *args: str, fail: str | None) -> str | None:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError("git is not installed: compare two files instead (handbook diff OLD.toml NEW.toml)") from None
+        raise UsageError(
+            "git is not installed: compare two files instead (handbook diff OLD.toml NEW.toml)"
+        ) from None
     except NotADirectoryError:
         return fail
     return proc.stdout if proc.returncode == 0 else fail

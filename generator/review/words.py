@@ -33,7 +33,11 @@ LONGEST_VALUE = 60
 
 def sentence(change: Change, versions: Versions) -> str:
     """The change in words."""
-    return _SAY[(change.section, change.kind)](change, versions) if (change.section, change.kind) in _SAY else _generic(change, versions)
+    return (
+        _SAY[(change.section, change.kind)](change, versions)
+        if (change.section, change.kind) in _SAY
+        else _generic(change, versions)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,7 +87,10 @@ def value_words(name: str, before: Any, after: Any) -> str:
     """'division from "Sales" to "Risk"', 'strengths: added x; removed y', or 'bio changed'."""
     label = name.replace("_", " ")
     if _scalar(before) and _scalar(after):
-        if max(len(str(before or "")), len(str(after or ""))) <= LONGEST_VALUE and "\n" not in f"{before}{after}":
+        if (
+            max(len(str(before or "")), len(str(after or ""))) <= LONGEST_VALUE
+            and "\n" not in f"{before}{after}"
+        ):
             return f"{label} from {_show(before)} to {_show(after)}"
         return f"{label} changed"
     if isinstance(before, list | type(None)) and isinstance(after, list | type(None)):
@@ -91,7 +98,9 @@ def value_words(name: str, before: Any, after: Any) -> str:
         if all(_scalar(v) and len(str(v)) <= LONGEST_VALUE for v in [*old, *new]):
             added = [_show(v) for v in new if v not in old]
             removed = [_show(v) for v in old if v not in new]
-            parts = ([f"added {_some(added)}"] if added else []) + ([f"removed {_some(removed)}"] if removed else [])
+            parts = ([f"added {_some(added)}"] if added else []) + (
+                [f"removed {_some(removed)}"] if removed else []
+            )
             return f"{label}: {'; '.join(parts)}" if parts else f"{label} reordered"
     return f"{label} changed"
 
@@ -124,12 +133,15 @@ def _person_confidential(c: Change, v: Versions) -> str:
 
 def _pair_added(c: Change, v: Versions) -> str:
     d = c.detail
-    return f"New pair in {d['cohort']}: {_who(v, d['mentor'])} mentors {_who(v, d['mentee'])}, from {d['start']} to {d['end']}."
+    who = f"{_who(v, d['mentor'])} mentors {_who(v, d['mentee'])}"
+    return f"New pair in {d['cohort']}: {who}, from {d['start']} to {d['end']}."
 
 
 def _pair_removed(c: Change, v: Versions) -> str:
     d = c.detail
-    return f"Pair removed from {d['cohort']}: {_who(v, d['mentor'])} no longer mentors {_who(v, d['mentee'])}."
+    return (
+        f"Pair removed from {d['cohort']}: {_who(v, d['mentor'])} no longer mentors {_who(v, d['mentee'])}."
+    )
 
 
 def _pair_ended(c: Change, v: Versions) -> str:
@@ -168,7 +180,11 @@ def _cohort_removed(c: Change, v: Versions) -> str:
 def _cohort_moved(c: Change, v: Versions) -> str:
     (s0, s1), (e0, e1) = c.values["start"], c.values["end"]
     n = c.detail["pairs"]
-    pairs = f"the sessions and due dates of its {n} pair{'s' if n != 1 else ''} move with it" if n else "it has no pairs yet"
+    pairs = (
+        f"the sessions and due dates of its {n} pair{'s' if n != 1 else ''} move with it"
+        if n
+        else "it has no pairs yet"
+    )
     return f"Cohort {c.subject} now runs {s1} to {e1} (was {s0} to {e0}): {pairs}."
 
 
@@ -211,7 +227,9 @@ def _cadence_dates(c: Change, v: Versions) -> str:
         parts.append(f"for {pairs}, {' and '.join(what)}")
     more = f"; and other dates for {len(moves) - SHOWN} more groups of pairs" if len(moves) > SHOWN else ""
     n = sum(len(m["pairs"]) for m in moves)
-    return f"Sessions of cadence {c.subject} move for {n} pair{'s' if n != 1 else ''}: {'; '.join(parts)}{more}."
+    return (
+        f"Sessions of cadence {c.subject} move for {n} pair{'s' if n != 1 else ''}: {'; '.join(parts)}{more}."
+    )
 
 
 def _due_dates(c: Change, v: Versions) -> str:
@@ -317,6 +335,8 @@ _SAY: dict[tuple[str, str], Callable[[Change, Versions], str]] = {
     ("settings", "added"): _item_added,
     ("settings", "removed"): _item_removed,
     ("settings", "changed"): lambda c, v: (
-        _item_changed(c, v) if c.detail.get("table") and c.subject != c.detail["table"] else _section_changed(c, v)
+        _item_changed(c, v)
+        if c.detail.get("table") and c.subject != c.detail["table"]
+        else _section_changed(c, v)
     ),
 }
