@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         changes += proposal_changes(project, versions.base.matching)
     review = Review(
-        program=args.program,
+        program=args.head if args.head and Path(args.head).is_file() else args.program,
         base=base_side.label,
         head=head_side.label,
         changes=tuple((c, sentence(c, versions)) for c in changes),

@@ -343,6 +343,24 @@ def _following(program: Program, what: str, item_id: str) -> dict[PairKey, tuple
     }
 
 
+def _in_both(
+    base: Program,
+    head: Program,
+    old: dict[PairKey, tuple[Cohort, Pair]],
+    new: dict[PairKey, tuple[Cohort, Pair]],
+) -> list[PairKey]:
+    """Pairs that follow the item on either side and exist, with the same window, on both: a pair
+    added, removed or moved is a change of its own, said once where it happened."""
+    before, after = pairs_by_key(base), pairs_by_key(head)
+    return [
+        key
+        for key in dict.fromkeys([*old, *new])
+        if key in before
+        and key in after
+        and before[key][0].window(before[key][1]) == after[key][0].window(after[key][1])
+    ]
+
+
 def _cadence_dates(base: Program, head: Program, changes: list[Change]) -> Iterator[Change]:
     """For each changed cadence: the sessions each pair loses and gains."""
     from generator.site.schedule import cohort_schedule
@@ -357,7 +375,7 @@ def _cadence_dates(base: Program, head: Program, changes: list[Change]) -> Itera
     for cadence_id in sorted(_changed_ids(changes, "cadences")):
         old, new = _following(base, "cadences", cadence_id), _following(head, "cadences", cadence_id)
         groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[PairKey]] = defaultdict(list)
-        for key in dict.fromkeys([*old, *new]):
+        for key in _in_both(base, head, old, new):
             before = dates(base, cadence_id, *old[key]) if key in old else []
             after = dates(head, cadence_id, *new[key]) if key in new else []
             if before != after:
@@ -380,7 +398,7 @@ def _due_dates(base: Program, head: Program, changes: list[Change]) -> Iterator[
         new_ms = next((m for m in head.milestones if m.id == milestone_id), None)
         old, new = _following(base, "milestones", milestone_id), _following(head, "milestones", milestone_id)
         groups: dict[tuple[str | None, str | None], list[PairKey]] = defaultdict(list)
-        for key in dict.fromkeys([*old, *new]):
+        for key in _in_both(base, head, old, new):
             before = (
                 old_ms.due_date(old[key][0].window(old[key][1])[0]).isoformat()
                 if old_ms and key in old
@@ -445,6 +463,11 @@ def _load(program: Program, mentor: str) -> tuple[int, int]:
     return len(busiest(mentor_windows(program).get(mentor, []))), limit.pairs_allowed(person)
 
 
+_REFERENCES = frozenset({"cadences", "milestones"})
+"""Contract terms that list ids: without overrides they follow the order of the tables, which
+is no change."""
+
+
 def _contract_reach(base: Program, head: Program) -> Iterator[Change]:
     """The pairs whose learning contract changes through [contract], [guardrails] or the
     cadences and milestones every pair follows (a pair's own override is its own change)."""
@@ -457,7 +480,10 @@ def _contract_reach(base: Program, head: Program) -> Iterator[Change]:
         if before == after:
             continue
         for name in type(after).model_fields:
-            if getattr(before, name) != getattr(after, name):
+            was, now = getattr(before, name), getattr(after, name)
+            if name in _REFERENCES and was is not None and now is not None:
+                was, now = sorted(was), sorted(now)
+            if was != now:
                 reached[name].append(key)
     for name, keys in reached.items():
         people = tuple(dict.fromkeys(p for k in keys for p in k[1:3]))

@@ -234,7 +234,7 @@ def _cadence_dates(c: Change, v: Versions) -> str:
 
 def _due_dates(c: Change, v: Versions) -> str:
     parts = []
-    for m in c.detail["moves"]:
+    for m in c.detail["moves"][:SHOWN]:
         pairs = [_subject_pair(v, p) for p in m["pairs"]]
         if m["before"] and m["after"]:
             when = f"from {m['before']} to {m['after']}"
@@ -242,8 +242,13 @@ def _due_dates(c: Change, v: Versions) -> str:
             when = f"now {m['after']}"
         else:
             when = f"no longer due (was {m['before']})"
-        parts.append(f"{when} for {_some(pairs)}")
-    return f"Milestone {c.subject} due date moves {'; '.join(parts)}."
+        parts.append(f"{when} for {_some(pairs, 3)}")
+    more = (
+        f"; and other dates for {len(c.detail['moves']) - SHOWN} more groups of pairs"
+        if len(c.detail["moves"]) > SHOWN
+        else ""
+    )
+    return f"Milestone {c.subject} due date moves {'; '.join(parts)}{more}."
 
 
 def _pairs(n: int) -> str:
