@@ -102,6 +102,17 @@ def test_a_program_error_the_base_did_not_have_is_new(repo: Path) -> None:
     assert "unknown key 'stengths'" in result.out
 
 
+def test_a_base_that_does_not_load_makes_every_finding_new(repo: Path) -> None:
+    edit(repo, WEAK_PAIR, 'stengths = ["stakeholder-diplomacy"]')
+    git(repo, "commit", "-q", "-am", "A typo")
+    edit(repo, 'stengths = ["stakeholder-diplomacy"]', WEAK_PAIR)
+    result = check(repo, "--new-since", "main", "--format", "sarif")
+    assert result.code == 0
+    run = validated_sarif(result.out)["runs"][0]
+    states = sorted((r["ruleId"], r["baselineState"]) for r in run["results"])
+    assert states == [("HB001", "absent"), ("HB301", "new"), ("HB401", "new")]
+
+
 def test_a_program_added_since_the_base_has_only_new_findings(repo: Path) -> None:
     (repo / "second").mkdir()
     (repo / "second" / "program.toml").write_text((repo / "program.toml").read_text(encoding="utf-8"))

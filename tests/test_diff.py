@@ -140,6 +140,11 @@ KINDS: dict[str, tuple[str | tuple[str, ...], str | tuple[str, ...], list[str]]]
             "2027-03-01: Mentee B moved to Mentor A's division."
         ],
     ),
+    "pair's own contract changed": (
+        PAIR,
+        PAIR + '\n[cohorts.pairs.contract]\nmentor_role = "Coach"\n',
+        ['Mentor A and Mentee B (pilot): contract.mentor role from (none) to "Coach".'],
+    ),
     "cohort window moved": (
         "start = 2027-01-04",
         "start = 2027-02-01",
@@ -153,7 +158,7 @@ KINDS: dict[str, tuple[str | tuple[str, ...], str | tuple[str, ...], list[str]]]
         'every = "2 months"',
         [
             'Cadence alignment: every from "1 month" to "2 months".',
-            "Sessions of cadence alignment move for 1 pair: for Mentor A and Mentee B (pilot), "
+            "Sessions of cadence alignment change for 1 pair: for Mentor A and Mentee B (pilot), "
             "2027-02-04, 2027-04-04 are dropped.",
         ],
     ),
@@ -178,7 +183,7 @@ KINDS: dict[str, tuple[str | tuple[str, ...], str | tuple[str, ...], list[str]]]
         'mentor_role = "Sparring partner"',
         [
             '[contract] mentor role from "Thinking partner" to "Sparring partner".',
-            "The learning contracts of 1 pair get a new mentor role: Mentor A and Mentee B (pilot).",
+            "Learning contracts of 1 pair change (mentor role): Mentor A and Mentee B (pilot).",
         ],
     ),
     "matching weights changed": (
@@ -356,6 +361,12 @@ def test_a_base_that_does_not_parse_is_located(repo: Path) -> None:
     )
     assert result.err == ""
     assert snapshot(repo) == before
+
+
+def test_a_file_that_does_not_exist_is_a_usage_error(repo: Path) -> None:
+    result = diff(repo, "old.toml", "program.toml")
+    assert result.code == 2
+    assert result.err == "handbook: old.toml: no such file: name a program file or a git revision\n"
 
 
 def test_a_program_missing_at_the_base_is_a_usage_error(repo: Path) -> None:

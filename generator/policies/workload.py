@@ -108,13 +108,9 @@ def over_limit(program: Program, limit: WorkloadLimit) -> dict[str, tuple[int, i
     The same test as the mentor-load check: more pairs than `max_mentees`, or more hours than
     the mentor may give, both within `pairs_allowed`.
     """
-    people = program._people_by_id()
     over: dict[str, tuple[int, int]] = {}
     for mentor, spans in mentor_windows(program).items():
-        person = people.get(mentor)
-        if person is None:
-            continue
-        pairs, allowed = len(busiest(spans)), limit.pairs_allowed(person)
+        pairs, allowed = len(busiest(spans)), limit.pairs_allowed(program.person(mentor))
         if pairs > allowed:
             over[mentor] = (pairs, allowed)
     return over

@@ -66,9 +66,10 @@ class Versions:
     def name(self, person_id: str) -> str:
         """A person's name, from whichever side still has them."""
         for program in (self.head, self.base):
-            person = program._people_by_id().get(person_id)
-            if person is not None:
-                return person.name
+            try:
+                return program.person(person_id).name
+            except KeyError:
+                continue
         return person_id
 
 
@@ -125,10 +126,14 @@ def _field_values(before: BaseModel, after: BaseModel, skip: frozenset[str] = fr
         if name in skip:
             continue
         if getattr(before, name) != getattr(after, name):
-            # dumped through the model, so a duration reads '1 month' and a date '2027-01-04'
-            values[name] = (
-                before.model_dump(mode="json", include={name}).get(name),
-                after.model_dump(mode="json", include={name}).get(name),
+            # dumped through the model, so a duration reads '1 month' and a date '2027-01-04';
+            # a nested table (a pair's contract) is compared key by key
+            values.update(
+                _walk(
+                    before.model_dump(mode="json", include={name}).get(name),
+                    after.model_dump(mode="json", include={name}).get(name),
+                    name,
+                )
             )
     return values
 
@@ -150,7 +155,8 @@ def _walk(before: Any, after: Any, path: str) -> Values:
 
 
 def _people(base: Program, head: Program) -> Iterator[Change]:
-    old, new = base._people_by_id(), head._people_by_id()
+    old = {p.id: p for p in base.people}
+    new = {p.id for p in head.people}
     for person in base.people:
         if person.id not in new:
             yield Change("people", "removed", person.id, people=(person.id,), detail=_profile(person))
@@ -456,8 +462,9 @@ def _workload(base: Program, head: Program) -> Iterator[Change]:
 def _load(program: Program, mentor: str) -> tuple[int, int]:
     from generator.policies.workload import busiest, limit_for, mentor_windows
 
-    person = program._people_by_id().get(mentor)
-    if person is None:
+    try:
+        person = program.person(mentor)
+    except KeyError:
         return 0, 0
     limit = limit_for(program, _load_options(program))
     return len(busiest(mentor_windows(program).get(mentor, []))), limit.pairs_allowed(person)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.review.compare import Change
 from generator.review.words import SECTION_TITLES
+
+if TYPE_CHECKING:
+    from generator.review.compare import Change
 
 FORMATS = ("text", "markdown", "json")
 

@@ -149,7 +149,11 @@ def sides(program: Path, base: str | None, head: str | None) -> tuple[Side, Side
         return repository
 
     def side(name: str) -> Side:
-        return read_file(name) if is_file(name) else repo().read(name)
+        if is_file(name):
+            return read_file(name)
+        if ":" not in name and name.endswith(".toml"):
+            raise UsageError(f"{name}: no such file: name a program file or a git revision")
+        return repo().read(name)
 
     if head is None:
         if not program.is_file():

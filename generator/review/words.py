@@ -8,9 +8,10 @@ weight); long texts say only that they changed. A confidential change is the one
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.review.compare import Change, Versions
+if TYPE_CHECKING:
+    from generator.review.compare import Change, Versions
 
 SECTION_TITLES = {
     "people": "People",
@@ -275,7 +276,7 @@ def _reach(c: Change, v: Versions) -> str:
     pairs = [_subject_pair(v, p) for p in c.detail["pairs"]]
     n = len(pairs)
     what = c.subject.replace("_", " ")
-    return f"The learning contracts of {n} pair{'s' if n != 1 else ''} get a new {what}: {_some(pairs)}."
+    return f"Learning contracts of {n} pair{'s' if n != 1 else ''} change ({what}): {_some(pairs)}."
 
 
 def _proposal(c: Change, v: Versions) -> str:
