@@ -229,7 +229,7 @@ def _cadence_dates(c: Change, v: Versions) -> str:
     more = f"; and other dates for {len(moves) - SHOWN} more groups of pairs" if len(moves) > SHOWN else ""
     n = sum(len(m["pairs"]) for m in moves)
     return (
-        f"Sessions of cadence {c.subject} move for {n} pair{'s' if n != 1 else ''}: {'; '.join(parts)}{more}."
+        f"Sessions of cadence {c.subject} change for {n} pair{'s' if n != 1 else ''}: {'; '.join(parts)}{more}."
     )
 
 
