@@ -57,10 +57,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             loaded.append(validate_source(_source(side.display, side.raw)))
         except ProgramError as error:
-            for problem in error.problems:
-                print(format_problem(problem))
-            print(f"\n{error.summary(side.display)}: this version does not load, so it cannot be compared")
-            return EXIT_PROBLEMS
+            return _not_loaded(error, side.display, ": this version does not load, so it cannot be compared")
     base, head = loaded
     versions = Versions(base, head)
     changes = compare(versions)
@@ -73,10 +70,7 @@ def run(args: argparse.Namespace) -> int:
                 _source(head_side.display, head_side.raw), program, plugins=plugins_wanted(args)
             )
         except ProgramError as error:
-            for problem in error.problems:
-                print(format_problem(problem))
-            print(f"\n{error.summary(head_side.display)}")
-            return EXIT_PROBLEMS
+            return _not_loaded(error, head_side.display)
         changes += proposal_changes(project, versions.base.matching)
     review = Review(
         program=args.head if args.head and Path(args.head).is_file() else args.program,
@@ -86,6 +80,14 @@ def run(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(render(review, args.format))
     return EXIT_OK
+
+
+def _not_loaded(error: ProgramError, display: str, why: str = "") -> int:
+    """A version with program errors: each located, as `check` prints them, then the count."""
+    for problem in error.problems:
+        print(format_problem(problem))
+    print(f"\n{error.summary(display)}{why}")
+    return EXIT_PROBLEMS
 
 
 def _source(display: str, raw: bytes) -> Source:

@@ -158,7 +158,7 @@ def sides(program: Path, base: str | None, head: str | None) -> tuple[Side, Side
     if head is None:
         if not program.is_file():
             raise UsageError(f"{program}: no such file: name the program with --program")
-        head_side = Side(WORKING_TREE, str(program), program.read_bytes())
+        head_side = Side(WORKING_TREE, str(program), read_file(str(program)).raw)
     else:
         head_side = side(head)
     if base is None:

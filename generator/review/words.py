@@ -227,10 +227,8 @@ def _cadence_dates(c: Change, v: Versions) -> str:
             what.append(f"{_some(m['added'], 3)} {'are' if len(m['added']) > 1 else 'is'} added")
         parts.append(f"for {pairs}, {' and '.join(what)}")
     more = f"; and other dates for {len(moves) - SHOWN} more groups of pairs" if len(moves) > SHOWN else ""
-    n = sum(len(m["pairs"]) for m in moves)
-    return (
-        f"Sessions of cadence {c.subject} change for {n} pair{'s' if n != 1 else ''}: {'; '.join(parts)}{more}."
-    )
+    count = _pairs(sum(len(m["pairs"]) for m in moves))
+    return f"Sessions of cadence {c.subject} change for {count}: {'; '.join(parts)}{more}."
 
 
 def _due_dates(c: Change, v: Versions) -> str:
