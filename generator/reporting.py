@@ -327,6 +327,17 @@ def as_json(report: Report) -> str:
             "info": sum(f.severity == "info" for f in shown),
             "suppressed": len(results) - len(shown),
             "rules_run": report.rules_run,
+            **(
+                {
+                    "new_since": {
+                        "revision": report.baseline.revision,
+                        "unchanged": len(report.baseline.unchanged),
+                        "fixed": len(report.baseline.absent),
+                    }
+                }
+                if report.baseline is not None
+                else {}
+            ),
         },
         "plugin_errors": [
             {

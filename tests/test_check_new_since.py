@@ -70,6 +70,22 @@ def test_a_new_finding_is_reported_alone_and_sets_the_exit_code(repo: Path) -> N
     )
     as_json = json.loads(check(repo, "--new-since", "main", "--format", "json").out)
     assert [f["code"] for f in as_json["findings"]] == ["HB101"]
+    assert as_json["summary"]["new_since"] == {"revision": "main", "unchanged": 2, "fixed": 0}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_an_earlier_new_since_report_may_be_replaced(repo: Path, fmt: str) -> None:
+    moved_lines(repo)
+    for _ in range(2):
+        result = check(repo, "--new-since", "main", "--format", fmt, "--output", "report.out")
+        assert result.code == 0, result.output
+    expected = {
+        "text": "(new since main; 2 unchanged, 0 fixed)",
+        "github": "(new since main; 2 unchanged, 0 fixed)",
+        "json": '"new_since"',
+        "sarif": '"baselineState": "unchanged"',
+    }[fmt]
+    assert expected in (repo / "report.out").read_text(encoding="utf-8")
 
 
 def test_sarif_marks_new_unchanged_and_absent_results_and_passes_the_schema(repo: Path) -> None:
