@@ -376,3 +376,39 @@ def test_a_program_missing_at_the_base_is_a_usage_error(repo: Path) -> None:
         "handbook: other.toml does not exist at main: name a revision that has the program, or "
         "another path with main:PATH\n"
     )
+
+
+def test_a_working_tree_that_does_not_load_is_located(repo: Path) -> None:
+    edit(repo, 'mentee = "mentee-b"\n', 'mentee = "nobody"\n')
+    before = snapshot(repo)
+    result = diff(repo)
+    assert result.code == 1
+    assert result.out.startswith("program.toml:")
+    assert "'nobody'" in result.out.splitlines()[0]
+    assert result.out.endswith(
+        "\n1 error in program.toml: this version does not load, so it cannot be compared\n"
+    )
+    assert snapshot(repo) == before
+
+
+def test_json_holds_each_public_value_and_whom_it_reaches(repo: Path) -> None:
+    edit(
+        repo,
+        'division = "Operations"\ngeography = "Europe"\nrole = "mentor"',
+        'division = "Risk"\ngeography = "Europe"\nrole = "mentor"',
+    )
+    edit(repo, 'due = "4 weeks"', 'due = "6 weeks"')
+    data = json.loads(diff(repo, "--format", "json").out)
+    assert data["changed"] is True
+    assert data["base"].startswith("where this branch left main (") and data["head"] == "the working tree"
+    person, milestone, dates = data["changes"]
+    assert (person["section"], person["kind"], person["subject"]) == ("people", "changed", "mentor-a")
+    assert person["values"] == {"division": {"before": "Operations", "after": "Risk"}}
+    assert (milestone["subject"], milestone["values"]) == (
+        "plan",
+        {"due": {"before": "4 weeks", "after": "6 weeks"}},
+    )
+    assert dates["people"] == ["mentor-a", "mentee-b"]
+    assert dates["detail"]["moves"] == [
+        {"before": "2027-02-01", "after": "2027-02-15", "pairs": ["pilot: mentor-a -> mentee-b"]}
+    ]
