@@ -246,7 +246,8 @@ def test_on_a_pull_request_the_summary_shows_the_change_and_its_new_findings(
         assert annotated == ["::error HB101 [mentor-load]"]
     else:
         assert sorted(annotated) == ["::error HB101 [mentor-load]", "::warning HB301 [complementarity]"]
-    assert "### Program changes: program.toml" in summary
+    assert summary.startswith("### Program changes: program.toml\n")
+    assert ".\n\n### handbook check: program.toml\n" in summary
     assert (
         "Mentor A \\(mentor-a\\) is now over the workload limit: 1 pair at the same time, 0 allowed."
         in summary
