@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.rules",
     "generator.commands.build",
     "generator.commands.match",
+    "generator.commands.diff",
 )
 
 

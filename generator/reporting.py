@@ -77,6 +77,19 @@ def invalid_program() -> Rule:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """`check --new-since`: the report's findings are the new ones; these are the rest, each with
+    its fingerprint (`fingerprints`), for SARIF's `baselineState`."""
+
+    revision: str
+    new: tuple[str, ...]
+    """The fingerprints of the report's results, as computed over the whole run."""
+    unchanged: tuple[tuple[Finding, str], ...] = ()
+    absent: tuple[tuple[Finding, str], ...] = ()
+    """The base's findings this version no longer has (fixed, or their key is gone)."""
+
+
+@dataclass(frozen=True)
 class Report:
     """What one check run has to say, whichever stage stopped it; every format renders this."""
 
@@ -92,6 +105,8 @@ class Report:
     docs_url: str = ""
     summary_label: str = field(default="", compare=False)
     """Put before the text summary of findings ('program.toml: ')."""
+    baseline: Baseline | None = None
+    """Set by `check --new-since`: findings and program errors hold only what is new."""
 
     @classmethod
     def of_result(cls, result: CheckResult, program: str, docs_url: str = "", label: str = "") -> Report:
@@ -164,7 +179,14 @@ class Report:
         text = ", ".join(parts) if shown else "no findings"
         if suppressed:
             text += f" ({suppressed} suppressed)"
-        return f"{text} from {self.rules_run} rules"
+        if self.baseline is None:
+            return f"{text} from {self.rules_run} rules"
+        b = self.baseline
+        text = text if shown else "no new findings"
+        return (
+            f"{text} from {self.rules_run} rules "
+            f"(new since {b.revision}; {len(b.unchanged)} unchanged, {len(b.absent)} fixed)"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,6 +327,17 @@ def as_json(report: Report) -> str:
             "info": sum(f.severity == "info" for f in shown),
             "suppressed": len(results) - len(shown),
             "rules_run": report.rules_run,
+            **(
+                {
+                    "new_since": {
+                        "revision": report.baseline.revision,
+                        "unchanged": len(report.baseline.unchanged),
+                        "fixed": len(report.baseline.absent),
+                    }
+                }
+                if report.baseline is not None
+                else {}
+            ),
         },
         "plugin_errors": [
             {
@@ -419,6 +452,41 @@ def fingerprints(results: Iterable[Finding], files: _Files) -> list[str]:
     return out
 
 
+def result_fingerprints(report: Report) -> list[str]:
+    """The fingerprint of each of the report's results (`fingerprints`): what `check --new-since`
+    matches a base's findings by."""
+    return fingerprints(report.results, _Files.of(report))
+
+
+def _result(f: Finding, fingerprint: str, files: _Files, index: dict[str, int], state: str) -> dict[str, Any]:
+    """One SARIF result; `state` is its baselineState ('' when not compared with a base)."""
+    entry: dict[str, Any] = {
+        "ruleId": f.code,
+        "level": _SARIF_LEVEL[f.severity],
+        "message": {"text": f.message},
+        "locations": [_physical(files, f.location)],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+        "properties": {"path": f.path, "name": f.name},
+    }
+    if state:
+        entry["baselineState"] = state
+    if state == "absent":
+        # fixed since the base: a result that passes, so no consumer shows it as an open alert
+        entry["kind"], entry["level"] = "pass", "none"
+    if f.code in index:
+        entry["ruleIndex"] = index[f.code]
+    if f.related:
+        entry["relatedLocations"] = [
+            {"id": i, **_physical(files, r.location), "message": {"text": r.message}}
+            for i, r in enumerate(f.related)
+        ]
+    if f.suppressed_because is not None:
+        entry["suppressions"] = [
+            {"kind": "external", "status": "accepted", "justification": f.suppressed_because}
+        ]
+    return entry
+
+
 def _notification(files: _Files, problem: PluginProblem) -> dict[str, Any]:
     entry: dict[str, Any] = {"level": "error", "message": {"text": str(problem)}}
     if problem.location is not None:
@@ -437,29 +505,16 @@ def as_sarif(report: Report) -> str:
     descriptors = [
         _descriptor(r, base, on_rules_page=r.code in {x.code for x in report.rules}) for r in rules
     ]
-    results = []
     found = report.results
-    for f, fingerprint in zip(found, fingerprints(found, files), strict=True):
-        entry: dict[str, Any] = {
-            "ruleId": f.code,
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [_physical(files, f.location)],
-            "partialFingerprints": {FINGERPRINT: fingerprint},
-            "properties": {"path": f.path, "name": f.name},
-        }
-        if f.code in index:
-            entry["ruleIndex"] = index[f.code]
-        if f.related:
-            entry["relatedLocations"] = [
-                {"id": i, **_physical(files, r.location), "message": {"text": r.message}}
-                for i, r in enumerate(f.related)
-            ]
-        if f.suppressed_because is not None:
-            entry["suppressions"] = [
-                {"kind": "external", "status": "accepted", "justification": f.suppressed_because}
-            ]
-        results.append(entry)
+    baseline = report.baseline
+    prints = list(baseline.new) if baseline is not None else fingerprints(found, files)
+    results = [
+        _result(f, fingerprint, files, index, "new" if baseline else "")
+        for f, fingerprint in zip(found, prints, strict=True)
+    ]
+    if baseline is not None:
+        results += [_result(f, fp, files, index, "unchanged") for f, fp in baseline.unchanged]
+        results += [_result(f, fp, files, index, "absent") for f, fp in baseline.absent]
     notifications = [_notification(files, p) for p in report.plugin_problems]
     if report.unreadable:
         notifications.append({"level": "error", "message": {"text": report.unreadable}})

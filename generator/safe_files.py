@@ -182,7 +182,8 @@ def html_report_of(command: str) -> Callable[[str], bool]:
 
 
 _TEXT_SUMMARY = re.compile(
-    r"^(?:.*: )?(?:no findings|\d+ errors?, \d+ warnings?, \d+ info)(?: \(\d+ suppressed\))? from \d+ rules$"
+    r"^(?:.*: )?(?:no findings|no new findings|\d+ errors?, \d+ warnings?, \d+ info)(?: \(\d+ suppressed\))? "
+    r"from \d+ rules(?: \(new since .+; \d+ unchanged, \d+ fixed\))?$"
     r"|^\d+ errors? in .+$"
 )
 _LOCATED = re.compile(r"^(?:.+:\d+:\d+: |::(?:error|warning|notice) )")

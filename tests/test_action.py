@@ -22,6 +22,8 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, replace_once, run_handbook
+from tests.test_check_formats import SHORT_COHORT, two_warnings
+from tests.test_diff import git
 from tests.test_editors import missing_tool
 
 ACTION_REF = "your-org/mentorship-handbook@v1"
@@ -127,13 +129,16 @@ def test_action_checks_with_annotations_then_writes_sarif() -> None:
     assert checks[1]["if"] == "always()"
 
 
-def run_action(workspace: Path, **given: str) -> tuple[list[subprocess.CompletedProcess[str]], str]:
+def run_action(
+    workspace: Path, env: dict[str, str] | None = None, **given: str
+) -> tuple[list[subprocess.CompletedProcess[str]], str]:
     """Run action.yml's scripts as the runner would, with handbook already installed here.
 
     `uses:` steps and the install step are left out (the runner's Python, the runner's pip);
-    each script runs with the step's `env` and `shell: bash` flags, and a step without
-    `if: always()` only after every earlier step succeeded. Returns the results and the
-    step summary written.
+    each script runs with the step's `env` and `shell: bash` flags, what earlier steps added to
+    `$GITHUB_ENV`, and `env` (the runner's variables, such as GITHUB_BASE_REF); a step without
+    `if: always()` only after every earlier step succeeded. Returns the results and the step
+    summary written.
     """
     spec = action()
     values = {name: str(input_.get("default", "")) for name, input_ in spec["inputs"].items()} | given
@@ -143,6 +148,9 @@ def run_action(workspace: Path, **given: str) -> tuple[list[subprocess.Completed
         return text.replace("${{ github.action_path }}", str(ROOT))
 
     summary = workspace.parent / "step-summary.md"
+    github_env = workspace.parent / "github-env"
+    github_env.write_text("", encoding="utf-8")
+    added: dict[str, str] = {}
     results: list[subprocess.CompletedProcess[str]] = []
     for step in spec["runs"]["steps"]:
         if "uses" in step or "pip install" in step["run"]:
@@ -150,7 +158,7 @@ def run_action(workspace: Path, **given: str) -> tuple[list[subprocess.Completed
         assert step.get("if") in (None, "always()"), "teach run_action this condition"
         if step.get("if") is None and any(r.returncode for r in results):
             continue
-        env = {name: expand(str(value)) for name, value in step.get("env", {}).items()}
+        step_env = {name: expand(str(value)) for name, value in step.get("env", {}).items()}
         results.append(
             subprocess.run(
                 ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", expand(step["run"])],
@@ -160,7 +168,11 @@ def run_action(workspace: Path, **given: str) -> tuple[list[subprocess.Completed
                     "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                     "NO_COLOR": "1",
                     "GITHUB_STEP_SUMMARY": str(summary),
-                    **env,
+                    "GITHUB_ENV": str(github_env),
+                    "GITHUB_BASE_REF": "",
+                    **(env or {}),
+                    **added,
+                    **step_env,
                 },
                 capture_output=True,
                 text=True,
@@ -168,13 +180,16 @@ def run_action(workspace: Path, **given: str) -> tuple[list[subprocess.Completed
                 timeout=600,
             )
         )
+        for line in github_env.read_text(encoding="utf-8").splitlines():
+            name, _, value = line.partition("=")
+            added[name] = value
     return results, summary.read_text(encoding="utf-8") if summary.exists() else ""
 
 
 def test_action_passes_a_clean_program_and_writes_an_empty_sarif(tmp_path: Path) -> None:
     workspace = init_workflow(tmp_path).parents[2]
     results, _ = run_action(workspace)
-    assert [r.returncode for r in results] == [0, 0], [r.stdout + r.stderr for r in results]
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stdout + r.stderr for r in results]
     sarif = json.loads((workspace / "handbook.sarif").read_text(encoding="utf-8"))
     assert sarif["runs"][0]["results"] == []
 
@@ -188,12 +203,61 @@ def test_action_annotates_an_error_fails_and_still_writes_sarif(tmp_path: Path) 
         encoding="utf-8",
     )
     results, summary = run_action(workspace, **{"program": "pilot.toml", "sarif-file": "out.sarif"})
-    assert [r.returncode for r in results] == [1, 0], [r.stdout + r.stderr for r in results]
-    assert "::error file=pilot.toml,line=" in results[0].stdout
-    assert "unknown key 'stengths'" in results[0].stdout
+    assert [r.returncode for r in results] == [0, 0, 1, 0], [r.stdout + r.stderr for r in results]
+    assert "::error file=pilot.toml,line=" in results[2].stdout
+    assert "unknown key 'stengths'" in results[2].stdout
     assert "stengths" in summary
     sarif = json.loads((workspace / "out.sarif").read_text(encoding="utf-8"))
     assert "stengths" in sarif["runs"][0]["results"][0]["message"]["text"]
+
+
+def pull_request(tmp_path: Path, minimal_text: str) -> Path:
+    """A clone of `origin` (whose main has two warnings) with a change that moves every line,
+    tightens the workload guardrail (a new error) and fixes the short pilot (one warning)."""
+    origin, workspace = tmp_path / "origin", tmp_path / "work" / "repo"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "main")
+    (origin / "program.toml").write_text(two_warnings(minimal_text), encoding="utf-8")
+    git(origin, "add", "program.toml")
+    git(origin, "commit", "-q", "-m", "Pilot")
+    workspace.parent.mkdir()
+    git(workspace.parent, "clone", "-q", "--depth=1", origin.as_uri(), "repo")
+    program = workspace / "program.toml"
+    text = program.read_text(encoding="utf-8")
+    text = replace_once(text, "[guardrails]\n", "[guardrails]\nmax_mentees_per_mentor = 0\n")
+    text = replace_once(text, SHORT_COHORT, "end = 2027-05-28")
+    program.write_text("# Reviewed in a pull request\n" * 5 + text, encoding="utf-8")
+    return workspace
+
+
+@pytest.mark.parametrize("annotations", ["new", "all"])
+def test_on_a_pull_request_the_summary_shows_the_change_and_its_new_findings(
+    tmp_path: Path, minimal_text: str, annotations: str
+) -> None:
+    workspace = pull_request(tmp_path, minimal_text)
+    results, summary = run_action(workspace, env={"GITHUB_BASE_REF": "main"}, annotations=annotations)
+    assert [r.returncode for r in results] == [0, 0, 1, 0], [r.stdout + r.stderr for r in results]
+    annotated = [
+        line.split(" ")[0] + " " + line.split("title=")[1].split("::")[0]
+        for line in results[2].stdout.splitlines()
+        if line.startswith("::")
+    ]
+    if annotations == "new":
+        assert annotated == ["::error HB101 [mentor-load]"]
+    else:
+        assert sorted(annotated) == ["::error HB101 [mentor-load]", "::warning HB301 [complementarity]"]
+    assert summary.startswith("### Program changes: program.toml\n")
+    assert ".\n\n### handbook check: program.toml\n" in summary
+    assert (
+        "Mentor A \\(mentor-a\\) is now over the workload limit: 1 pair at the same time, 0 allowed."
+        in summary
+    )
+    assert "Cohort pilot now runs 2027-01-04 to 2027-05-28" in summary
+    assert "| error | program.toml:" in summary
+    assert ("HB301" in summary) == (annotations == "all")
+    sarif = json.loads((workspace / "handbook.sarif").read_text(encoding="utf-8"))
+    states = sorted((r["ruleId"], r["baselineState"]) for r in sarif["runs"][0]["results"])
+    assert states == [("HB101", "new"), ("HB301", "unchanged"), ("HB401", "absent")]
 
 
 def test_action_installs_a_package_that_ships_the_starter(tmp_path: Path) -> None:

@@ -42,6 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="error",
         help="exit 1 when a finding has this severity or higher (default: error)",
     )
+    parser.add_argument(
+        "--new-since",
+        metavar="BASE",
+        help="report only findings the program at git revision BASE did not have (matched by rule and "
+        "key path, not line); the exit code counts only those",
+    )
     add_plugins_option(parser)
     parser.set_defaults(run=run)
 
@@ -56,6 +62,7 @@ def open_checked(program: str, plugins: bool | None = None) -> Project:
 
 
 def run(args: argparse.Namespace) -> int:
+    only_new = _only_new(args) if args.new_since else None
     try:
         project = open_checked(args.program, plugins_wanted(args))
     except ProgramError as error:
@@ -63,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
     except UnreadableProgram as error:
         report = Report.of_unreadable(error, args.program)
     else:
-        return check_and_report(project, args.program, args.format, args.output, args.fail_on)
+        return check_and_report(project, args.program, args.format, args.output, args.fail_on, only_new)
+    if only_new is not None:
+        report = only_new(report)
     program = Path(args.program)
     return emit(report, args.format, args.output, args.fail_on, protected=lambda: Protected.around(program))
 
@@ -74,6 +83,7 @@ def check_and_report(
     fmt: str = "text",
     output: str | None = None,
     fail_on: str = "error",
+    only_new: Callable[[Report], Report] | None = None,
 ) -> int:
     """Run the rules on a project and report the findings; the exit code `check` returns.
 
@@ -83,7 +93,17 @@ def check_and_report(
 
     result = run_checks(project)
     report = Report.of_result(result, shown, project.program.site.url, label=f"{shown}: ")
+    if only_new is not None:
+        report = only_new(report)
     return emit(report, fmt, output, fail_on, protected=lambda: Protected.of(project))
+
+
+def _only_new(args: argparse.Namespace) -> Callable[[Report], Report]:
+    """Check the base first, so an unknown revision stops the command before anything is written."""
+    from generator.review.baseline import base_report, new_since
+
+    base = base_report(Path(args.program), args.program, args.new_since, plugins_wanted(args))
+    return lambda report: new_since(report, base, args.new_since)
 
 
 def emit(

@@ -100,3 +100,17 @@ def busiest(windows: Iterable[PairWindow], within: tuple[dt.date, dt.date] | Non
         else:
             running.pop(path, None)
     return best
+
+
+def over_limit(program: Program, limit: WorkloadLimit) -> dict[str, tuple[int, int]]:
+    """Mentors whose busiest moment holds more pairs than they may run: (pairs, allowed).
+
+    The same test as the mentor-load check: more pairs than `max_mentees`, or more hours than
+    the mentor may give, both within `pairs_allowed`.
+    """
+    over: dict[str, tuple[int, int]] = {}
+    for mentor, spans in mentor_windows(program).items():
+        pairs, allowed = len(busiest(spans)), limit.pairs_allowed(program.person(mentor))
+        if pairs > allowed:
+            over[mentor] = (pairs, allowed)
+    return over
