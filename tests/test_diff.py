@@ -158,8 +158,8 @@ KINDS: dict[str, tuple[str | tuple[str, ...], str | tuple[str, ...], list[str]]]
         'every = "2 months"',
         [
             'Cadence alignment: every from "1 month" to "2 months".',
-            "Sessions of cadence alignment change for 1 pair: for Mentor A and Mentee B (pilot), "
-            "2027-02-04, 2027-04-04 are dropped.",
+            "Sessions of cadence alignment change for 1 pair: for Mentor A and Mentee B (pilot), "  # 04-04 is a Sunday
+            "2027-02-04, 2027-04-05 are dropped.",
         ],
     ),
     "milestone moved": (
