@@ -23,6 +23,8 @@ BUILT_IN: tuple[tuple[str, str], ...] = (
     ("style", "leadership-style contrast"),
     ("reverse", "reverse-mentoring value"),
     ("availability", "availability fit"),
+    ("overlap", "working-hours overlap"),
+    ("preference", "mentee preference"),
 )
 
 

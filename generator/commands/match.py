@@ -176,6 +176,8 @@ def _text(proposal: Proposal, numbered: bool) -> str:
                 lines.append(f"      - {reason}")
             if pair.runner_up is not None:
                 lines.append(f"      runner-up: {pair.runner_up[0].name} ({pair.runner_up[1]:.1f})")
+            if pair.why_not is not None:
+                lines.append(f"      why not {pair.runner_up[0].name if pair.runner_up else 'the runner-up'}: {pair.why_not}")
             for warning in pair.warnings:
                 lines.append(f"      check will warn: {warning}")
     kept = [p for p in proposal.pairs if p.status == "kept"]
@@ -219,7 +221,11 @@ def _json(plan: list[Proposal]) -> dict[str, object]:
                         "warnings": p.warnings,
                         "runner_up": None
                         if p.runner_up is None
-                        else {**person(p.runner_up[0]), "score": round(p.runner_up[1], 3)},
+                        else {
+                            **person(p.runner_up[0]),
+                            "score": round(p.runner_up[1], 3),
+                            "why_not": p.why_not,
+                        },
                     }
                     for p in proposal.pairs
                 ],

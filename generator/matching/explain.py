@@ -69,6 +69,14 @@ def reason(component: Component, sides: Sides, i: int, j: int) -> str | None:
                     f"{mentee.hours_per_month:g} h a month (a pair needs {need:g} h)"
                 )
             return f"{mentor.name} has {spare:g} h a month free; {mentee.name}'s hours are not stated"
+        case "overlap":
+            if sides.shared_hours is not None and not np.isnan(sides.shared_hours[i, j]):
+                return f"{float(sides.shared_hours[i, j]):g} working hours a day in common"
+        case "preference":
+            wanted = mentee.confidential.preferences
+            if mentor.id in wanted:
+                rank = wanted.index(mentor.id) + 1
+                return f"{mentee.name}'s preference {rank} of {len(wanted)} (confidential)"
         case _:
             if component.explain is not None:
                 return component.explain(sides, i, j)
@@ -114,8 +122,15 @@ def _list(people: list[Person], limit: int = 4) -> str:
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
-def unmatched_mentee(candidates: Candidates, j: int) -> tuple[str, str]:
-    """(kind, explanation) for a mentee the assignment left out."""
+def _mentor_side_of(candidates: Candidates, j: int) -> int | None:
+    """The mentor index of mentee `j` when they are in both roles."""
+    return next((i for i, jj in candidates.same if jj == j), None)
+
+
+def unmatched_mentee(candidates: Candidates, j: int, mentoring: dict[int, int] | None = None) -> tuple[str, str]:
+    """(kind, explanation) for a mentee the assignment left out; `mentoring`: new mentees per
+    mentor index in the proposal."""
+    mentoring = mentoring or {}
     mentee = candidates.mentees[j]
     if not candidates.mentors:
         return "no candidate", f"cohort {candidates.cohort.id!r} has no mentors: add mentors to its members"
@@ -130,6 +145,12 @@ def unmatched_mentee(candidates: Candidates, j: int) -> tuple[str, str]:
         counts = Counter(Blocked(int(code)) for code in column)
         why = "; ".join(f"{n} {BLOCKED_WORDS[code]}" for code, n in sorted(counts.items()))
         return "constraints", f"every mentor is ruled out ({why}): relax an exclusion or add a mentor"
+    both = _mentor_side_of(candidates, j)
+    if both is not None and both in mentoring and candidates.capacity[both].free <= mentoring[both]:
+        return "capacity", (
+            f"{mentee.name} uses all {candidates.capacity[both].free} of their places as a mentor in this "
+            "proposal; being mentored would take one of them"
+        )
     zero = [i for i in allowed if candidates.capacity[i].free == 0]
     people = [candidates.mentors[i] for i in allowed]
     if len(zero) == len(allowed):
@@ -143,8 +164,9 @@ def unmatched_mentee(candidates: Candidates, j: int) -> tuple[str, str]:
     )
 
 
-def unmatched_mentor(candidates: Candidates, i: int) -> tuple[str, str]:
-    """(kind, explanation) for a mentor with no mentee in the proposal."""
+def unmatched_mentor(candidates: Candidates, i: int, mentored: frozenset[int] = frozenset()) -> tuple[str, str]:
+    """(kind, explanation) for a mentor with no mentee in the proposal; `mentored`: the mentee
+    indexes matched in it."""
     mentor = candidates.mentors[i]
     capacity = candidates.capacity[i]
     if capacity.allowed == 0:
@@ -157,8 +179,75 @@ def unmatched_mentor(candidates: Candidates, i: int) -> tuple[str, str]:
             f"{mentor.name} is already at the guardrail: {capacity.busy} pair(s) at the same time "
             f"during this cohort, of the {capacity.allowed} allowed"
         )
+    own = next((j for ii, j in candidates.same if ii == i), None)
+    if own is not None and own in mentored and capacity.free <= 1:
+        return "capacity", (
+            f"{mentor.name} is mentored in this proposal, which takes their only free place "
+            f"({capacity.allowed} allowed, {capacity.busy} already taken)"
+        )
     if not candidates.mentees:
         return "no candidate", "every mentee in the cohort already has a mentor"
     if not candidates.allowed[i].any():
         return "constraints", f"every mentee is ruled out for {mentor.name}"
     return "no candidate", "other mentors were a better fit for every mentee"
+
+
+def why_not(
+    scores: Scores,
+    candidates: Candidates,
+    pairs: list[tuple[int, int]],
+    places: np.ndarray,
+    chosen: tuple[int, int],
+    runner: int,
+) -> str | None:
+    """Why mentee j did not get their higher-scoring runner-up: who took the runner-up's places
+    and the cohort total with the best direct swap, or the condition that kept them apart.
+
+    `pairs` are every (mentor, mentee) index pair of the proposal, `places` each mentor's places
+    in it. None when the runner-up does not score higher."""
+    total = scores.total
+    i, j = chosen
+    if total[runner, j] <= total[i, j]:
+        return None
+    mentee, other = candidates.mentees[j], candidates.mentors[runner]
+    taken = [k for m, k in pairs if m == runner]
+    own = next((jj for ii, jj in candidates.same if ii == runner), None)
+    mentored = own is not None and any(k == own for _, k in pairs)
+    if mentored and len(taken) + 1 >= places[runner]:
+        return (
+            f"{other.name} is mentored in this proposal, which takes one of their "
+            f"{int(places[runner])} place(s)"
+        )
+    mentee_mentor = next((ii for ii, jj in candidates.same if jj == j), None)
+    if mentee_mentor is not None and own is not None and (mentee_mentor, own) in pairs:
+        return f"{mentee.name} mentors {other.name} in this proposal, and two people never mentor each other"
+    if len(taken) < places[runner]:
+        return f"{other.name} has a free place; the weakest-pair objective keeps the weakest pair as high as it can be"
+    now = 100.0 * float(sum(total[m, k] for m, k in pairs))
+    best: tuple[int, float, int] | None = None  # (mentees matched, total, the runner-up's mentee moved)
+    for k in taken:
+        moved = candidates.allowed[i, k]
+        swapped = now + 100.0 * float(total[runner, j] - total[i, j] - total[runner, k] + (total[i, k] if moved else 0.0))
+        option = (len(pairs) - (0 if moved else 1), swapped, k)
+        if best is None or option[:2] > best[:2]:
+            best = option
+    assert best is not None
+    count, swapped, k = best
+    names = _list([candidates.mentees[t] for t in taken])
+    moved_mentee = candidates.mentees[k]
+    mentor = candidates.mentors[i]
+    if count < len(pairs):
+        outcome = (
+            f"{moved_mentee.name} could not move to {mentor.name} ({_blocked_words(candidates, i, k)}) "
+            f"and would be left without a mentor"
+        )
+    else:
+        outcome = f"cohort total {swapped:.1f} with the swap against {now:.1f} without"
+    return (
+        f"{other.name} ({100.0 * float(total[runner, j]):.1f}) is full with {names}; the best swap "
+        f"({mentee.name} to {other.name}, {moved_mentee.name} to {mentor.name}): {outcome}"
+    )
+
+
+def _blocked_words(candidates: Candidates, i: int, j: int) -> str:
+    return BLOCKED_WORDS.get(Blocked(int(candidates.blocked[i, j])), "no place")

@@ -29,6 +29,7 @@ class Sides:
     mentors: Sequence[Person]
     mentees: Sequence[Person]
     mentor_spare_hours: np.ndarray  # hours a month each mentor has left for new pairs
+    shared_hours: np.ndarray | None = None  # mentors x mentees working hours a day; NaN: unknown
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def incidence(self, side: str, attribute: str) -> tuple[np.ndarray, list[str]]:
@@ -190,6 +191,30 @@ def availability(sides: Sides) -> np.ndarray:
     spare = sides.mentor_spare_hours.astype(np.float32)
     fit = np.minimum(np.minimum(spare[:, None], mentee_hours[None, :]) / need, 1.0)
     return np.where(mentee_hours[None, :] > 0, fit, np.minimum(spare[:, None] / need, 1.0) * _UNSTATED_FIT)
+
+
+def overlap(sides: Sides) -> np.ndarray:
+    """Shared working hours a day against `[matching] overlap_target_hours`; unknown: neutral."""
+    shape = (len(sides.mentors), len(sides.mentees))
+    if sides.shared_hours is None:
+        return np.full(shape, _UNSTATED_FIT, dtype=np.float32)
+    target = sides.program.matching.overlap_target_hours
+    value = np.minimum(sides.shared_hours / target, 1.0)
+    return np.where(np.isnan(value), _UNSTATED_FIT, value).astype(np.float32)
+
+
+def preference(sides: Sides) -> np.ndarray:
+    """A mentee's ranked preferences: the first of k preferred mentors scores 1, the last 1/k,
+    anyone else 0 (the list is confidential; only the score uses it)."""
+    value = np.zeros((len(sides.mentors), len(sides.mentees)), dtype=np.float32)
+    index = {person.id: i for i, person in enumerate(sides.mentors)}
+    for j, mentee in enumerate(sides.mentees):
+        wanted = mentee.confidential.preferences
+        for rank, mentor_id in enumerate(wanted):
+            i = index.get(mentor_id)
+            if i is not None:
+                value[i, j] = (len(wanted) - rank) / len(wanted)
+    return value
 
 
 # --------------------------------------------------------------------------------------------
