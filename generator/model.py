@@ -401,6 +401,17 @@ CONFIDENTIAL_REFERENCES = ("preferences", "declines")
 confidential is who named whom, which no page shows (the site never receives this section)."""
 
 
+def _language_list(value: Any) -> Any:
+    """One language written as text is the likeliest slip: say how to write a list."""
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "languages_list",
+            "write a list, even for one language: languages = [\"{value}\"]",
+            {"value": value},
+        )
+    return value
+
+
 class Person(Section):
     id: Id
     name: Text
@@ -423,7 +434,7 @@ class Person(Section):
     hours_per_month: float = Field(0, ge=0, le=200, description="Hours a month for mentoring (0-200).")
     timezone: TimeZone = ""
     working_hours: WorkingHours = ""
-    languages: list[Line] = Field(
+    languages: Annotated[list[Line], BeforeValidator(_language_list)] = Field(
         default_factory=list, description="Languages they can mentor or be mentored in, e.g. ['English']."
     )
     manager: str | None = None

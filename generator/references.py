@@ -193,9 +193,9 @@ def check_references(source: Source) -> list[Problem]:
 
 
 _CHOICES = {
-    # field: (the side the named people must be able to take, the word for it)
-    "preferences": ("mentor", "prefer as a mentor"),
-    "declines": ("mentee", "decline as a mentee"),
+    # field: (the side the named people must be able to take, what naming oneself would mean)
+    "preferences": ("mentor", "prefer themselves as a mentor"),
+    "declines": ("mentee", "decline themselves as a mentee"),
 }
 
 
@@ -214,7 +214,7 @@ def _check_choices(c: _Checker, i: int, person: dict[str, Any], people: set[str]
             if ref not in people:
                 c.resolve("person", people, at, ref)
             elif ref == person.get("id"):
-                c.error(at, f"{ref!r} cannot {verb} themselves: remove {ref!r} from {name}")
+                c.error(at, f"a person cannot {verb}: remove {ref!r} from {name}")
             elif roles.get(ref) not in (side, "both"):
                 c.error(
                     at,

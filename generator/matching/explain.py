@@ -8,13 +8,21 @@ These are for program owners; the public handbook shows its own highlights from 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from generator.errors import UsageError
 from generator.matching.candidates import BLOCKED_WORDS, Blocked, Candidates
 from generator.matching.components import Component
 from generator.matching.scoring import Scores, Sides
 from generator.model import Person
+from generator.policies.pair_quality import attribute_value
+from generator.references import did_you_mean
+
+if TYPE_CHECKING:
+    from generator.matching.proposal import Proposal
 
 _MAX_REASONS = 3
 
@@ -251,3 +259,113 @@ def why_not(
 
 def _blocked_words(candidates: Candidates, i: int, j: int) -> str:
     return BLOCKED_WORDS.get(Blocked(int(candidates.blocked[i, j])), "no place")
+
+
+@dataclass
+class Candidate:
+    """One row of `handbook match --explain`: a candidate partner for `person` on `side`."""
+
+    person: Person
+    side: str  # the side `person` takes: "mentee" (rows are mentors) or "mentor"
+    other: Person
+    status: str  # proposed, required, kept, allowed, ruled out
+    score: float | None = None
+    points: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+
+
+def blocked_reason(candidates: Candidates, i: int, j: int) -> str:
+    """Why mentor i and mentee j may not be paired, with the evidence where there is some."""
+    why = Blocked(int(candidates.blocked[i, j]))
+    mentor, mentee = candidates.mentors[i], candidates.mentees[j]
+    matching = candidates.program.matching
+    match why:
+        case Blocked.NO_SHARED_LANGUAGE:
+            return (
+                f"no shared language ({mentor.name}: {', '.join(mentor.languages)}; "
+                f"{mentee.name}: {', '.join(mentee.languages)})"
+            )
+        case Blocked.TOO_LITTLE_OVERLAP if candidates.overlap is not None:
+            return (
+                f"{float(candidates.overlap[i, j]):g} working hours a day in common, below [matching] "
+                f"min_overlap_hours = {matching.min_overlap_hours:g}"
+            )
+        case Blocked.SAME_FIELD:
+            shared = [
+                f"{a.replace('_', ' ')} {getattr(mentor, a)}"
+                for a in matching.avoid_same
+                if attribute_value(mentor, a) and attribute_value(mentor, a) == attribute_value(mentee, a)
+            ]
+            return f"same {', '.join(shared)} ([matching] avoid_same)"
+    return BLOCKED_WORDS.get(why, "ruled out")
+
+
+def candidates_of(proposal: Proposal, person_id: str) -> list[Candidate]:
+    """Every candidate partner of one person in a proposal, best first, then those ruled out."""
+    cands = proposal.candidates
+    program = cands.program
+    ids = [p.id for p in program.people]
+    if person_id not in ids:
+        raise UsageError(f"unknown person {person_id!r}{did_you_mean(person_id, ids)}")
+    person = program.person(person_id)
+    members = {p.id for p in (*cands.mentors, *cands.mentees)} | {p.mentee for p in cands.kept}
+    if person_id not in members:
+        raise UsageError(
+            f"{person_id} is not a member of cohort {cands.cohort.id!r}: add them to its members, or "
+            "explain them in their own cohort"
+        )
+    chosen = {(p.mentor.id, p.mentee.id): p.status for p in proposal.pairs}
+    index = {(p.mentor.id, p.mentee.id) for p in proposal.pairs if p.status != "kept"}
+    mentor_ix = {p.id: i for i, p in enumerate(cands.mentors)}
+    mentee_ix = {p.id: j for j, p in enumerate(cands.mentees)}
+    pairs = [(mentor_ix[m], mentee_ix[e]) for m, e in index if m in mentor_ix and e in mentee_ix]
+    found: list[Candidate] = []
+    for kept in cands.kept:
+        if kept.mentee == person_id:
+            found.append(
+                Candidate(person, "mentee", program.person(kept.mentor), "kept",
+                          note="already paired in program.toml (kept); --rebalance rematches")
+            )
+    if person_id in mentee_ix:
+        j = mentee_ix[person_id]
+        mine = next((i for i, jj in pairs if jj == j), None)
+        found += _rows(proposal, person, "mentee", [(i, j) for i in range(len(cands.mentors))], chosen, pairs, mine)
+    if person_id in mentor_ix:
+        i = mentor_ix[person_id]
+        found += _rows(proposal, person, "mentor", [(i, j) for j in range(len(cands.mentees))], chosen, pairs, None)
+    return found
+
+
+def _rows(
+    proposal: Proposal,
+    person: Person,
+    side: str,
+    cells: list[tuple[int, int]],
+    chosen: dict[tuple[str, str], str],
+    pairs: list[tuple[int, int]],
+    mine: int | None,
+) -> list[Candidate]:
+    cands, scores = proposal.candidates, proposal.scores
+    allowed_rows, ruled_out = [], []
+    for i, j in cells:
+        mentor, mentee = cands.mentors[i], cands.mentees[j]
+        other = mentor if side == "mentee" else mentee
+        if other.id == person.id:
+            continue
+        if not cands.allowed[i, j]:
+            ruled_out.append(Candidate(person, side, other, "ruled out", note=blocked_reason(cands, i, j)))
+            continue
+        status = chosen.get((mentor.id, mentee.id), "allowed")
+        note = status if status != "allowed" else ""
+        if status == "allowed" and side == "mentee" and mine is not None:
+            note = why_not(scores, cands, pairs, cands.free, (mine, j), i) or ""
+        elif status == "allowed" and side == "mentee" and mine is None:
+            note = f"{mentee.name} is unmatched: see Unmatched"
+        elif status == "allowed":
+            taken = [cands.mentors[ii].name for ii, jj in pairs if jj == j]
+            note = f"matched with {taken[0]}" if taken else ""
+        allowed_rows.append(
+            Candidate(person, side, other, status, 100.0 * float(scores.total[i, j]), scores.contributions(i, j), note)
+        )
+    allowed_rows.sort(key=lambda c: (c.status == "allowed", -(c.score or 0.0)))
+    return allowed_rows + ruled_out
