@@ -196,13 +196,14 @@ def _check_working_hours(value: str) -> str:
     except ValueError:
         raise PydanticCustomError(
             "working_hours",
-            "'{value}' is not a span of local working hours: write it as 'HH:MM-HH:MM', "
-            "e.g. '09:00-17:00'",
+            "'{value}' is not a span of local working hours: write it as 'HH:MM-HH:MM', e.g. '09:00-17:00'",
             {"value": value},
         ) from None
     if end - start == 1440:
         raise PydanticCustomError(
-            "working_hours", "'{value}' starts and ends at the same time: give the hours worked", {"value": value}
+            "working_hours",
+            "'{value}' starts and ends at the same time: give the hours worked",
+            {"value": value},
         )
     return value
 
@@ -406,7 +407,7 @@ def _language_list(value: Any) -> Any:
     if isinstance(value, str):
         raise PydanticCustomError(
             "languages_list",
-            "write a list, even for one language: languages = [\"{value}\"]",
+            'write a list, even for one language: languages = ["{value}"]',
             {"value": value},
         )
     return value
@@ -910,9 +911,7 @@ class Matching(Section):
     overlap_target_hours: float = Field(
         4, gt=0, le=24, description="Shared working hours a day for the full overlap score."
     )
-    shared_language: bool = Field(
-        True, description="When both list languages, a pair must share one."
-    )
+    shared_language: bool = Field(True, description="When both list languages, a pair must share one.")
     avoid_same: list[ProfileField] = Field(
         default_factory=list,
         description="Profile fields mentor and mentee may not share, e.g. ['division'].",

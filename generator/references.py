@@ -199,7 +199,9 @@ _CHOICES = {
 }
 
 
-def _check_choices(c: _Checker, i: int, person: dict[str, Any], people: set[str], roles: dict[str, str]) -> None:
+def _check_choices(
+    c: _Checker, i: int, person: dict[str, Any], people: set[str], roles: dict[str, str]
+) -> None:
     """A mentee's preferred mentors and a mentor's declined mentees name people who can take
     that side, and never the person themselves."""
     private = person.get("confidential")

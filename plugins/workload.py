@@ -25,13 +25,15 @@ def check_mentor_load(project: Project, options: MentorLoadOptions) -> Iterator[
         person = program.person(mentor)
         sides = [side_in(program, mentor, path) for path in peak]
         related = tuple(
-            ((*path, side), f"one of {person.name}'s concurrent pairs") for path, side in zip(peak, sides, strict=True)
+            ((*path, side), f"one of {person.name}'s concurrent pairs")
+            for path, side in zip(peak, sides, strict=True)
         )
         if len(peak) > limit.max_mentees:
             carries = (
                 f"mentors {len(peak)} mentees"
                 if "mentee" not in sides
-                else f"is in {len(peak)} pairs (mentor of {sides.count('mentor')}, mentee in {sides.count('mentee')})"
+                else f"is in {len(peak)} pairs (mentor of {sides.count('mentor')}, "
+                f"mentee in {sides.count('mentee')})"
             )
             yield Violation(
                 (*peak[-1], sides[-1]),

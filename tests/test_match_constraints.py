@@ -127,7 +127,9 @@ def test_a_mentees_preference_is_a_weighted_component(tmp_path):
 
 def test_a_mentor_who_declines_a_mentee_is_never_proposed_for_them(tmp_path):
     declining = replace_once(
-        MENTORS, 'leadership_style = "methodical"\n', 'leadership_style = "methodical"\n' + confidential(declines=["cleo"])
+        MENTORS,
+        'leadership_style = "methodical"\n',
+        'leadership_style = "methodical"\n' + confidential(declines=["cleo"]),
     )
     path = write(tmp_path, declining + MENTEES + cohort("c1", ["ada", "ben", "cleo"]))
     assert pairs_of(proposal(path, "--cohort", "c1")) == [("ben", "cleo")]
@@ -172,10 +174,20 @@ AUTUMN = (
     person("noa", "mentor", strengths=["diplomacy"], experiences=["recall"], division="Security")
     + person("margaret", "mentor", strengths=["foresight"], experiences=["recall"], division="Wealth")
     + person(
-        "samuel", "both", strengths=["foresight"], development_goals=["diplomacy"], experiences=["asia"], division="Risk"
+        "samuel",
+        "both",
+        strengths=["foresight"],
+        development_goals=["diplomacy"],
+        experiences=["asia"],
+        division="Risk",
     )
     + person(
-        "thabo", "both", strengths=["diplomacy"], development_goals=["foresight"], experiences=["asia"], division="Ops"
+        "thabo",
+        "both",
+        strengths=["diplomacy"],
+        development_goals=["foresight"],
+        experiences=["asia"],
+        division="Ops",
     )
     + person("sipho", "mentee", development_goals=["foresight"], experiences=["recall"], division="Trade")
     + person("aisha", "mentee", development_goals=["diplomacy"], experiences=["recall"], division="Loans")
@@ -298,9 +310,13 @@ def test_why_not_says_when_the_swap_would_leave_someone_without_a_mentor(tmp_pat
 
 
 def test_explain_lists_every_candidate_with_its_breakdown_or_what_ruled_it_out(tmp_path):
-    body = MENTORS + MENTEES + person("cy", "mentor", strengths=["foresight"]) + cohort(
-        "c1", ["ada", "ben", "cy", "cleo", "dan"]
-    ) + '\n[[matching.exclude]]\nmentor = "cy"\nmentee = "cleo"\nreason = "Same team"\n'
+    body = (
+        MENTORS
+        + MENTEES
+        + person("cy", "mentor", strengths=["foresight"])
+        + cohort("c1", ["ada", "ben", "cy", "cleo", "dan"])
+        + '\n[[matching.exclude]]\nmentor = "cy"\nmentee = "cleo"\nreason = "Same team"\n'
+    )
     path = write(tmp_path, body)
     rows = explain(path, "c1", "cleo")
     assert [(r["candidate"]["id"], r["status"]) for r in rows] == [
@@ -309,7 +325,14 @@ def test_explain_lists_every_candidate_with_its_breakdown_or_what_ruled_it_out(t
         ("cy", "ruled out"),
     ]
     assert set(rows[0]["components"]) == {
-        "skills", "experience", "perspective", "style", "reverse", "availability", "overlap", "preference"
+        "skills",
+        "experience",
+        "perspective",
+        "style",
+        "reverse",
+        "availability",
+        "overlap",
+        "preference",
     }
     assert sum(rows[0]["components"].values()) == pytest.approx(rows[0]["score"], abs=0.01)
     assert rows[2]["note"] == "excluded in [matching] exclude" and rows[2]["score"] is None
@@ -422,7 +445,9 @@ def test_bad_matching_fields_are_located_errors(tmp_path, fields, private, line_
     path = write(tmp_path, body)
     lines = path.read_text().splitlines()
     line = lines.index(line_text) + 1
-    column = lines[line - 1].index("=") + 3 if "preferences" not in line_text else lines[line - 1].index('"') + 1
+    column = (
+        lines[line - 1].index("=") + 3 if "preferences" not in line_text else lines[line - 1].index('"') + 1
+    )
     before = path.read_bytes()
     for args in (("match", "program.toml", "--cohort", "c1"), ("check", "program.toml")):
         result = run_handbook(*args, cwd=tmp_path)
@@ -458,7 +483,13 @@ def test_a_mentor_cannot_decline_themselves(tmp_path):
 
 def test_the_example_matches_2027_spring_and_says_why_for_the_rest():
     result = run_handbook(
-        "match", "program.toml", "--cohort", "2027-spring", "--format", "json", cwd=ROOT,
+        "match",
+        "program.toml",
+        "--cohort",
+        "2027-spring",
+        "--format",
+        "json",
+        cwd=ROOT,
         env={"HANDBOOK_TODAY": "2026-11-24"},
     )
     assert result.code == 0, result.output

@@ -97,9 +97,11 @@ def run(args: argparse.Namespace) -> int:
     if args.rounds and (args.write or args.rebalance):
         raise UsageError("--rounds plans a rotation and cannot be combined with --write or --rebalance")
     if args.reason is not None and not (args.rebalance and args.write):
-        raise UsageError("--reason is recorded on the pair a rebalance ends: use it with --rebalance PERSON --write")
+        raise UsageError(
+            "--reason is recorded on the pair a rebalance ends: use it with --rebalance PERSON --write"
+        )
     if args.reason is not None and (not args.reason.strip() or any(ch in args.reason for ch in "\r\n")):
-        raise UsageError("--reason must be one line of text, e.g. --reason \"Time zones left no session slot\"")
+        raise UsageError('--reason must be one line of text, e.g. --reason "Time zones left no session slot"')
     if args.explain and args.rounds:
         raise UsageError("--explain explains one proposal and cannot be combined with --rounds")
     project = require_working_plugins(
@@ -135,8 +137,10 @@ def run(args: argparse.Namespace) -> int:
         write_report(args.report, plan, protected)
         print(f"Wrote the owner report to {args.report}", file=sys.stderr)
     if args.write:
-        reason = args.reason.strip() if args.reason else (
-            "Rebalanced with `handbook match --rebalance`: the pair was not progressing"
+        reason = (
+            args.reason.strip()
+            if args.reason
+            else ("Rebalanced with `handbook match --rebalance`: the pair was not progressing")
         )
         added = write_proposal(project, plan[0], reason)
         if added:
@@ -203,8 +207,8 @@ def _text(proposal: Proposal, numbered: bool) -> str:
                 lines.append(f"      - {reason}")
             if pair.runner_up is not None:
                 lines.append(f"      runner-up: {pair.runner_up[0].name} ({pair.runner_up[1]:.1f})")
-            if pair.why_not is not None:
-                lines.append(f"      why not {pair.runner_up[0].name if pair.runner_up else 'the runner-up'}: {pair.why_not}")
+            if pair.runner_up is not None and pair.why_not is not None:
+                lines.append(f"      why not {pair.runner_up[0].name}: {pair.why_not}")
             for warning in pair.warnings:
                 lines.append(f"      check will warn: {warning}")
     kept = [p for p in proposal.pairs if p.status == "kept"]
@@ -288,25 +292,33 @@ def _explain_text(proposal: Proposal, found: list[Candidate]) -> str:
         other = "Mentor" if side == "mentee" else "Mentee"
         lines.append(f"Candidates for {person.name} as {side} in cohort {proposal.cohort.id}:")
         header = [other, "Score", *ids]
-        table = [[c.other.name, f"{c.score:.1f}", *(f"{c.points[k]:.1f}" for k in ids)] for c in rows if c.score is not None]
+        table = [
+            [c.other.name, f"{c.score:.1f}", *(f"{c.points[k]:.1f}" for k in ids)]
+            for c in rows
+            if c.score is not None
+        ]
         widths = [max(len(r[k]) for r in [header, *table]) for k in range(len(header))]
         widths[0] = max(widths[0], *(len(c.other.name) for c in rows))
 
-        def line(values: list[str]) -> str:
-            return "  ".join(v.ljust(w) if k == 0 else v.rjust(w) for k, (v, w) in enumerate(zip(values, widths, strict=True)))
-
-        lines.append("  " + line(header))
+        lines.append("  " + _aligned(header, widths))
         for c in rows:
             if c.score is None:
                 label = "ruled out: " if c.status == "ruled out" else ""
                 lines.append(f"  {c.other.name.ljust(widths[0])}  {label}{c.note}")
                 continue
             row = [c.other.name, f"{c.score:.1f}", *(f"{c.points[k]:.1f}" for k in ids)]
-            lines.append(f"  {line(row)}  {c.note}".rstrip())
+            lines.append(f"  {_aligned(row, widths)}  {c.note}".rstrip())
         lines.append("")
     if not lines:
         lines.append("No candidates to explain.")
     return "\n".join(lines)
+
+
+def _aligned(values: list[str], widths: list[int]) -> str:
+    """The first column left-aligned, numbers right-aligned."""
+    return "  ".join(
+        v.ljust(w) if k == 0 else v.rjust(w) for k, (v, w) in enumerate(zip(values, widths, strict=True))
+    )
 
 
 def _explain_json(found: list[Candidate]) -> list[dict[str, object]]:

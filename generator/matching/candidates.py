@@ -102,7 +102,11 @@ def sides_of(program: Program, cohort: Cohort) -> tuple[list[Person], list[Perso
     mentees: list[Person] = []
     for member in dict.fromkeys(cohort.members):
         person = program.person(member)
-        sides = (("mentor", "mentee") if both_as == "both" else (both_as,)) if person.role == "both" else (person.role,)
+        sides = (
+            (("mentor", "mentee") if both_as == "both" else (both_as,))
+            if person.role == "both"
+            else (person.role,)
+        )
         if "mentor" in sides:
             mentors.append(person)
         if "mentee" in sides:
@@ -249,8 +253,20 @@ def _no_shared_language(mentors: list[Person], mentees: list[Person]) -> np.ndar
         return matrix
 
     have, want = incidence(mentors), incidence(mentees)
-    listed = have.any(axis=1)[:, None] & want.any(axis=1)[None, :]
-    return listed & ((have @ want.T) == 0)
+    listed = np.outer(have.any(axis=1), want.any(axis=1))
+    return np.asarray(listed & ((have @ want.T) == 0), dtype=bool)
+
+
+def _codes(mentors: list[Person], mentees: list[Person], attribute: str) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per value of a profile field on both sides (as the perspective policy compares
+    them); -1 where it is not stated."""
+    values: dict[str, int] = {}
+
+    def encode(people: list[Person]) -> np.ndarray:
+        found = (attribute_value(p, attribute) for p in people)
+        return np.array([values.setdefault(v, len(values)) if v else -1 for v in found], dtype=np.int64)
+
+    return encode(mentors), encode(mentees)
 
 
 def _constrain_people(
@@ -266,19 +282,14 @@ def _constrain_people(
     if matching.shared_language and mentors and mentees:
         still_allowed(_no_shared_language(mentors, mentees), Blocked.NO_SHARED_LANGUAGE)
     overlap = shared_hours(
-        utc_windows(mentors, cohort.timezone, cohort.start), utc_windows(mentees, cohort.timezone, cohort.start)
+        utc_windows(mentors, cohort.timezone, cohort.start),
+        utc_windows(mentees, cohort.timezone, cohort.start),
     )
     if matching.min_overlap_hours > 0:
         with np.errstate(invalid="ignore"):
             still_allowed(overlap < matching.min_overlap_hours - 1e-9, Blocked.TOO_LITTLE_OVERLAP)
     for attribute in matching.avoid_same:
-        values: dict[str, int] = {}
-
-        def codes(people: list[Person], attribute: str = attribute) -> np.ndarray:
-            found = (attribute_value(p, attribute) for p in people)
-            return np.array([values.setdefault(v, len(values)) if v else -1 for v in found], dtype=np.int64)
-
-        mentor_codes, mentee_codes = codes(mentors), codes(mentees)
+        mentor_codes, mentee_codes = _codes(mentors, mentees, attribute)
         same_value = (mentor_codes[:, None] == mentee_codes[None, :]) & (mentor_codes[:, None] >= 0)
         still_allowed(same_value, Blocked.SAME_FIELD)
     return overlap

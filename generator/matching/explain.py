@@ -8,6 +8,7 @@ These are for program owners; the public handbook shows its own highlights from 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -135,7 +136,9 @@ def _mentor_side_of(candidates: Candidates, j: int) -> int | None:
     return next((i for i, jj in candidates.same if jj == j), None)
 
 
-def unmatched_mentee(candidates: Candidates, j: int, mentoring: dict[int, int] | None = None) -> tuple[str, str]:
+def unmatched_mentee(
+    candidates: Candidates, j: int, mentoring: dict[int, int] | None = None
+) -> tuple[str, str]:
     """(kind, explanation) for a mentee the assignment left out; `mentoring`: new mentees per
     mentor index in the proposal."""
     mentoring = mentoring or {}
@@ -172,7 +175,9 @@ def unmatched_mentee(candidates: Candidates, j: int, mentoring: dict[int, int] |
     )
 
 
-def unmatched_mentor(candidates: Candidates, i: int, mentored: frozenset[int] = frozenset()) -> tuple[str, str]:
+def unmatched_mentor(
+    candidates: Candidates, i: int, mentored: frozenset[int] = frozenset()
+) -> tuple[str, str]:
     """(kind, explanation) for a mentor with no mentee in the proposal; `mentored`: the mentee
     indexes matched in it."""
     mentor = candidates.mentors[i]
@@ -230,12 +235,17 @@ def why_not(
     if mentee_mentor is not None and own is not None and (mentee_mentor, own) in pairs:
         return f"{mentee.name} mentors {other.name} in this proposal, and two people never mentor each other"
     if len(taken) < places[runner]:
-        return f"{other.name} has a free place; the weakest-pair objective keeps the weakest pair as high as it can be"
+        return (
+            f"{other.name} has a free place; the weakest-pair objective keeps the weakest pair as high "
+            "as it can be"
+        )
     now = 100.0 * float(sum(total[m, k] for m, k in pairs))
     best: tuple[int, float, int] | None = None  # (mentees matched, total, the runner-up's mentee moved)
     for k in taken:
         moved = candidates.allowed[i, k]
-        swapped = now + 100.0 * float(total[runner, j] - total[i, j] - total[runner, k] + (total[i, k] if moved else 0.0))
+        swapped = now + 100.0 * float(
+            total[runner, j] - total[i, j] - total[runner, k] + (total[i, k] if moved else 0.0)
+        )
         option = (len(pairs) - (0 if moved else 1), swapped, k)
         if best is None or option[:2] > best[:2]:
             best = option
@@ -323,16 +333,25 @@ def candidates_of(proposal: Proposal, person_id: str) -> list[Candidate]:
     for kept in cands.kept:
         if kept.mentee == person_id:
             found.append(
-                Candidate(person, "mentee", program.person(kept.mentor), "kept",
-                          note="already paired in program.toml (kept); --rebalance rematches")
+                Candidate(
+                    person,
+                    "mentee",
+                    program.person(kept.mentor),
+                    "kept",
+                    note="already paired in program.toml (kept); --rebalance rematches",
+                )
             )
     if person_id in mentee_ix:
         j = mentee_ix[person_id]
         mine = next((i for i, jj in pairs if jj == j), None)
-        found += _rows(proposal, person, "mentee", [(i, j) for i in range(len(cands.mentors))], chosen, pairs, mine)
+        found += _rows(
+            proposal, person, "mentee", [(i, j) for i in range(len(cands.mentors))], chosen, pairs, mine
+        )
     if person_id in mentor_ix:
         i = mentor_ix[person_id]
-        found += _rows(proposal, person, "mentor", [(i, j) for j in range(len(cands.mentees))], chosen, pairs, None)
+        found += _rows(
+            proposal, person, "mentor", [(i, j) for j in range(len(cands.mentees))], chosen, pairs, None
+        )
     return found
 
 
@@ -341,7 +360,7 @@ def _rows(
     person: Person,
     side: str,
     cells: list[tuple[int, int]],
-    chosen: dict[tuple[str, str], str],
+    chosen: Mapping[tuple[str, str], str],
     pairs: list[tuple[int, int]],
     mine: int | None,
 ) -> list[Candidate]:
@@ -365,7 +384,15 @@ def _rows(
             taken = [cands.mentors[ii].name for ii, jj in pairs if jj == j]
             note = f"matched with {taken[0]}" if taken else ""
         allowed_rows.append(
-            Candidate(person, side, other, status, 100.0 * float(scores.total[i, j]), scores.contributions(i, j), note)
+            Candidate(
+                person,
+                side,
+                other,
+                status,
+                100.0 * float(scores.total[i, j]),
+                scores.contributions(i, j),
+                note,
+            )
         )
     allowed_rows.sort(key=lambda c: (c.status == "allowed", -(c.score or 0.0)))
     return allowed_rows + ruled_out
