@@ -84,9 +84,20 @@ class Candidates:
     mentored takes one of their places, and two of them may not mentor each other."""
     overlap: np.ndarray | None = None  # mentors x mentees shared working hours a day, NaN: unknown
 
-    @property
+    @cached_property
     def free(self) -> np.ndarray:
+        """Each mentor's free places (computed once; callers copy before changing it)."""
         return np.array([c.free for c in self.capacity], dtype=np.int64)
+
+    @cached_property
+    def mentor_side(self) -> dict[int, int]:
+        """Mentee index -> mentor index of each person in both roles."""
+        return {j: i for i, j in self.same}
+
+    @cached_property
+    def mentee_side(self) -> dict[int, int]:
+        """Mentor index -> mentee index of each person in both roles."""
+        return {i: j for i, j in self.same}
 
     @cached_property
     def allowed(self) -> np.ndarray:

@@ -7,6 +7,7 @@ These are for program owners; the public handbook shows its own highlights from 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -133,7 +134,7 @@ def _list(people: list[Person], limit: int = 4) -> str:
 
 def _mentor_side_of(candidates: Candidates, j: int) -> int | None:
     """The mentor index of mentee `j` when they are in both roles."""
-    return next((i for i, jj in candidates.same if jj == j), None)
+    return candidates.mentor_side.get(j)
 
 
 def unmatched_mentee(
@@ -192,7 +193,7 @@ def unmatched_mentor(
             f"{mentor.name} is already at the guardrail: {capacity.busy} pair(s) at the same time "
             f"during this cohort, of the {capacity.allowed} allowed"
         )
-    own = next((j for ii, j in candidates.same if ii == i), None)
+    own = candidates.mentee_side.get(i)
     if own is not None and own in mentored and capacity.free <= 1:
         return "capacity", (
             f"{mentor.name} is mentored in this proposal, which takes their only free place "
@@ -205,48 +206,66 @@ def unmatched_mentor(
     return "no candidate", "other mentors were a better fit for every mentee"
 
 
+@dataclass
+class Assignment:
+    """A proposal's (mentor, mentee) index pairs, indexed once for every "why not" question."""
+
+    pairs: list[tuple[int, int]]
+    places: np.ndarray  # each mentor's places in the proposal
+    by_mentor: dict[int, list[int]]
+    matched: set[int]
+    chosen: set[tuple[int, int]]
+    points: float  # the cohort total of the pairs, in points
+
+    @classmethod
+    def of(cls, scores: Scores, candidates: Candidates, pairs: list[tuple[int, int]]) -> Assignment:
+        by_mentor: dict[int, list[int]] = {}
+        for i, j in pairs:
+            by_mentor.setdefault(i, []).append(j)
+        points = 100.0 * math.fsum(float(scores.total[i, j]) for i, j in pairs)
+        return cls(pairs, candidates.free, by_mentor, {j for _, j in pairs}, set(pairs), points)
+
+
 def why_not(
-    scores: Scores,
-    candidates: Candidates,
-    pairs: list[tuple[int, int]],
-    places: np.ndarray,
-    chosen: tuple[int, int],
-    runner: int,
+    scores: Scores, candidates: Candidates, assignment: Assignment, chosen: tuple[int, int], runner: int
 ) -> str | None:
     """Why mentee j did not get their higher-scoring runner-up: who took the runner-up's places
     and the cohort total with the best direct swap, or the condition that kept them apart.
 
-    `pairs` are every (mentor, mentee) index pair of the proposal, `places` each mentor's places
-    in it. None when the runner-up does not score higher."""
+    None when the runner-up does not score higher."""
     total = scores.total
     i, j = chosen
     if total[runner, j] <= total[i, j]:
         return None
     mentee, other = candidates.mentees[j], candidates.mentors[runner]
-    taken = [k for m, k in pairs if m == runner]
-    own = next((jj for ii, jj in candidates.same if ii == runner), None)
-    mentored = own is not None and any(k == own for _, k in pairs)
-    if mentored and len(taken) + 1 >= places[runner]:
-        return (
-            f"{other.name} is mentored in this proposal, which takes one of their "
-            f"{int(places[runner])} place(s)"
-        )
-    mentee_mentor = next((ii for ii, jj in candidates.same if jj == j), None)
-    if mentee_mentor is not None and own is not None and (mentee_mentor, own) in pairs:
+    taken = assignment.by_mentor.get(runner, [])
+    places = int(assignment.places[runner])
+    own = candidates.mentee_side.get(runner)
+    if own is not None and own in assignment.matched and len(taken) + 1 >= places:
+        return f"{other.name} is mentored in this proposal, which takes one of their {places} place(s)"
+    mentee_mentor = candidates.mentor_side.get(j)
+    if mentee_mentor is not None and own is not None and (mentee_mentor, own) in assignment.chosen:
         return f"{mentee.name} mentors {other.name} in this proposal, and two people never mentor each other"
-    if len(taken) < places[runner]:
+    if len(taken) < places:
         return (
             f"{other.name} has a free place; the weakest-pair objective keeps the weakest pair as high "
             "as it can be"
         )
-    now = 100.0 * float(sum(total[m, k] for m, k in pairs))
+    if not taken:
+        capacity = candidates.capacity[runner]
+        return (
+            f"{other.name} has no free place: {capacity.busy} pair(s) already running during this "
+            f"cohort, of the {capacity.allowed} the guardrails allow"
+        )
+    now = assignment.points
+    count_now = len(assignment.pairs)
     best: tuple[int, float, int] | None = None  # (mentees matched, total, the runner-up's mentee moved)
     for k in taken:
         moved = candidates.allowed[i, k]
         swapped = now + 100.0 * float(
             total[runner, j] - total[i, j] - total[runner, k] + (total[i, k] if moved else 0.0)
         )
-        option = (len(pairs) - (0 if moved else 1), swapped, k)
+        option = (count_now - (0 if moved else 1), swapped, k)
         if best is None or option[:2] > best[:2]:
             best = option
     assert best is not None
@@ -254,7 +273,7 @@ def why_not(
     names = _list([candidates.mentees[t] for t in taken])
     moved_mentee = candidates.mentees[k]
     mentor = candidates.mentors[i]
-    if count < len(pairs):
+    if count < count_now:
         outcome = (
             f"{moved_mentee.name} could not move to {mentor.name} ({_blocked_words(candidates, i, k)}) "
             f"and would be left without a mentor"
@@ -328,7 +347,8 @@ def candidates_of(proposal: Proposal, person_id: str) -> list[Candidate]:
     index = {(p.mentor.id, p.mentee.id) for p in proposal.pairs if p.status != "kept"}
     mentor_ix = {p.id: i for i, p in enumerate(cands.mentors)}
     mentee_ix = {p.id: j for j, p in enumerate(cands.mentees)}
-    pairs = [(mentor_ix[m], mentee_ix[e]) for m, e in index if m in mentor_ix and e in mentee_ix]
+    pairs = sorted((mentor_ix[m], mentee_ix[e]) for m, e in index if m in mentor_ix and e in mentee_ix)
+    assignment = Assignment.of(proposal.scores, cands, pairs)
     found: list[Candidate] = []
     for kept in cands.kept:
         if kept.mentee == person_id:
@@ -361,7 +381,7 @@ def _rows(
     side: str,
     cells: list[tuple[int, int]],
     chosen: Mapping[tuple[str, str], str],
-    pairs: list[tuple[int, int]],
+    assignment: Assignment,
     mine: int | None,
 ) -> list[Candidate]:
     cands, scores = proposal.candidates, proposal.scores
@@ -377,11 +397,11 @@ def _rows(
         status = chosen.get((mentor.id, mentee.id), "allowed")
         note = status if status != "allowed" else ""
         if status == "allowed" and side == "mentee" and mine is not None:
-            note = why_not(scores, cands, pairs, cands.free, (mine, j), i) or ""
+            note = why_not(scores, cands, assignment, (mine, j), i) or ""
         elif status == "allowed" and side == "mentee" and mine is None:
             note = f"{mentee.name} is unmatched: see Unmatched"
         elif status == "allowed":
-            taken = [cands.mentors[ii].name for ii, jj in pairs if jj == j]
+            taken = [cands.mentors[ii].name for ii, jj in assignment.pairs if jj == j]
             note = f"matched with {taken[0]}" if taken else ""
         allowed_rows.append(
             Candidate(

@@ -160,7 +160,7 @@ def propose(
     chosen = assign(scores.total, allowed, free, weakest_first=weakest_first, same=same)
 
     pairs = [_kept(program, pair) for pair in cands.kept]
-    every = [*forced, *chosen]
+    assignment = explain.Assignment.of(scores, cands, [*forced, *chosen])
     for status, found in (("required", forced), ("proposed", chosen)):
         for (i, j), runner in zip(found, explain.runner_ups(scores, cands, found), strict=True):
             pairs.append(
@@ -176,7 +176,7 @@ def propose(
                     else None,
                     why_not=None
                     if runner is None
-                    else explain.why_not(scores, cands, every, cands.free, (i, j), runner),
+                    else explain.why_not(scores, cands, assignment, (i, j), runner),
                     warnings=pair_warnings(project, cands.mentors[i], cands.mentees[j]),
                 )
             )
