@@ -251,21 +251,18 @@ def shared_languages(mentor: Person, mentee: Person) -> list[str]:
 
 
 def _no_shared_language(mentors: list[Person], mentees: list[Person]) -> np.ndarray:
-    """mentors x mentees: both list languages and share none (one matrix product, not a loop)."""
-    index: dict[str, int] = {}
-    for person in (*mentors, *mentees):
-        for language in person.languages:
-            index.setdefault(language.casefold(), len(index))
+    """mentors x mentees: both list languages and share none. Worked out once per distinct set
+    of languages and looked up for everyone."""
+    kinds: dict[frozenset[str], int] = {}
 
-    def incidence(people: list[Person]) -> np.ndarray:
-        matrix = np.zeros((len(people), max(len(index), 1)), dtype=np.float32)
-        for k, person in enumerate(people):
-            matrix[k, [index[language.casefold()] for language in person.languages]] = 1.0
-        return matrix
+    def encode(people: list[Person]) -> np.ndarray:
+        found = (frozenset(language.casefold() for language in p.languages) for p in people)
+        return np.array([kinds.setdefault(k, len(kinds)) for k in found], dtype=np.int64)
 
-    have, want = incidence(mentors), incidence(mentees)
-    listed = np.outer(have.any(axis=1), want.any(axis=1))
-    return np.asarray(listed & ((have @ want.T) == 0), dtype=bool)
+    mentor_code, mentee_code = encode(mentors), encode(mentees)
+    sets = list(kinds)
+    table = np.array([[bool(a) and bool(b) and not (a & b) for b in sets] for a in sets], dtype=bool)
+    return table.reshape(len(sets), len(sets))[mentor_code][:, mentee_code]
 
 
 def _codes(mentors: list[Person], mentees: list[Person], attribute: str) -> tuple[np.ndarray, np.ndarray]:

@@ -365,12 +365,12 @@ def candidates_of(proposal: Proposal, person_id: str) -> list[Candidate]:
         j = mentee_ix[person_id]
         mine = next((i for i, jj in pairs if jj == j), None)
         found += _rows(
-            proposal, person, "mentee", [(i, j) for i in range(len(cands.mentors))], chosen, pairs, mine
+            proposal, person, "mentee", [(i, j) for i in range(len(cands.mentors))], chosen, assignment, mine
         )
     if person_id in mentor_ix:
         i = mentor_ix[person_id]
         found += _rows(
-            proposal, person, "mentor", [(i, j) for j in range(len(cands.mentees))], chosen, pairs, None
+            proposal, person, "mentor", [(i, j) for j in range(len(cands.mentees))], chosen, assignment, None
         )
     return found
 

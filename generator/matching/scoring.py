@@ -163,9 +163,12 @@ def _risk_contrast(sides: Sides) -> np.ndarray:
     def levels(people: Sequence[Person]) -> np.ndarray:
         return np.array([_RISK.get(p.confidential.risk_tolerance or "", -1) for p in people], dtype=np.int32)
 
-    mentor, mentee = levels(sides.mentors), levels(sides.mentees)
-    known = (mentor[:, None] >= 0) & (mentee[None, :] >= 0)
-    return np.where(known, np.abs(mentor[:, None] - mentee[None, :]) / 2.0, 0.0).astype(np.float32)
+    # A 4 x 4 table (the last row and column: not recorded) looked up for every pair.
+    table = np.zeros((4, 4), dtype=np.float32)
+    for a in range(3):
+        for b in range(3):
+            table[a, b] = abs(a - b) / 2.0
+    return table[levels(sides.mentors)][:, levels(sides.mentees)]
 
 
 def style(sides: Sides) -> np.ndarray:
@@ -199,8 +202,9 @@ def overlap(sides: Sides) -> np.ndarray:
     if sides.shared_hours is None:
         return np.full(shape, _UNSTATED_FIT, dtype=np.float32)
     target = sides.program.matching.overlap_target_hours
-    value = np.minimum(sides.shared_hours / target, 1.0)
-    return np.where(np.isnan(value), _UNSTATED_FIT, value).astype(np.float32)
+    value = np.minimum(sides.shared_hours / np.float32(target), np.float32(1.0))
+    value[np.isnan(value)] = _UNSTATED_FIT
+    return value
 
 
 def preference(sides: Sides) -> np.ndarray:
@@ -254,9 +258,12 @@ def score(sides: Sides, components: Sequence[Component], weights: dict[str, floa
                 f"score component {component.id!r} returned an array of shape {value.shape}, "
                 f"expected {shape} (mentors x mentees)"
             )
-        value = np.clip(np.nan_to_num(value, nan=0.0), 0.0, 1.0)
+        if not (value.flags.owndata and value.flags.writeable):
+            value = value.copy()  # a view or a plugin's own array is not cleaned in place
+        # NaN becomes 0 and values are clipped to [0, 1], in place (fmax drops NaN).
+        np.fmin(np.fmax(value, 0.0, out=value), 1.0, out=value)
         values[component.id] = value
-        total += weight * value
+        total += value * weight
     if used and w.sum() > 0:
         total /= w.sum()
     # Rounded so that ties in the data are ties in the score, whatever the summation order.

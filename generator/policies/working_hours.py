@@ -50,8 +50,8 @@ def utc_windows(people: Sequence[Person], default_zone: str, on: dt.date) -> np.
     return out
 
 
-def shared_hours(mentors: np.ndarray, mentees: np.ndarray) -> np.ndarray:
-    """mentors x mentees shared working hours a day (0-24); NaN where either is unknown.
+def _shared(mentors: np.ndarray, mentees: np.ndarray) -> np.ndarray:
+    """Shared hours of every span in `mentors` with every span in `mentees` (few distinct ones).
 
     Both spans sit on a 24-hour circle, so the mentee's span is also compared a day earlier and
     a day later."""
@@ -62,3 +62,14 @@ def shared_hours(mentors: np.ndarray, mentees: np.ndarray) -> np.ndarray:
         shared += np.clip(np.minimum(a2, b2 + shift) - np.maximum(a1, b1 + shift), 0, None)
     cap = np.minimum(a2 - a1, b2 - b1)
     return np.minimum(shared, cap) / 60.0
+
+
+def shared_hours(mentors: np.ndarray, mentees: np.ndarray) -> np.ndarray:
+    """mentors x mentees shared working hours a day (0-24), float32; NaN where either is unknown.
+
+    People share a handful of zones and working hours, so the hours are worked out once per
+    distinct pair of spans and looked up for everyone (thousands of people cost no more)."""
+    mentor_spans, mentor_code = np.unique(mentors, axis=0, return_inverse=True)
+    mentee_spans, mentee_code = np.unique(mentees, axis=0, return_inverse=True)
+    table = _shared(mentor_spans, mentee_spans).astype(np.float32)
+    return table[mentor_code.reshape(-1)][:, mentee_code.reshape(-1)]
