@@ -385,6 +385,7 @@ def _rows(
     mine: int | None,
 ) -> list[Candidate]:
     cands, scores = proposal.candidates, proposal.scores
+    scores.explain_pairs([(i, j) for i, j in cells if cands.allowed[i, j]])
     allowed_rows, ruled_out = [], []
     for i, j in cells:
         mentor, mentee = cands.mentors[i], cands.mentees[j]

@@ -161,8 +161,13 @@ def propose(
 
     pairs = [_kept(program, pair) for pair in cands.kept]
     assignment = explain.Assignment.of(scores, cands, [*forced, *chosen])
+    runners = {
+        status: explain.runner_ups(scores, cands, found)
+        for status, found in (("required", forced), ("proposed", chosen))
+    }
+    scores.explain_pairs([*forced, *chosen])
     for status, found in (("required", forced), ("proposed", chosen)):
-        for (i, j), runner in zip(found, explain.runner_ups(scores, cands, found), strict=True):
+        for (i, j), runner in zip(found, runners[status], strict=True):
             pairs.append(
                 ProposedPair(
                     mentor=cands.mentors[i],
