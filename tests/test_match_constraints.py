@@ -4,12 +4,18 @@ explanations, `--explain` and `--reason`; and the bad input of each new field.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.model import Person
+from generator.policies.working_hours import shared_hours, utc_windows
 from generator.project import open_project
 from tests.conftest import ROOT, replace_once, run_handbook
 from tests.test_match import MENTEES, MENTORS, cohort, match, pairs_of, person, proposal, write
@@ -506,3 +512,35 @@ def test_the_example_matches_2027_spring_and_says_why_for_the_rest():
         assert member in matched | mentoring or unmatched[member]["reason"]
     # The people in both roles take both sides where their time allows.
     assert any(p["mentor"]["id"] in ("kenji-tanaka", "priya-raman", "rafael-moreira") for p in data["pairs"])
+
+
+PROFILE = {"name": "P", "division": "D", "geography": "G", "role": "mentor"}
+
+# -- shared working hours, against counting minutes -----------------------------------------------
+
+spans = st.tuples(st.integers(0, 1439), st.integers(1, 1440))
+
+
+@given(st.lists(spans, min_size=1, max_size=4), st.lists(spans, min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None)
+def test_shared_hours_count_the_minutes_both_work(mentor_spans, mentee_spans):
+    def minutes(start: int, length: int) -> set[int]:
+        return {(start + k) % 1440 for k in range(length)}
+
+    table = shared_hours(
+        np.array([[s, s + n] for s, n in mentor_spans], dtype=float),
+        np.array([[s, s + n] for s, n in mentee_spans], dtype=float),
+    )
+    for i, (a, la) in enumerate(mentor_spans):
+        for j, (b, lb) in enumerate(mentee_spans):
+            assert table[i, j] * 60 == pytest.approx(len(minutes(a, la) & minutes(b, lb)), abs=1e-3)
+
+
+def test_working_hours_follow_daylight_saving_time_on_the_cohorts_first_day():
+    # London and New York are 5 hours apart in January and in July: 3 shared hours of 09:00-17:00.
+    # In the weeks of March when only New York has moved its clocks they are 4 apart.
+    people = [Person.model_validate({**PROFILE, "id": "a", "timezone": "Europe/London"})]
+    others = [Person.model_validate({**PROFILE, "id": "b", "timezone": "America/New_York"})]
+    for day, hours in ((dt.date(2027, 1, 15), 3), (dt.date(2027, 7, 15), 3), (dt.date(2027, 3, 20), 4)):
+        shared = shared_hours(utc_windows(people, "", day), utc_windows(others, "", day))
+        assert shared[0, 0] == hours

@@ -86,7 +86,7 @@ def _positive(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here so other commands start without scipy.
+    # Imported here so other commands start without scipy or OR-tools.
     from generator.matching.explain import candidates_of
     from generator.matching.proposal import propose, rebalance, rounds
     from generator.matching.report import COMMAND as REPORT

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from generator.matching.proposal import Proposal
 
 _MAX_REASONS = 3
+_COLUMNS = 1024  # mentees whose runner-ups are found together
 
 
 def _strong_where_wanted(strong: Person, learner: Person, sides: Sides) -> str | None:
@@ -117,13 +118,17 @@ def runner_ups(scores: Scores, candidates: Candidates, chosen: list[tuple[int, i
     One numpy pass over the chosen mentees' columns, not a loop over pairs."""
     if not chosen or not candidates.mentors:
         return [None] * len(chosen)
-    rows = np.array([i for i, _ in chosen])
-    cols = np.array([j for _, j in chosen])
-    column = np.where(candidates.allowed[:, cols], scores.total[:, cols], -np.inf)
-    column[rows, np.arange(len(cols))] = -np.inf
-    best = column.argmax(axis=0)
-    found = np.isfinite(column[best, np.arange(len(cols))])
-    return [int(b) if ok else None for b, ok in zip(best, found, strict=True)]
+    found: list[int | None] = []
+    for start in range(0, len(chosen), _COLUMNS):  # a block of columns at a time: lean at scale
+        part = chosen[start : start + _COLUMNS]
+        rows = np.array([i for i, _ in part])
+        cols = np.array([j for _, j in part])
+        column = np.where(candidates.allowed[:, cols], scores.total[:, cols], -np.inf)
+        column[rows, np.arange(len(cols))] = -np.inf
+        best = column.argmax(axis=0)
+        ok = np.isfinite(column[best, np.arange(len(cols))])
+        found += [int(b) if good else None for b, good in zip(best, ok, strict=True)]
+    return found
 
 
 def _list(people: list[Person], limit: int = 4) -> str:
