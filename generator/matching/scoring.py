@@ -302,7 +302,8 @@ def score(sides: Sides, components: Sequence[Component], weights: dict[str, floa
     total = np.zeros(shape, dtype=np.float64)
     for component, weight in zip(used, w, strict=True):
         value = _clean(component, sides)
-        total += value * weight
+        np.multiply(value, np.float32(weight), out=value)  # in place: no second matrix
+        np.add(total, value, out=total)
         del value  # one component's values at a time
     if used and w.sum() > 0:
         total /= w.sum()
