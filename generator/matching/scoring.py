@@ -236,7 +236,7 @@ def preference(sides: Sides) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-_BATCH = 256  # pairs whose component values are recomputed together for explanations
+_BATCH = 64  # pairs whose component values are recomputed together (work grows with its square)
 
 
 @dataclass
@@ -288,9 +288,10 @@ def _clean(component: Component, sides: Sides) -> np.ndarray:
             f"expected {shape} (mentors x mentees)"
         )
     if not (value.flags.owndata and value.flags.writeable):
-        value = value.copy()  # a view or a plugin's own array is not cleaned in place
-    # NaN becomes 0 and values are clipped to [0, 1], in place (fmax drops NaN).
-    np.fmin(np.fmax(value, 0.0, out=value), 1.0, out=value)
+        value = value.copy()  # a view or a plugin's own array is not changed in place
+    if not component.bounded:
+        # NaN becomes 0 and values are clipped to [0, 1], in place (fmax drops NaN).
+        np.fmin(np.fmax(value, 0.0, out=value), 1.0, out=value)
     return value
 
 
