@@ -11,6 +11,22 @@ import random
 
 DIVISIONS = ["Retail", "Wealth", "Operations", "Risk", "Markets", "Technology", "People", "Legal"]
 GEOGRAPHIES = ["Europe", "North America", "Asia Pacific", "Middle East", "Latin America", "Africa"]
+ZONES = {
+    "Europe": ["Europe/London", "Europe/Berlin", "Europe/Madrid", "Europe/Warsaw"],
+    "North America": ["America/New_York", "America/Chicago", "America/Toronto", "America/Los_Angeles"],
+    "Asia Pacific": ["Asia/Singapore", "Asia/Tokyo", "Asia/Hong_Kong", "Australia/Sydney"],
+    "Middle East": ["Asia/Dubai", "Asia/Riyadh"],
+    "Latin America": ["America/Sao_Paulo", "America/Mexico_City"],
+    "Africa": ["Africa/Johannesburg", "Africa/Lagos", "Africa/Nairobi"],
+}
+LANGUAGES = {
+    "Europe": ["German", "Spanish", "French", "Polish"],
+    "North America": ["Spanish", "French"],
+    "Asia Pacific": ["Mandarin", "Japanese", "Cantonese"],
+    "Middle East": ["Arabic"],
+    "Latin America": ["Portuguese", "Spanish"],
+    "Africa": ["French", "Swahili", "Zulu"],
+}
 GENERATIONS = ["Baby Boomer", "Gen X", "Millennial", "Gen Z"]
 STYLES = ["risk-aware", "methodical", "improvisational", "big-picture", "balanced"]
 LEARNING = ["reflective", "experiential", "conversational", "structured", "observational"]
@@ -242,22 +258,36 @@ def generate_matching_program_text(mentees: int = 8_000, mentors: int = 3_000, s
         out += ["", "[[vocabulary.experiences]]", f"id = {_q(e)}", f"name = {_q(e.title())}"]
     mentor_ids = [f"mentor-{i:05d}" for i in range(mentors)]
     mentee_ids = [f"mentee-{i:05d}" for i in range(mentees)]
-    for role, ids, hours in (("mentor", mentor_ids, 12), ("mentee", mentee_ids, 6)):
+    for role, ids, monthly in (("mentor", mentor_ids, 12), ("mentee", mentee_ids, 6)):
         for pid in ids:
             strengths = rnd.sample(COMPETENCIES, rnd.randint(2, 5))
             goals = rnd.sample([c for c in COMPETENCIES if c not in strengths], rnd.randint(1, 4))
             boss = role == "mentee" and rnd.random() < 0.03
             manager = f"manager = {_q(rnd.choice(mentor_ids))}" if boss else ""
+            geography = rnd.choice(GEOGRAPHIES)
+            # Most speak English; a few only their regional language, so the shared-language rule bites.
+            regional = rnd.choice(LANGUAGES[geography])
+            languages = [regional] if rnd.random() < 0.05 else ["English", regional]
+            hours = rnd.choice(["08:00-16:00", "09:00-17:00", "10:00-18:00", "07:00-15:00"])
+            prefers = role == "mentee" and rnd.random() < 0.3
+            private = (
+                f"[people.confidential]\npreferences = {_list(rnd.sample(mentor_ids, rnd.randint(1, 3)))}"
+                if prefers
+                else ""
+            )
             out += [
                 "",
                 "[[people]]",
                 f"id = {_q(pid)}",
                 f"name = {_q(pid.replace('-', ' ').title())}",
                 f"division = {_q(rnd.choice(DIVISIONS))}",
-                f"geography = {_q(rnd.choice(GEOGRAPHIES))}",
+                f"geography = {_q(geography)}",
                 f"generation = {_q(rnd.choice(GENERATIONS))}",
                 f"industry = {_q(rnd.choice(INDUSTRIES))}",
                 f"role = {_q(role)}",
+                f"timezone = {_q(rnd.choice(ZONES[geography]))}",
+                f"working_hours = {_q(hours)}",
+                f"languages = {_list(languages)}",
                 f"strengths = {_list(strengths)}",
                 f"development_goals = {_list(goals)}",
                 f"experiences = {_list(rnd.sample(EXPERIENCES, rnd.randint(2, 8)))}",
@@ -265,8 +295,9 @@ def generate_matching_program_text(mentees: int = 8_000, mentors: int = 3_000, s
                 f"learning_style = {_q(rnd.choice(LEARNING))}",
                 'leadership_goals = ["Lead across divisions"]',
                 'past_challenges = ["A system migration"]',
-                f"hours_per_month = {hours}",
+                f"hours_per_month = {monthly}",
                 manager,
+                private,
             ]
     out += [
         "",
@@ -281,5 +312,8 @@ def generate_matching_program_text(mentees: int = 8_000, mentors: int = 3_000, s
         "max_mentees_per_mentor = 3",
         "max_hours_per_month = 12",
         "hours_per_pair_per_month = 4",
+        "",
+        "[matching]",
+        "min_overlap_hours = 1",
     ]
     return "\n".join(out) + "\n"

@@ -170,6 +170,54 @@ TimeZone = Annotated[
 ]
 """An IANA time zone name, or empty when not given."""
 
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def working_minutes(value: str) -> tuple[int, int]:
+    """'09:00-17:00' as (540, 1020) minutes after local midnight; the end may be past midnight
+    ('22:00-06:00' is (1320, 1800))."""
+    found = _HOURS.match(value)
+    if not found:
+        raise ValueError(value)
+    h1, m1, h2, m2 = (int(g) for g in found.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if end > 1440:
+        raise ValueError(value)
+    return start, end if end > start else end + 1440
+
+
+def _check_working_hours(value: str) -> str:
+    """Local working hours, so the matcher can find the hours two people share across zones."""
+    if value == "":
+        return value
+    try:
+        start, end = working_minutes(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "working_hours",
+            "'{value}' is not a span of local working hours: write it as 'HH:MM-HH:MM', e.g. '09:00-17:00'",
+            {"value": value},
+        ) from None
+    if end - start == 1440:
+        raise PydanticCustomError(
+            "working_hours",
+            "'{value}' starts and ends at the same time: give the hours worked",
+            {"value": value},
+        )
+    return value
+
+
+WorkingHours = Annotated[
+    str,
+    AfterValidator(_check_working_hours),
+    Field(
+        json_schema_extra={"pattern": r"^(|\d\d:\d\d-\d\d:\d\d)$"},
+        description="Local working hours as 'HH:MM-HH:MM', e.g. '09:00-17:00' (default with a "
+        "time zone: 09:00-17:00).",
+    ),
+]
+"""Local working hours, or empty when not given."""
+
 
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -379,6 +427,30 @@ class Confidential(Section):
     assessment_notes: str = ""
     feedback_360: str = ""
     notes: str = ""
+    preferences: list[str] = Field(
+        default_factory=list,
+        description="A mentee's preferred mentors, best first (person ids): a score component.",
+    )
+    declines: list[str] = Field(
+        default_factory=list,
+        description="Mentees a mentor will not take (person ids): never proposed.",
+    )
+
+
+CONFIDENTIAL_REFERENCES = ("preferences", "declines")
+"""Fields of `[people.confidential]` that hold person ids. The ids are public; what is
+confidential is who named whom, which no page shows (the site never receives this section)."""
+
+
+def _language_list(value: Any) -> Any:
+    """One language written as text is the likeliest slip: say how to write a list."""
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "languages_list",
+            'write a list, even for one language: languages = ["{value}"]',
+            {"value": value},
+        )
+    return value
 
 
 class Person(Section):
@@ -402,6 +474,10 @@ class Person(Section):
     past_challenges: list[str] = Field(default_factory=list)
     hours_per_month: float = Field(0, ge=0, le=200, description="Hours a month for mentoring (0-200).")
     timezone: TimeZone = ""
+    working_hours: WorkingHours = ""
+    languages: Annotated[list[Line], BeforeValidator(_language_list)] = Field(
+        default_factory=list, description="Languages they can mentor or be mentored in, e.g. ['English']."
+    )
     manager: str | None = None
     confidential: Confidential = Field(default_factory=Confidential)
 
@@ -836,10 +912,12 @@ class MatchWeights(Section):
 
     skills: float = Field(3.0, ge=0, description="Mentor strengths that are mentee development goals.")
     experience: float = Field(2.0, ge=0, description="Mentor experiences the mentee has not had.")
-    perspective: float = Field(2.0, ge=0, description="Different division, geography, generation, industry.")
+    perspective: float = Field(2.0, ge=0, description="Different division, geography, industry.")
     style: float = Field(1.0, ge=0, description="Contrasting leadership styles.")
     reverse: float = Field(0.5, ge=0, description="Mentee strengths that are the mentor's goals.")
     availability: float = Field(1.0, ge=0, description="Both have the monthly hours a pair needs.")
+    overlap: float = Field(1.0, ge=0, description="Working hours the two share across time zones.")
+    preference: float = Field(1.0, ge=0, description="The mentor is among the mentee's preferences.")
 
 
 PerspectiveField = Literal["division", "geography", "generation", "career_stage", "industry", "function"]
@@ -852,7 +930,14 @@ LEADERSHIP_CONTRASTS: list[list[LeadershipStyle]] = [
 ]
 
 
-DEFAULT_PERSPECTIVE: tuple[PerspectiveField, ...] = ("division", "geography", "generation", "industry")
+DEFAULT_PERSPECTIVE: tuple[PerspectiveField, ...] = ("division", "geography", "industry")
+"""`generation` is left out on purpose: it is a proxy for age, which many countries protect in
+employment decisions. A program may still opt in by listing it."""
+
+ProfileField = Literal[
+    "division", "geography", "generation", "career_stage", "industry", "function", "title", "timezone"
+]
+"""Single-valued profile fields `[matching] avoid_same` may name."""
 
 
 def _style_contrasts() -> list[list[LeadershipStyle]]:
@@ -907,8 +992,25 @@ class Matching(Section):
         le=744,
         description="People with fewer stated hours a month are not matched (0: no minimum; at most 744).",
     )
-    both_as: Literal["mentee", "mentor"] = Field(
-        "mentee", description="The side a person with role 'both' takes when a cohort is matched."
+    both_as: Literal["both", "mentee", "mentor"] = Field(
+        "both",
+        description="The side a person with role 'both' takes when a cohort is matched: 'both' "
+        "(mentor some and be mentored, within one workload limit) or only one side.",
+    )
+    min_overlap_hours: float = Field(
+        0,
+        ge=0,
+        le=24,
+        description="Pairs must share at least this many working hours a day (0: no minimum); "
+        "people without a time zone are not held to it.",
+    )
+    overlap_target_hours: float = Field(
+        4, gt=0, le=24, description="Shared working hours a day for the full overlap score."
+    )
+    shared_language: bool = Field(True, description="When both list languages, a pair must share one.")
+    avoid_same: list[ProfileField] = Field(
+        default_factory=list,
+        description="Profile fields mentor and mentee may not share, e.g. ['division'].",
     )
     exclude: list[MatchExclusion] = Field(default_factory=list)
     require: list[MustPair] = Field(default_factory=list)

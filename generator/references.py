@@ -123,10 +123,13 @@ def check_references(source: Source) -> list[Problem]:
     metrics = c.declare("metric", ("metrics",))
     cohorts = c.declare("cohort", ("cohorts",))
 
-    roles: dict[str, str] = {}
+    roles: dict[str, str] = {
+        person["id"]: person["role"]
+        for _, person in _items(data, "people")
+        if isinstance(person.get("id"), str) and isinstance(person.get("role"), str)
+    }
     for i, person in _items(data, "people"):
-        if isinstance(person.get("id"), str) and isinstance(person.get("role"), str):
-            roles[person["id"]] = person["role"]
+        _check_choices(c, i, person, people, roles)
         c.resolve("competency", competencies, ("people", i, "strengths"), person.get("strengths"))
         c.resolve(
             "competency",
@@ -199,6 +202,39 @@ def check_references(source: Source) -> list[Problem]:
                 if isinstance(entry.get("cohort"), str):
                     c.resolve("cohort", cohorts, (*at, "cohort"), entry["cohort"])
     return c.problems
+
+
+_CHOICES = {
+    # field: (the side the named people must be able to take, what naming oneself would mean)
+    "preferences": ("mentor", "prefer themselves as a mentor"),
+    "declines": ("mentee", "decline themselves as a mentee"),
+}
+
+
+def _check_choices(
+    c: _Checker, i: int, person: dict[str, Any], people: set[str], roles: dict[str, str]
+) -> None:
+    """A mentee's preferred mentors and a mentor's declined mentees name people who can take
+    that side, and never the person themselves."""
+    private = person.get("confidential")
+    if not isinstance(private, dict):
+        return
+    for name, (side, verb) in _CHOICES.items():
+        values = private.get(name)
+        if not isinstance(values, list):
+            continue  # the wrong shape is reported by validation
+        for k, ref in _strings(values):
+            at: KeyPath = ("people", i, "confidential", name, k or 0)
+            if ref not in people:
+                c.resolve("person", people, at, ref)
+            elif ref == person.get("id"):
+                c.error(at, f"a person cannot {verb}: remove {ref!r} from {name}")
+            elif roles.get(ref) not in (side, "both"):
+                c.error(
+                    at,
+                    f"{ref!r} has role {roles.get(ref)!r}, so they cannot be a {side}: name a person "
+                    f"with role {side!r} or 'both' in {name}",
+                )
 
 
 def _check_contract(

@@ -176,9 +176,11 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             "`attributes` (default: division and geography).",
             why="A mentor from another division or geography challenges assumptions a colleague next "
             "door shares.",
-            example='[checks.perspective-diversity]\nattributes = ["division", "geography", "generation"]',
+            example='[checks.perspective-diversity]\nattributes = ["division", "geography", "industry"]',
             fix="Pair across divisions or geographies, or widen `attributes` if another difference "
-            "(generation, industry) matters more to your program.",
+            "(industry, career stage) matters more to your program. `generation` may be listed but is "
+            "never a default, here or in `[matching] perspective`: it is a proxy for age, which many "
+            "countries protect in employment decisions.",
             check=check_perspective_diversity,
             options=PerspectiveOptions,
         )

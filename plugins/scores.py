@@ -23,6 +23,8 @@ BUILT_IN: tuple[tuple[str, str], ...] = (
     ("style", "leadership-style contrast"),
     ("reverse", "reverse-mentoring value"),
     ("availability", "availability fit"),
+    ("overlap", "working-hours overlap"),
+    ("preference", "mentee preference"),
 )
 
 
@@ -40,4 +42,6 @@ def _scored_by(function: str) -> Callable[[Sides], Any]:
 def handbook_match_components(register: Callable[[Component], None]) -> None:
     for component_id, name in BUILT_IN:
         default = MatchWeights.model_fields[component_id].default
-        register(Component(component_id, name, _scored_by(component_id), default_weight=default))
+        register(
+            Component(component_id, name, _scored_by(component_id), default_weight=default, bounded=True)
+        )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from generator.findings import Violation
 from generator.hookspecs import hookimpl
-from generator.policies.workload import MentorLoadOptions, busiest, limit_for, mentor_windows
+from generator.policies.workload import MentorLoadOptions, busiest, limit_for, mentor_windows, side_in
 from generator.rules import Rule
 
 if TYPE_CHECKING:
@@ -23,11 +23,21 @@ def check_mentor_load(project: Project, options: MentorLoadOptions) -> Iterator[
         if not peak:
             continue
         person = program.person(mentor)
-        related = tuple(((*path, "mentor"), f"one of {person.name}'s concurrent pairs") for path in peak)
+        sides = [side_in(program, mentor, path) for path in peak]
+        related = tuple(
+            ((*path, side), f"one of {person.name}'s concurrent pairs")
+            for path, side in zip(peak, sides, strict=True)
+        )
         if len(peak) > limit.max_mentees:
+            carries = (
+                f"mentors {len(peak)} mentees"
+                if "mentee" not in sides
+                else f"is in {len(peak)} pairs (mentor of {sides.count('mentor')}, "
+                f"mentee in {sides.count('mentee')})"
+            )
             yield Violation(
-                (*peak[-1], "mentor"),
-                f"{person.name} mentors {len(peak)} mentees at the same time, more than the "
+                (*peak[-1], sides[-1]),
+                f"{person.name} {carries} at the same time, more than the "
                 f"{limit.max_mentees} the guardrails allow: move a mentee to another mentor",
                 related,
             )
@@ -60,7 +70,8 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             "its start, or its cohort's, to its end, or its cohort's). Reports a mentor with more "
             "concurrent mentees than `max_mentees_per_mentor`, or whose pairs need more hours a month "
             "(`hours_per_pair_per_month` each) than both their own `hours_per_month` and the guardrail "
-            "`max_hours_per_month` allow.",
+            "`max_hours_per_month` allow. A person with role 'both' counts the pairs they are "
+            "mentored in too: a pair takes the same time from either side.",
             why="Overloaded mentors cancel sessions first. The guardrail protects the mentor's day job "
             "and every mentee's share of their attention.",
             example="[guardrails]\nmax_mentees_per_mentor = 2\n\n# three pairs for the same mentor in "

@@ -395,6 +395,8 @@ def test_every_free_text_field_is_searched_and_fixed_choices_are_not() -> None:
     assert set(Confidential.model_fields) - set(PERSON_CANARIES) == {
         "risk_tolerance",
         "political_sensitivity",
+        "preferences",
+        "declines",
     }
     ids = {"cohort", "mentor", "mentee", "milestone", "kind", "indicator"}
     free_text = {

@@ -152,6 +152,8 @@ def test_text_table_shows_the_breakdown_reasons_and_runner_up(tmp_path):
         "style",
         "reverse",
         "availability",
+        "overlap",
+        "preference",
     ]
     assert "      - Ada is strong in Strategic foresight, which Cleo wants to develop" in result.out
     assert "      runner-up: Ben (" in result.out

@@ -22,6 +22,7 @@ from generator.diagnostics import format_problem
 from generator.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 if TYPE_CHECKING:
+    from generator.matching.explain import Candidate
     from generator.matching.proposal import Proposal
     from generator.model import Person
 
@@ -49,6 +50,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--rebalance", metavar="PERSON", help="rematch this mentee with every other pair locked"
     )
     parser.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="with --rebalance --write: the reason recorded on the ended pair "
+        "(default: the pair was not progressing)",
+    )
+    parser.add_argument(
+        "--explain",
+        metavar="PERSON",
+        help="list every candidate for this person: the score breakdown, or the constraint that rules it out",
+    )
+    parser.add_argument(
         "--rounds",
         type=_positive,
         metavar="N",
@@ -74,7 +86,8 @@ def _positive(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Imported here so other commands start without scipy.
+    # Imported here so other commands start without scipy or OR-tools.
+    from generator.matching.explain import candidates_of
     from generator.matching.proposal import propose, rebalance, rounds
     from generator.matching.report import COMMAND as REPORT
     from generator.matching.writing import write_proposal
@@ -83,6 +96,14 @@ def run(args: argparse.Namespace) -> int:
 
     if args.rounds and (args.write or args.rebalance):
         raise UsageError("--rounds plans a rotation and cannot be combined with --write or --rebalance")
+    if args.reason is not None and not (args.rebalance and args.write):
+        raise UsageError(
+            "--reason is recorded on the pair a rebalance ends: use it with --rebalance PERSON --write"
+        )
+    if args.reason is not None and (not args.reason.strip() or any(ch in args.reason for ch in "\r\n")):
+        raise UsageError('--reason must be one line of text, e.g. --reason "Time zones left no session slot"')
+    if args.explain and args.rounds:
+        raise UsageError("--explain explains one proposal and cannot be combined with --rounds")
     project = require_working_plugins(
         open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
     )
@@ -99,18 +120,28 @@ def run(args: argparse.Namespace) -> int:
     else:
         plan = [propose(project, args.cohort)]
 
+    explained = candidates_of(plan[0], args.explain) if args.explain else None
     if args.format == "json":
-        print(json.dumps(_json(plan), indent=2, ensure_ascii=False))
+        data = _json(plan)
+        if explained is not None:
+            data["explain"] = _explain_json(explained)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         for proposal in plan:
             print(_text(proposal, len(plan) > 1))
+        if explained is not None:
+            print(_explain_text(plan[0], explained))
     if args.report:
         from generator.matching.report import write_report
 
         write_report(args.report, plan, protected)
         print(f"Wrote the owner report to {args.report}", file=sys.stderr)
     if args.write:
-        reason = "Rebalanced with `handbook match --rebalance`: the pair was not progressing"
+        reason = (
+            args.reason.strip()
+            if args.reason
+            else ("Rebalanced with `handbook match --rebalance`: the pair was not progressing")
+        )
         added = write_proposal(project, plan[0], reason)
         if added:
             print(f"Added {added} pair(s) to cohort {plan[0].cohort.id!r} in {args.program}", file=sys.stderr)
@@ -176,6 +207,8 @@ def _text(proposal: Proposal, numbered: bool) -> str:
                 lines.append(f"      - {reason}")
             if pair.runner_up is not None:
                 lines.append(f"      runner-up: {pair.runner_up[0].name} ({pair.runner_up[1]:.1f})")
+            if pair.runner_up is not None and pair.why_not is not None:
+                lines.append(f"      why not {pair.runner_up[0].name}: {pair.why_not}")
             for warning in pair.warnings:
                 lines.append(f"      check will warn: {warning}")
     kept = [p for p in proposal.pairs if p.status == "kept"]
@@ -219,7 +252,11 @@ def _json(plan: list[Proposal]) -> dict[str, object]:
                         "warnings": p.warnings,
                         "runner_up": None
                         if p.runner_up is None
-                        else {**person(p.runner_up[0]), "score": round(p.runner_up[1], 3)},
+                        else {
+                            **person(p.runner_up[0]),
+                            "score": round(p.runner_up[1], 3),
+                            "why_not": p.why_not,
+                        },
                     }
                     for p in proposal.pairs
                 ],
@@ -242,3 +279,58 @@ def _json(plan: list[Proposal]) -> dict[str, object]:
             }
         )
     return {"rounds": rounds_out} if len(plan) > 1 else rounds_out[0]
+
+
+def _explain_text(proposal: Proposal, found: list[Candidate]) -> str:
+    ids = [c.id for c in proposal.components]
+    lines = []
+    for side in ("mentee", "mentor"):
+        rows = [c for c in found if c.side == side]
+        if not rows:
+            continue
+        person = rows[0].person
+        other = "Mentor" if side == "mentee" else "Mentee"
+        lines.append(f"Candidates for {person.name} as {side} in cohort {proposal.cohort.id}:")
+        header = [other, "Score", *ids]
+        table = [
+            [c.other.name, f"{c.score:.1f}", *(f"{c.points[k]:.1f}" for k in ids)]
+            for c in rows
+            if c.score is not None
+        ]
+        widths = [max(len(r[k]) for r in [header, *table]) for k in range(len(header))]
+        widths[0] = max(widths[0], *(len(c.other.name) for c in rows))
+
+        lines.append("  " + _aligned(header, widths))
+        for c in rows:
+            if c.score is None:
+                label = "ruled out: " if c.status == "ruled out" else ""
+                lines.append(f"  {c.other.name.ljust(widths[0])}  {label}{c.note}")
+                continue
+            row = [c.other.name, f"{c.score:.1f}", *(f"{c.points[k]:.1f}" for k in ids)]
+            lines.append(f"  {_aligned(row, widths)}  {c.note}".rstrip())
+        lines.append("")
+    if not lines:
+        lines.append("No candidates to explain.")
+    return "\n".join(lines)
+
+
+def _aligned(values: list[str], widths: list[int]) -> str:
+    """The first column left-aligned, numbers right-aligned."""
+    return "  ".join(
+        v.ljust(w) if k == 0 else v.rjust(w) for k, (v, w) in enumerate(zip(values, widths, strict=True))
+    )
+
+
+def _explain_json(found: list[Candidate]) -> list[dict[str, object]]:
+    return [
+        {
+            "person": c.person.id,
+            "side": c.side,
+            "candidate": {"id": c.other.id, "name": c.other.name},
+            "score": None if c.score is None else round(c.score, 3),
+            "components": {k: round(v, 3) for k, v in c.points.items()},
+            "status": c.status,
+            "note": c.note,
+        }
+        for c in found
+    ]

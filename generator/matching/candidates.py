@@ -16,7 +16,9 @@ from functools import cached_property
 import numpy as np
 
 from generator.model import Cohort, Pair, Person, Program
-from generator.policies.workload import PairWindow, WorkloadLimit, busiest, limit_for
+from generator.policies.pair_quality import attribute_value
+from generator.policies.working_hours import shared_hours, utc_windows
+from generator.policies.workload import PairWindow, WorkloadLimit, busiest, limit_for, mentor_windows
 
 
 class Blocked(IntEnum):
@@ -28,6 +30,12 @@ class Blocked(IntEnum):
     EXCLUDED = 3
     MENTOR_AVAILABILITY = 4
     MENTEE_AVAILABILITY = 5
+    SELF = 6
+    MUTUAL = 7
+    DECLINED = 8
+    NO_SHARED_LANGUAGE = 9
+    TOO_LITTLE_OVERLAP = 10
+    SAME_FIELD = 11
 
 
 BLOCKED_WORDS = {
@@ -36,6 +44,12 @@ BLOCKED_WORDS = {
     Blocked.EXCLUDED: "excluded in [matching] exclude",
     Blocked.MENTOR_AVAILABILITY: "mentor below the minimum hours a month",
     Blocked.MENTEE_AVAILABILITY: "mentee below the minimum hours a month",
+    Blocked.SELF: "the same person",
+    Blocked.MUTUAL: "already mentored by the mentee",
+    Blocked.DECLINED: "declined by the mentor (confidential)",
+    Blocked.NO_SHARED_LANGUAGE: "no shared language",
+    Blocked.TOO_LITTLE_OVERLAP: "too few shared working hours ([matching] min_overlap_hours)",
+    Blocked.SAME_FIELD: "same unit ([matching] avoid_same)",
 }
 
 
@@ -65,10 +79,25 @@ class Candidates:
     blocked: np.ndarray  # mentors x mentees, Blocked codes
     spare_hours: np.ndarray  # per mentor, for the availability score
     notes: list[str] = field(default_factory=list)
+    same: list[tuple[int, int]] = field(default_factory=list)
+    """(mentor index, mentee index) of each person with role 'both' on both sides: being
+    mentored takes one of their places, and two of them may not mentor each other."""
+    overlap: np.ndarray | None = None  # mentors x mentees shared working hours a day, NaN: unknown
 
-    @property
+    @cached_property
     def free(self) -> np.ndarray:
+        """Each mentor's free places (computed once; callers copy before changing it)."""
         return np.array([c.free for c in self.capacity], dtype=np.int64)
+
+    @cached_property
+    def mentor_side(self) -> dict[int, int]:
+        """Mentee index -> mentor index of each person in both roles."""
+        return {j: i for i, j in self.same}
+
+    @cached_property
+    def mentee_side(self) -> dict[int, int]:
+        """Mentor index -> mentee index of each person in both roles."""
+        return {i: j for i, j in self.same}
 
     @cached_property
     def allowed(self) -> np.ndarray:
@@ -77,14 +106,22 @@ class Candidates:
 
 
 def sides_of(program: Program, cohort: Cohort) -> tuple[list[Person], list[Person]]:
-    """The cohort's members as mentors and mentees; role 'both' goes to `[matching] both_as`."""
+    """The cohort's members as mentors and mentees. Role 'both' takes both sides (or only the
+    one `[matching] both_as` names)."""
     both_as = program.matching.both_as
     mentors: list[Person] = []
     mentees: list[Person] = []
     for member in dict.fromkeys(cohort.members):
         person = program.person(member)
-        side = both_as if person.role == "both" else person.role
-        (mentors if side == "mentor" else mentees).append(person)
+        sides = (
+            (("mentor", "mentee") if both_as == "both" else (both_as,))
+            if person.role == "both"
+            else (person.role,)
+        )
+        if "mentor" in sides:
+            mentors.append(person)
+        if "mentee" in sides:
+            mentees.append(person)
     for pair in cohort.pairs:  # pair members missing from `members` still count (HB reports it)
         if pair.mentor not in cohort.members:
             mentors.append(program.person(pair.mentor))
@@ -102,18 +139,19 @@ def capacities(
 ) -> list[Capacity]:
     """Each mentor's room for new pairs that run through the whole cohort.
 
-    Counted as HB101 counts: every pair in the program except this cohort's pairs that are not
-    kept (they are being matched again).
+    Counted as HB101 counts (a person with role 'both' counts the pairs they are mentored in
+    too): every pair in the program except this cohort's pairs that are not kept (they are being
+    matched again).
     """
     limit = limit or limit_for(program)
     kept_ids = {id(pair) for pair in kept}
     replaced = {id(pair) for pair in cohort.pairs if id(pair) not in kept_ids and pair.state != "rebalanced"}
     windows: dict[str, list[PairWindow]] = {}
-    for c, other in enumerate(program.cohorts):
-        for p, pair in enumerate(other.pairs):
-            if id(pair) not in replaced:
-                start, end = other.window(pair)
-                windows.setdefault(pair.mentor, []).append((start, end, ("cohorts", c, "pairs", p)))
+    for person, spans in mentor_windows(program).items():
+        for start, end, path in spans:
+            _, c, _, p = path
+            if id(program.cohorts[int(c)].pairs[int(p)]) not in replaced:
+                windows.setdefault(person, []).append((start, end, path))
     period = (cohort.start, cohort.end)
     return [
         Capacity(
@@ -188,8 +226,78 @@ def build(
     for person in mentees:
         for boss in reporting_lines(program, person):
             block(boss, person.id, Blocked.REPORTING_LINE)
+    same = [(mentor_index[p.id], j) for j, p in enumerate(mentees) if p.id in mentor_index]
+    for i, j in same:
+        blocked[i, j] = Blocked.SELF
+    for pair in kept:  # a kept pair's mentee may not mentor their own mentor
+        block(pair.mentee, pair.mentor, Blocked.MUTUAL)
+    for mentor in mentors:
+        for declined in mentor.confidential.declines:
+            block(mentor.id, declined, Blocked.DECLINED)
+    overlap = _constrain_people(program, cohort, mentors, mentees, blocked)
 
     spare = np.array(
         [max(0.0, c.hours_limit - c.busy * limit.hours_per_pair) for c in capacity], dtype=np.float64
     )
-    return Candidates(program, cohort, mentors, mentees, list(kept), capacity, blocked, spare)
+    return Candidates(
+        program, cohort, mentors, mentees, list(kept), capacity, blocked, spare, same=same, overlap=overlap
+    )
+
+
+def shared_languages(mentor: Person, mentee: Person) -> list[str]:
+    """The mentee's languages the mentor also speaks (compared case-insensitively)."""
+    spoken = {language.casefold() for language in mentor.languages}
+    return [language for language in mentee.languages if language.casefold() in spoken]
+
+
+def _no_shared_language(mentors: list[Person], mentees: list[Person]) -> np.ndarray:
+    """mentors x mentees: both list languages and share none. Worked out once per distinct set
+    of languages and looked up for everyone."""
+    kinds: dict[frozenset[str], int] = {}
+
+    def encode(people: list[Person]) -> np.ndarray:
+        found = (frozenset(language.casefold() for language in p.languages) for p in people)
+        return np.array([kinds.setdefault(k, len(kinds)) for k in found], dtype=np.int64)
+
+    mentor_code, mentee_code = encode(mentors), encode(mentees)
+    sets = list(kinds)
+    table = np.array([[bool(a) and bool(b) and not (a & b) for b in sets] for a in sets], dtype=bool)
+    return table.reshape(len(sets), len(sets))[mentor_code][:, mentee_code]
+
+
+def _codes(mentors: list[Person], mentees: list[Person], attribute: str) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per value of a profile field on both sides (as the perspective policy compares
+    them); -1 where it is not stated."""
+    values: dict[str, int] = {}
+
+    def encode(people: list[Person]) -> np.ndarray:
+        found = (attribute_value(p, attribute) for p in people)
+        return np.array([values.setdefault(v, len(values)) if v else -1 for v in found], dtype=np.int64)
+
+    return encode(mentors), encode(mentees)
+
+
+def _constrain_people(
+    program: Program, cohort: Cohort, mentors: list[Person], mentees: list[Person], blocked: np.ndarray
+) -> np.ndarray:
+    """Block pairs without a shared language, with too few shared working hours, or from the same
+    unit (`avoid_same`); returns the shared working hours for the overlap score."""
+    matching = program.matching
+
+    def still_allowed(mask: np.ndarray, why: Blocked) -> None:
+        blocked[mask & (blocked == Blocked.ALLOWED)] = why
+
+    if matching.shared_language and mentors and mentees:
+        still_allowed(_no_shared_language(mentors, mentees), Blocked.NO_SHARED_LANGUAGE)
+    overlap = shared_hours(
+        utc_windows(mentors, cohort.timezone, cohort.start),
+        utc_windows(mentees, cohort.timezone, cohort.start),
+    )
+    if matching.min_overlap_hours > 0:
+        with np.errstate(invalid="ignore"):
+            still_allowed(overlap < matching.min_overlap_hours - 1e-9, Blocked.TOO_LITTLE_OVERLAP)
+    for attribute in matching.avoid_same:
+        mentor_codes, mentee_codes = _codes(mentors, mentees, attribute)
+        same_value = (mentor_codes[:, None] == mentee_codes[None, :]) & (mentor_codes[:, None] >= 0)
+        still_allowed(same_value, Blocked.SAME_FIELD)
+    return overlap

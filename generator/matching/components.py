@@ -31,6 +31,9 @@ class Component:
     """Used when `[matching.weights]` does not name the component: 0 unless the plugin says, so a
     program opts in."""
     plugin: str = ""
+    bounded: bool = False
+    """Declared by the built-in components, whose values are finite and in [0, 1] by
+    construction: they skip the clean-up pass (NaN to 0, clipping) other components get."""
 
     def labelled(self, plugin: str) -> Component:
         return dataclasses.replace(self, plugin=plugin)

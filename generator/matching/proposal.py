@@ -49,6 +49,7 @@ class ProposedPair:
     points: dict[str, float] = field(default_factory=dict)  # component id -> points of the score
     reasons: list[str] = field(default_factory=list)
     runner_up: tuple[Person, float] | None = None
+    why_not: str | None = None  # why not the runner-up, when they score higher
     warnings: list[str] = field(default_factory=list)  # what `handbook check` will say about it
 
 
@@ -142,7 +143,7 @@ def propose(
     index, cohort = find_cohort(project, cohort_id)
     limit = limit_for(program, project.rules.options_of("mentor-load"))
     cands = candidates_module.build(program, cohort, kept=kept, forbidden=forbidden, limit=limit)
-    sides = Sides(program, cands.mentors, cands.mentees, cands.spare_hours)
+    sides = Sides(program, cands.mentors, cands.mentees, cands.spare_hours, cands.overlap)
     scores = score(sides, project.components, weights(project))
 
     allowed = cands.allowed.copy()
@@ -151,15 +152,22 @@ def propose(
     forced: list[tuple[int, int]] = []
     if apply_must_pairs:
         forced = _must_pairs(project, cands, allowed, free, notes)
+    same = _lock_both_roles(cands, forced, allowed, free)
     if only_mentee is not None:
         keep = np.array([m.id == only_mentee for m in cands.mentees])
         allowed[:, ~keep] = False
     weakest_first = program.matching.objective == "weakest-pair"
-    chosen = assign(scores.total, allowed, free, weakest_first=weakest_first)
+    chosen = assign(scores.total, allowed, free, weakest_first=weakest_first, same=same)
 
     pairs = [_kept(program, pair) for pair in cands.kept]
+    assignment = explain.Assignment.of(scores, cands, [*forced, *chosen])
+    runners = {
+        status: explain.runner_ups(scores, cands, found)
+        for status, found in (("required", forced), ("proposed", chosen))
+    }
+    scores.explain_pairs([*forced, *chosen])
     for status, found in (("required", forced), ("proposed", chosen)):
-        for (i, j), runner in zip(found, explain.runner_ups(scores, cands, found), strict=True):
+        for (i, j), runner in zip(found, runners[status], strict=True):
             pairs.append(
                 ProposedPair(
                     mentor=cands.mentors[i],
@@ -171,6 +179,9 @@ def propose(
                     runner_up=(cands.mentors[runner], 100.0 * float(scores.total[runner, j]))
                     if runner is not None
                     else None,
+                    why_not=None
+                    if runner is None
+                    else explain.why_not(scores, cands, assignment, (i, j), runner),
                     warnings=pair_warnings(project, cands.mentors[i], cands.mentees[j]),
                 )
             )
@@ -179,17 +190,20 @@ def propose(
     busy_mentors = {i for i, _ in (*forced, *chosen)} | {
         i for i, m in enumerate(cands.mentors) if any(p.mentor == m.id for p in cands.kept)
     }
+    mentoring: dict[int, int] = {}
+    for i, _ in (*forced, *chosen):
+        mentoring[i] = mentoring.get(i, 0) + 1
     unmatched = []
     for j, mentee in enumerate(cands.mentees):
         if j in matched_mentees or (only_mentee is not None and mentee.id != only_mentee):
             continue
-        kind, why = explain.unmatched_mentee(cands, j)
+        kind, why = explain.unmatched_mentee(cands, j, mentoring)
         unmatched.append(Unmatched(mentee, "mentee", kind, why))
     if only_mentee is None:
         for i, mentor in enumerate(cands.mentors):
             if i in busy_mentors:
                 continue
-            kind, why = explain.unmatched_mentor(cands, i)
+            kind, why = explain.unmatched_mentor(cands, i, frozenset(matched_mentees))
             unmatched.append(Unmatched(mentor, "mentor", kind, why))
     if not cands.mentors and not cands.mentees:
         notes.append(
@@ -210,6 +224,22 @@ def propose(
         scores=scores,
         sides=sides,
     )
+
+
+def _lock_both_roles(
+    cands: Candidates, forced: list[tuple[int, int]], allowed: np.ndarray, free: np.ndarray
+) -> list[tuple[int, int]]:
+    """Apply the locked pairs to people in both roles (being mentored takes a place; a locked
+    mentor's mentee may not mentor them back); the rest is left to the solver."""
+    mentor_of = {j: i for i, j in cands.same}
+    mentee_of = {i: j for i, j in cands.same}
+    for i, j in forced:
+        if j in mentor_of:
+            free[mentor_of[j]] -= 1
+        if j in mentor_of and i in mentee_of:
+            allowed[mentor_of[j], mentee_of[i]] = False
+    locked = {j for _, j in forced}
+    return [(i, j) for i, j in cands.same if j not in locked]
 
 
 def _kept(program: Program, pair: Pair) -> ProposedPair:

@@ -29,7 +29,18 @@ class Sides:
     mentors: Sequence[Person]
     mentees: Sequence[Person]
     mentor_spare_hours: np.ndarray  # hours a month each mentor has left for new pairs
+    shared_hours: np.ndarray | None = None  # mentors x mentees working hours a day; NaN: unknown
     _cache: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def subset(self, rows: np.ndarray, cols: np.ndarray) -> Sides:
+        """The same program with only these mentors and mentees (for explaining a few pairs)."""
+        return Sides(
+            self.program,
+            [self.mentors[i] for i in rows],
+            [self.mentees[j] for j in cols],
+            self.mentor_spare_hours[rows],
+            None if self.shared_hours is None else self.shared_hours[np.ix_(rows, cols)],
+        )
 
     def incidence(self, side: str, attribute: str) -> tuple[np.ndarray, list[str]]:
         """(people x tags) 0/1 matrix for a list attribute such as `strengths`, and the tags.
@@ -162,9 +173,12 @@ def _risk_contrast(sides: Sides) -> np.ndarray:
     def levels(people: Sequence[Person]) -> np.ndarray:
         return np.array([_RISK.get(p.confidential.risk_tolerance or "", -1) for p in people], dtype=np.int32)
 
-    mentor, mentee = levels(sides.mentors), levels(sides.mentees)
-    known = (mentor[:, None] >= 0) & (mentee[None, :] >= 0)
-    return np.where(known, np.abs(mentor[:, None] - mentee[None, :]) / 2.0, 0.0).astype(np.float32)
+    # A 4 x 4 table (the last row and column: not recorded) looked up for every pair.
+    table = np.zeros((4, 4), dtype=np.float32)
+    for a in range(3):
+        for b in range(3):
+            table[a, b] = abs(a - b) / 2.0
+    return table[levels(sides.mentors)][:, levels(sides.mentees)]
 
 
 def style(sides: Sides) -> np.ndarray:
@@ -192,27 +206,93 @@ def availability(sides: Sides) -> np.ndarray:
     return np.where(mentee_hours[None, :] > 0, fit, np.minimum(spare[:, None] / need, 1.0) * _UNSTATED_FIT)
 
 
+def overlap(sides: Sides) -> np.ndarray:
+    """Shared working hours a day against `[matching] overlap_target_hours`; unknown: neutral."""
+    shape = (len(sides.mentors), len(sides.mentees))
+    if sides.shared_hours is None:
+        return np.full(shape, _UNSTATED_FIT, dtype=np.float32)
+    target = sides.program.matching.overlap_target_hours
+    value = np.minimum(sides.shared_hours / np.float32(target), np.float32(1.0))
+    value[np.isnan(value)] = _UNSTATED_FIT
+    return value
+
+
+def preference(sides: Sides) -> np.ndarray:
+    """A mentee's ranked preferences: the first of k preferred mentors scores 1, the last 1/k,
+    anyone else 0 (the list is confidential; only the score uses it)."""
+    value = np.zeros((len(sides.mentors), len(sides.mentees)), dtype=np.float32)
+    index = {person.id: i for i, person in enumerate(sides.mentors)}
+    for j, mentee in enumerate(sides.mentees):
+        wanted = mentee.confidential.preferences
+        for rank, mentor_id in enumerate(wanted):
+            i = index.get(mentor_id)
+            if i is not None:
+                value[i, j] = (len(wanted) - rank) / len(wanted)
+    return value
+
+
 # --------------------------------------------------------------------------------------------
 # Totals
 # --------------------------------------------------------------------------------------------
 
 
+_BATCH = 64  # pairs whose component values are recomputed together (work grows with its square)
+
+
 @dataclass
 class Scores:
-    """Per-component values and the weighted total, all mentors x mentees."""
+    """The weighted total of every candidate (mentors x mentees); each component's values are
+    kept only for the pairs explained (`explain_pairs`), so a large cohort holds one matrix, not
+    one per component."""
 
     components: list[Component]
     weights: np.ndarray  # one per component
-    values: dict[str, np.ndarray]  # component id -> mentors x mentees, float32 in [0, 1]
     total: np.ndarray  # mentors x mentees, float64 in [0, 1]
+    sides: Sides
+    _values: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def explain_pairs(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Compute the component values of these (mentor, mentee) pairs, a batch at a time:
+        each batch scores its mentors against its mentees and keeps the diagonal."""
+        wanted = list(dict.fromkeys(p for p in pairs if p not in self._values))
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start : start + _BATCH]
+            rows = np.array([i for i, _ in batch])
+            cols = np.array([j for _, j in batch])
+            part = self.sides.subset(rows, cols)
+            diagonal = np.arange(len(batch))
+            columns = [_clean(c, part)[diagonal, diagonal] for c in self.components]
+            stacked = np.array(columns, dtype=np.float64).reshape(len(self.components), len(batch))
+            for k, pair in enumerate(batch):
+                self._values[pair] = stacked[:, k]
 
     def contributions(self, mentor: int, mentee: int) -> dict[str, float]:
         """Each component's share of the pair's total, in points out of 100."""
+        if (mentor, mentee) not in self._values:
+            self.explain_pairs([(mentor, mentee)])
+        values = self._values[(mentor, mentee)]
         weight_sum = float(self.weights.sum()) or 1.0
         return {
-            c.id: 100.0 * float(w) * float(self.values[c.id][mentor, mentee]) / weight_sum
-            for c, w in zip(self.components, self.weights, strict=True)
+            c.id: 100.0 * float(w) * float(v) / weight_sum
+            for c, w, v in zip(self.components, self.weights, values, strict=True)
         }
+
+
+def _clean(component: Component, sides: Sides) -> np.ndarray:
+    """A component's values as float32 in [0, 1], NaN as 0, checked for shape."""
+    shape = (len(sides.mentors), len(sides.mentees))
+    value = np.asarray(component.score(sides), dtype=np.float32)
+    if value.shape != shape:
+        raise ValueError(
+            f"score component {component.id!r} returned an array of shape {value.shape}, "
+            f"expected {shape} (mentors x mentees)"
+        )
+    if not (value.flags.owndata and value.flags.writeable):
+        value = value.copy()  # a view or a plugin's own array is not changed in place
+    if not component.bounded:
+        # NaN becomes 0 and values are clipped to [0, 1], in place (fmax drops NaN).
+        np.fmin(np.fmax(value, 0.0, out=value), 1.0, out=value)
+    return value
 
 
 def score(sides: Sides, components: Sequence[Component], weights: dict[str, float]) -> Scores:
@@ -221,19 +301,13 @@ def score(sides: Sides, components: Sequence[Component], weights: dict[str, floa
     used = [c for c in components if weights.get(c.id, 0.0) > 0]
     w = np.array([weights[c.id] for c in used], dtype=np.float64)
     total = np.zeros(shape, dtype=np.float64)
-    values: dict[str, np.ndarray] = {}
     for component, weight in zip(used, w, strict=True):
-        value = np.asarray(component.score(sides), dtype=np.float32)
-        if value.shape != shape:
-            raise ValueError(
-                f"score component {component.id!r} returned an array of shape {value.shape}, "
-                f"expected {shape} (mentors x mentees)"
-            )
-        value = np.clip(np.nan_to_num(value, nan=0.0), 0.0, 1.0)
-        values[component.id] = value
-        total += weight * value
+        value = _clean(component, sides)
+        np.multiply(value, np.float32(weight), out=value)  # in place: no second matrix
+        np.add(total, value, out=total)
+        del value  # one component's values at a time
     if used and w.sum() > 0:
         total /= w.sum()
     # Rounded so that ties in the data are ties in the score, whatever the summation order.
     np.round(total, 9, out=total)
-    return Scores(used, w, values, total)
+    return Scores(used, w, total, sides)

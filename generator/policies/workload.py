@@ -67,14 +67,27 @@ def limit_for(program: Program, options: MentorLoadOptions | None = None) -> Wor
     )
 
 
-def mentor_windows(program: Program) -> dict[str, list[PairWindow]]:
-    """Every pair of every cohort, by mentor, with the days it runs."""
+def mentor_windows(program: Program, *, both_sides: bool = True) -> dict[str, list[PairWindow]]:
+    """Every pair of every cohort, by the mentor it occupies, with the days it runs.
+
+    A person with role 'both' also carries the pairs they are mentored in (`both_sides`): a
+    pair takes the same hours from either side, so capacity counts across both roles."""
+    both = {p.id for p in program.people if p.role == "both"} if both_sides else set()
     windows: dict[str, list[PairWindow]] = defaultdict(list)
     for c, cohort in enumerate(program.cohorts):
         for p, pair in enumerate(cohort.pairs):
             start, end = cohort.window(pair)
             windows[pair.mentor].append((start, end, ("cohorts", c, "pairs", p)))
+            if pair.mentee in both:
+                windows[pair.mentee].append((start, end, ("cohorts", c, "pairs", p)))
     return windows
+
+
+def side_in(program: Program, person: str, path: KeyPath) -> str:
+    """'mentor' or 'mentee': the side `person` takes in the pair at `path` (from `mentor_windows`)."""
+    _, c, _, p = path
+    pair = program.cohorts[int(c)].pairs[int(p)]
+    return "mentor" if pair.mentor == person else "mentee"
 
 
 def busiest(windows: Iterable[PairWindow], within: tuple[dt.date, dt.date] | None = None) -> list[KeyPath]:

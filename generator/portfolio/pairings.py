@@ -65,7 +65,7 @@ def _style_contrast(ctx: Context, cohort: Cohort, pair: Pair) -> str | None:
 def mentor_loads(program: Program) -> dict[tuple[str, str, str], int]:
     """For each (cohort, mentor, mentee): the most pairs the mentor ran at once during this pair,
     counted by the workload policy HB101 checks."""
-    windows = mentor_windows(program)
+    windows = mentor_windows(program, both_sides=False)
     loads: dict[tuple[str, str, str], int] = {}
     for cohort in program.cohorts:
         for pair in cohort.pairs:

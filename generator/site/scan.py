@@ -8,7 +8,8 @@ entities). One Aho-Corasick automaton holds every spelling of every value, so ea
 read once, in time linear in its size however many values the program has.
 
 What counts as confidential: every free-text value of a person's `[people.confidential]`
-section and every free-text field of the progress records (`RECORD_FREE_TEXT`). Values of
+section (not the person ids it names) and every free-text field of the progress records
+(`RECORD_FREE_TEXT`). Values of
 fields whose type is a fixed set (`risk_tolerance = "high"`) are never searched for, nor are
 values too short to be told from ordinary prose (see `searchable`).
 """
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
-from generator.model import Confidential, Program
+from generator.model import CONFIDENTIAL_REFERENCES, Confidential, Program
 from generator.site.addresses import slug
 
 if TYPE_CHECKING:
@@ -102,8 +103,14 @@ def _is_fixed_choice(annotation: Any) -> bool:
 
 
 def confidential_free_text_fields() -> list[str]:
-    """The free-text fields of `[people.confidential]`: every field but the fixed choices."""
-    return [name for name, info in Confidential.model_fields.items() if not _is_fixed_choice(info.annotation)]
+    """The free-text fields of `[people.confidential]`: every field but the fixed choices and
+    the person ids of preferences and declines (ids are on every page; the confidential part,
+    who named whom, never reaches the site because the site never receives this section)."""
+    return [
+        name
+        for name, info in Confidential.model_fields.items()
+        if not _is_fixed_choice(info.annotation) and name not in CONFIDENTIAL_REFERENCES
+    ]
 
 
 @dataclass(frozen=True)
