@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.project import open_project
+from generator.site.pages import site_pages
 from generator.site.public_view import public_view
 from tests.conftest import ROOT, copy_example, replace_once, run_handbook
 
@@ -244,3 +245,27 @@ def test_an_activity_cannot_end_before_it_starts(tmp_path: Path, minimal_text: s
     assert "Traceback" not in result.output
     assert (tmp_path / "program.toml").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["program.toml"]
+
+
+def test_times_name_whose_time_zone_they_are_in(tmp_path: Path) -> None:
+    """A mentee without a time zone of their own meets in the cohort's: the contract says so."""
+    project = copy_example(tmp_path, records=False)
+    program = project / "program.toml"
+    text = program.read_text(encoding="utf-8")
+    tom = text.index('id = "tom-fischer"')
+    own = text.index('timezone = "Europe/Berlin"\n', tom)
+    program.write_text(
+        text[:own] + text[own:].replace('timezone = "Europe/Berlin"\n', "", 1), encoding="utf-8"
+    )
+    pages = {p.path: p.content for p in site_pages(open_project(program))}
+    contract = pages[TOM.replace("/index.html", ".md")]
+    assert (
+        "Times are in Europe/London, the cohort's time zone; your calendar shows them in yours." in contract
+    )
+    others = [
+        path
+        for path, content in pages.items()
+        if path.endswith(".md") and "the cohort's time zone" in content
+    ]
+    assert others == [TOM.replace("/index.html", ".md")]
+    assert "the mentee's time zone" in pages[f"{AUTUMN}/contracts/noa-ben-david-samuel-adeyemi.md"]

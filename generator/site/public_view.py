@@ -36,7 +36,8 @@ class PublicPerson:
     strengths: list[str]  # display names
     experiences: list[str]  # display names
     slug: str = ""  # the file name of the person's own calendar
-    timezone: str = ""
+    timezone: str = ""  # their own, else their cohort's
+    own_timezone: bool = False  # whether `timezone` is their own
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def _person(program: Program, person_id: str, names: _Names, cohort_timezone: st
         experiences=names.experience(p.experiences),
         slug=names.person_slugs[p.id],
         timezone=p.timezone or cohort_timezone,
+        own_timezone=bool(p.timezone),
     )
 
 
