@@ -289,3 +289,37 @@ def test_a_pairs_timed_sessions_are_in_the_mentees_time_zone(tmp_path: Path, min
             v for summary, v in _vobject_events(feeds[f"cohorts/pilot/calendars/{person}.ics"]).values()
         ]
         assert {v.utcoffset() for v in theirs if isinstance(v, dt.datetime)} == {dt.timedelta(hours=8)}
+
+
+@given(
+    st.text(alphabet=st.sampled_from('ab ,;:\\^"'), min_size=60, max_size=400)
+    | st.text(alphabet=st.sampled_from("ab ,\\^é€😀"), min_size=1, max_size=200)
+)
+def test_lines_fold_exactly_as_icalendar_folds_them(text: str) -> None:
+    """The calendars fold ASCII lines by slicing: the bytes must be icalendar's own."""
+    from icalendar.parser import Contentline
+
+    from generator.site.calendar import folded
+
+    line = Contentline(text)
+    assert folded(line) == line.to_ical() + b"\r\n"
+
+
+def test_each_entry_is_icalendars_serialisation_of_the_whole_event() -> None:
+    """Entries are assembled from lines serialised once each; every one must be byte for byte
+    what icalendar writes for the whole event (times in zones, all-day dates, escaped text)."""
+    from generator.site.calendar import CalendarWriter, _event, cohort_entries, person_entries
+
+    view = public_view(open_project(ROOT / "program.toml").program)
+    stamp = dt.datetime(2026, 11, 18, 11, 6, 40, tzinfo=dt.UTC)
+    writer = CalendarWriter(view.name, stamp=stamp, base_url="https://example.org/handbook/")
+    entries = {}
+    for cohort in view.cohorts:
+        for entry in cohort_entries(cohort):
+            entries[entry.uid] = entry
+        for person in cohort.participants:
+            entries.update((e.uid, e) for e in person_entries(cohort, person))
+    kinds = {(e.session.time is None, bool(e.session.timezone)) for e in entries.values()}
+    assert {(True, False), (False, True)} <= kinds  # all-day entries and times in a zone
+    for entry in entries.values():
+        assert writer._event_bytes(entry, 0) == _event(entry, stamp, writer.base_url).to_ical()

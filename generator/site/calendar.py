@@ -21,7 +21,8 @@ from generator.site.public_view import PublicCohort, PublicPair, PublicPerson
 from generator.site.schedule import Session
 
 if TYPE_CHECKING:
-    from icalendar import Event
+    from icalendar import Component, Event
+    from icalendar.parser import Contentline
 
 DOMAIN = "mentorship-handbook"
 
@@ -95,39 +96,87 @@ def person_entries(cohort: PublicCohort, person: PublicPerson) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.session.date, e.session.time or dt.time(0), e.uid))
 
 
-def _event(entry: Entry, stamp: dt.datetime, base_url: str) -> Event:
+Value = str | dt.date | dt.timedelta
+"""A property's value as the calendar code gives it to icalendar (a datetime is a date)."""
+
+_TEXT = frozenset({"uid", "summary", "description", "x-wr-calname"})
+"""Properties written through icalendar's `vText`, which escapes them (RFC 5545 TEXT)."""
+
+
+def _event_properties(entry: Entry, stamp: dt.datetime, base_url: str) -> list[tuple[str, Value]]:
+    """The entry's VEVENT properties, each (name, value) as icalendar's `add` takes it."""
     from zoneinfo import ZoneInfo
 
-    from icalendar import Event, vText
-
     s = entry.session
-    event = Event()
-    event.add("uid", vText(entry.uid))
-    event.add("dtstamp", stamp)
-    event.add("summary", vText(s.title))
+    properties: list[tuple[str, Value]] = [("uid", entry.uid), ("dtstamp", stamp), ("summary", s.title)]
     if s.time is None:
-        event.add("dtstart", s.date)
-        event.add("dtend", s.date + dt.timedelta(days=1))
+        properties += [("dtstart", s.date), ("dtend", s.date + dt.timedelta(days=1))]
     else:
         start = dt.datetime.combine(s.date, s.time, tzinfo=ZoneInfo(s.timezone) if s.timezone else None)
-        event.add("dtstart", start)
+        properties.append(("dtstart", start))
         if s.minutes:
-            event.add("dtend", start + dt.timedelta(minutes=s.minutes))
+            properties.append(("dtend", start + dt.timedelta(minutes=s.minutes)))
     description = entry.description
     if s.time is None and s.minutes:
         description = f"{description}\nDuration: {s.minutes} minutes".lstrip("\n")
     url = f"{base_url.rstrip('/')}/{entry.link}" if base_url else ""
     where = url or f"the handbook, {entry.link}"
-    event.add("description", vText(f"{description}\n\nDetails: {where}".lstrip("\n")))
+    properties.append(("description", f"{description}\n\nDetails: {where}".lstrip("\n")))
     if url:
-        event.add("url", url)
+        properties.append(("url", url))
+    return properties
+
+
+def _component(kind: type[Component], properties: list[tuple[str, Value]]) -> Component:
+    """The icalendar component of these properties: what each calendar piece is serialised from."""
+    from icalendar import vText
+
+    component = kind()
+    for name, value in properties:
+        component.add(name, vText(value) if name in _TEXT and isinstance(value, str) else value)
+    return component
+
+
+def _event(entry: Entry, stamp: dt.datetime, base_url: str) -> Event:
+    """The entry as one icalendar event, built whole."""
+    from icalendar import Event
+
+    event = _component(Event, _event_properties(entry, stamp, base_url))
+    assert isinstance(event, Event)
     return event
+
+
+FOLD_AT = 74
+"""icalendar folds a line into pieces of at most 74 octets; each continuation starts with a space."""
+
+
+def folded(line: Contentline) -> bytes:
+    """The line as icalendar's `Contentline.to_ical` folds it, with its line break.
+
+    icalendar walks the line character by character: never splitting a multi-byte character,
+    and moving a `\\` or `^` that would end a piece to the next one (so an escape such as `\\,`
+    stays whole). An ASCII line (ids, dates, most text) is cut by the same rule a piece at a
+    time, by slicing; any other line goes through icalendar. A test holds the two equal."""
+    if not line.isascii():
+        return bytes(line.to_ical()) + b"\r\n"
+    pieces = []
+    start = 0
+    while len(line) - start > FOLD_AT:
+        cut = start + FOLD_AT - (line[start + FOLD_AT - 1] in "\\^")
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return "\r\n ".join(pieces).encode("ascii") + b"\r\n"
 
 
 class CalendarWriter:
     """Writes the calendars of one build. A session is in several calendars (a pair's in the
-    mentor's and the mentee's, an event in every member's): each entry and each time zone is
-    serialised by icalendar once, and each calendar is those pieces inside its own VCALENDAR.
+    mentor's and the mentee's, an event in every member's), and most of an entry's lines are in
+    many entries (a cadence's title and times in every pair's, a pair's description in each of
+    its sessions): icalendar serialises, escapes and folds each distinct line, entry and time
+    zone once, and each calendar is those pieces inside its own VCALENDAR, in the order icalendar
+    gives a component's properties. The bytes are the same as icalendar's `to_ical` of the whole
+    component (a test compares them).
 
     A time zone's rules cover `years` (the program's, first to last) in every calendar: apps that
     keep one definition per TZID, whichever calendar brought it (vobject does), then read every
@@ -151,6 +200,33 @@ class CalendarWriter:
         self._events: dict[str, bytes] = {}
         self._alarms: dict[tuple[str, int], bytes] = {}
         self._zones: dict[tuple[str, int, int], bytes] = {}
+        self._lines: dict[tuple[str, str, type, str], bytes] = {}
+        self._orders: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+
+    def _line(self, kind: type[Component], name: str, value: Value) -> bytes:
+        """One property's content line, folded, as icalendar writes it inside `kind`. A datetime
+        is told apart by its representation, which names its zone (equal instants in two zones
+        are different lines)."""
+        key = (kind.__name__, name, type(value), value if isinstance(value, str) else repr(value))
+        line = self._lines.get(key)
+        if line is None:
+            component = _component(kind, [(name, value)])
+            ((stored_name, stored),) = component.items()
+            line = self._lines[key] = folded(component.content_line(stored_name, stored))
+        return line
+
+    def _serialised(self, kind: type[Component], properties: list[tuple[str, Value]]) -> bytes:
+        """`_component(kind, properties).to_ical()`, from lines serialised once each."""
+        from icalendar.caselessdict import canonsort_keys
+
+        names = tuple(name.upper() for name, _ in properties)
+        order = self._orders.get((kind.__name__, names))
+        if order is None:
+            position = {name: i for i, name in enumerate(names)}
+            sorted_names = canonsort_keys(names, kind.canonical_order)
+            order = self._orders[(kind.__name__, names)] = [position[name] for name in sorted_names]
+        lines = [self._line(kind, *properties[i]) for i in order]
+        return b"".join([f"BEGIN:{kind.name}\r\n".encode(), *lines, f"END:{kind.name}\r\n".encode()])
 
     def _event_bytes(self, entry: Entry, remind_days: int) -> bytes:
         """The entry's VEVENT, with its reminder when `remind_days` is set. The event without
@@ -158,19 +234,25 @@ class CalendarWriter:
         VALARM goes last inside the VEVENT, where icalendar itself puts subcomponents."""
         event = self._events.get(entry.uid)
         if event is None:
-            event = self._events[entry.uid] = _event(entry, self.stamp, self.base_url).to_ical()
+            from icalendar import Event
+
+            properties = _event_properties(entry, self.stamp, self.base_url)
+            event = self._events[entry.uid] = self._serialised(Event, properties)
         if not remind_days:
             return event
         key = (entry.session.title, remind_days)
         alarm = self._alarms.get(key)
         if alarm is None:
-            from icalendar import Alarm, vText
+            from icalendar import Alarm
 
-            component = Alarm()
-            component.add("action", "DISPLAY")
-            component.add("description", vText(f"In {remind_days} days: {entry.session.title}"))
-            component.add("trigger", -dt.timedelta(days=remind_days))
-            alarm = self._alarms[key] = component.to_ical()
+            alarm = self._alarms[key] = _component(
+                Alarm,
+                [
+                    ("action", "DISPLAY"),
+                    ("description", f"In {remind_days} days: {entry.session.title}"),
+                    ("trigger", -dt.timedelta(days=remind_days)),
+                ],
+            ).to_ical()
         end = b"END:VEVENT\r\n"
         assert event.endswith(end)
         return event[: -len(end)] + alarm + end
@@ -189,14 +271,18 @@ class CalendarWriter:
         return cached
 
     def _calendar(self, name: str, entries: list[Entry], remind_days: int) -> bytes:
-        from icalendar import Calendar, vText
+        from icalendar import Calendar
 
-        cal = Calendar()
-        cal.add("prodid", "-//mentorship-handbook//EN")
-        cal.add("version", "2.0")
-        cal.add("calscale", "GREGORIAN")
-        cal.add("x-wr-calname", vText(name))
-        head, end = cal.to_ical(), b"END:VCALENDAR\r\n"
+        head = self._serialised(
+            Calendar,
+            [
+                ("prodid", "-//mentorship-handbook//EN"),
+                ("version", "2.0"),
+                ("calscale", "GREGORIAN"),
+                ("x-wr-calname", name),
+            ],
+        )
+        end = b"END:VCALENDAR\r\n"
         assert head.endswith(end)
         zones = sorted({e.session.timezone for e in entries if e.session.time is not None} - {""})
         parts = [head[: -len(end)]]
