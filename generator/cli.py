@@ -31,6 +31,8 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.rules",
     "generator.commands.build",
     "generator.commands.match",
+    "generator.commands.intake_form",
+    "generator.commands.importing",
 )
 
 

@@ -22,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
+    create_model,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -344,6 +345,11 @@ class Confidential(Section):
 class Person(Section):
     id: Id
     name: Text
+    email: Line = Field(
+        "",
+        description="Work email: how `handbook import people` recognises a person's form answers. "
+        "Kept for owners; the handbook never shows it.",
+    )
     title: Line = ""
     division: Text
     function: Line = ""
@@ -843,6 +849,66 @@ class Records(Section):
 
 
 # --------------------------------------------------------------------------------------------
+# Intake from forms and spreadsheets (`handbook intake-form`, `handbook import`)
+# --------------------------------------------------------------------------------------------
+
+INTAKE_SKIPPED = ("confidential",)
+"""Person fields no intake form asks: assessments are made by the program, not self-reported."""
+
+_COLUMN_FIELDS: dict[str, Any] = {
+    name: (Line | None, Field(None, description=f"Column header for `{name}`."))
+    for name in Person.model_fields
+    if name not in INTAKE_SKIPPED
+}
+
+
+class _Columns(Section):
+    """`[intake.columns]`: the column header that holds each person field, when it is not the
+    header `handbook intake-form` writes."""
+
+
+IntakeColumns = create_model("IntakeColumns", __base__=_Columns, **_COLUMN_FIELDS)
+"""One optional header per intake field, so a misspelt field name is a located error."""
+
+RecordColumn = Literal[
+    "mentor",
+    "mentee",
+    "date",
+    "kind",
+    "minutes",
+    "by",
+    "clarity",
+    "confidence",
+    "influence",
+    "relationship",
+    "milestone",
+    "evidence",
+    "indicator",
+    "level",
+]
+
+
+class Intake(Section):
+    """`[intake]`: how `handbook import` reads the program's form and survey exports."""
+
+    columns: IntakeColumns = Field(default_factory=IntakeColumns)
+    records_columns: dict[RecordColumn, Line] = Field(
+        default_factory=dict,
+        description="The column header that holds each progress-record value, when it is not the default.",
+    )
+    ignore_columns: list[Line] = Field(
+        default_factory=list,
+        description="Headers of columns the import skips (a form tool's timestamp, a consent box).",
+    )
+    date_format: Literal["", "DD/MM/YYYY", "MM/DD/YYYY", "YYYY/MM/DD"] = Field(
+        "",
+        description="How dates such as 03/04/2027 are written in imported files (any of / . - between "
+        "the parts). Without it such dates are refused, never guessed; ISO dates (2027-04-03) and "
+        "spreadsheet dates always work.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # The whole program
 # --------------------------------------------------------------------------------------------
 
@@ -867,6 +933,7 @@ class Program(Section):
     matching: Matching = Field(default_factory=Matching)
     site: Site = Field(default_factory=Site)
     records: Records = Field(default_factory=Records)
+    intake: Intake = Field(default_factory=Intake)
 
     def person(self, person_id: str) -> Person:
         return self._people_by_id()[person_id]

@@ -1,0 +1,114 @@
+"""`handbook import people|records FILE`: bring form answers and survey exports into the program.
+
+A dry run by default: it prints the change as a diff and a summary (added, updated, unchanged,
+rejected) and writes nothing. `--write` applies it, atomically, once the whole result validates.
+Every problem in the file is reported in one run, located as FILE:ROW:COLUMN (the row and column
+a spreadsheet shows), and any problem means nothing is written.
+
+Exit codes: 0 imported (or would be), 1 problems in the file, 2 a usage error (an unreadable or
+binary file, an unknown cohort, a program file that cannot be written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from generator.cli import add_plugins_option, plugins_wanted
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import people or progress records from a form or survey export (CSV or XLSX)",
+        description="Import form answers (people) or session logs and pulse surveys (records).",
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="WHAT", parser_class=type(parser))
+    kinds.required = True
+    people = kinds.add_parser(
+        "people",
+        help="add and update people from intake-form answers",
+        description="Add and update [[people]] in program.toml from intake-form answers.",
+    )
+    people.add_argument("file", metavar="FILE", help="the form's export: .csv (any delimiter) or .xlsx")
+    people.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    people.add_argument("--write", action="store_true", help="apply the change (default: dry run)")
+    add_plugins_option(people)
+    people.set_defaults(run=run_people)
+    records = kinds.add_parser(
+        "records",
+        help="add sessions, feedback, milestones and behaviour indicators to a cohort's records",
+        description="Add a session log or pulse-survey export to the cohort's records file.",
+    )
+    records.add_argument("file", metavar="FILE", help="the export: .csv (any delimiter) or .xlsx")
+    records.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    records.add_argument("--cohort", required=True, metavar="ID", help="the cohort the rows belong to")
+    records.add_argument("--write", action="store_true", help="apply the change (default: dry run)")
+    add_plugins_option(records)
+    records.set_defaults(run=run_records)
+
+
+def run_people(args: argparse.Namespace) -> int:
+    from generator.intake.editing import people_text
+    from generator.intake.people import plan_people
+    from generator.intake.table import ImportProblems, read_sheet, terminal_progress
+    from generator.matching.writing import write_program
+    from generator.project import open_project
+    from generator.safe_files import check_editable
+
+    command = "handbook import people --write"
+    project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    if args.write:
+        check_editable(project.path, args.program, command)
+    progress = terminal_progress(args.file)
+    sheet = read_sheet(Path(args.file), args.file, progress)
+    if progress:
+        print(file=sys.stderr)
+    raw = project.source.data.get("people")
+    plan = plan_people(project.program, raw if isinstance(raw, list) else [], sheet)
+    if plan.problems:
+        raise ImportProblems(plan.problems, args.file, plan.summary())
+    text, replaced = people_text(project.source, plan)
+    if args.write:
+        if text != project.source.text:
+            write_program(project, text, replaced, command)
+        print(f"{args.file}: {plan.summary()}; wrote {args.program}")
+        return 0
+    validate_text(project.source.display, text)
+    show_diff(project.source.text, text, args.program)
+    print(f"{args.file}: {plan.summary()}")
+    print("Dry run: nothing was written; run again with --write to apply it.")
+    return 0
+
+
+def run_records(args: argparse.Namespace) -> int:
+    from generator.intake.records import import_records
+
+    return import_records(args)
+
+
+def validate_text(display: str, text: str) -> None:
+    """The edited program validates, or WriteRefused with every problem (the dry run's net)."""
+    from generator.diagnostics import ProgramError, format_problem
+    from generator.loader import load_program_text
+    from generator.matching.writing import WriteRefused
+
+    try:
+        load_program_text(text, display=display)
+    except ProgramError as exc:
+        details = "\n".join(format_problem(p) for p in exc.problems)
+        raise WriteRefused(f"the imported program would not be valid:\n{details}") from None
+
+
+def show_diff(old: str, new: str, shown: str) -> None:
+    """A unified diff, as `git diff` shows one; nothing when the file would not change."""
+    sys.stdout.writelines(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            f"a/{shown.lstrip('/')}",
+            f"b/{shown.lstrip('/')}",
+        )
+    )

@@ -1,0 +1,82 @@
+"""Write imported people into program.toml the way `handbook match --write` adds pairs: on the text,
+at positions from the source map, with values rendered by tomlkit, so every comment and every
+line the import did not change stays exactly as it was.
+
+New people go after the last `[[people]]` table (with its sub-tables); an updated person's
+changed values are replaced in place and fields they did not have yet are added at the end of
+their own table, before any `[people.confidential]`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.intake.people import PeoplePlan, PersonChange
+from generator.matching.writing import WriteRefused, _content_end, _newlines, _value
+from generator.model import Person
+from generator.source import Source
+
+
+def people_text(source: Source, plan: PeoplePlan) -> tuple[str, int]:
+    """The program text with the plan applied, and how many existing lines it replaces."""
+    text = source.text
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    edits: list[tuple[int, int, int, str]] = []  # (start, order, stop, new text)
+    replaced_lines = 0
+    for change in plan.updated:
+        assert change.index is not None
+        path = ("people", change.index)
+        body = source.positions.body(path)
+        if body is None:
+            raise WriteRefused(
+                f"{source.display}: {change.id!r} is not written as a [[people]] table, so the import "
+                "cannot update it safely; make it a [[people]] table or update it by hand"
+            )
+        missing = []
+        for name, value in change.values.items():
+            if name in change.old:
+                where = source.positions.locate((*path, name))
+                start = starts[where.line - 1] + where.column - 1
+                end_line = where.end_line or where.line
+                stop = starts[end_line - 1] + where.end_column - 1
+                edits.append((start, 0, stop, _value(value)))
+                replaced_lines += end_line - where.line + 1
+            else:
+                missing.append(f"{name} = {_value(value)}\n")
+        if missing:
+            at = _content_end(text, *body)
+            lead = "" if text[:at].endswith("\n") else "\n"
+            edits.append((at, 0, at, _newlines(text, lead + "".join(missing))))
+    if plan.added:
+        at = _append_at(source)
+        lead = "" if not text or text[:at].endswith("\n") else "\n"
+        block = "".join(_person_table(change) for change in plan.added)
+        edits.append((at, 1, at, _newlines(text, lead + block)))
+    for start, _, stop, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[stop:]
+    return text, replaced_lines
+
+
+def _append_at(source: Source) -> int:
+    """After the last [[people]] table and its sub-tables, else at the end of the file."""
+    people = source.data.get("people")
+    if isinstance(people, list) and people:
+        region = source.positions.region(("people", len(people) - 1))
+        if region is None:
+            raise WriteRefused(
+                f"{source.display}: people are not written as [[people]] tables, so new people cannot be "
+                "added safely; add them by hand"
+            )
+        return _content_end(source.text, *region)
+    return len(source.text)
+
+
+def _person_table(change: PersonChange) -> str:
+    """A `[[people]]` table with the person's fields in the model's order."""
+    lines = ["", "[[people]]"]
+    ordered: dict[str, Any] = {
+        name: change.values[name] for name in Person.model_fields if name in change.values
+    }
+    lines += [f"{name} = {_value(value)}" for name, value in ordered.items() if value not in ("", [])]
+    return "\n".join(lines) + "\n"

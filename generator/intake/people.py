@@ -1,0 +1,313 @@
+"""Intake answers to people: which rows add a person, which update one, and every problem, located.
+
+A row is the same person as an existing one when its id or its email (any case) is theirs; a row
+that names one person by id and another by email is refused rather than guessed. A new person's
+id is made from their name unless the row gives one. An empty cell leaves a field as it is, so a
+later export that drops a question never erases an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.diagnostics import Problem
+from generator.intake import cells
+from generator.intake.cells import CellError
+from generator.intake.questions import Question, questions
+from generator.intake.table import Sheet, Value
+from generator.model import Person, Program
+from generator.references import did_you_mean
+from generator.site.public_view import slug
+
+
+@dataclass
+class PersonChange:
+    """One person added (`index` None) or updated, with the new values of the changed fields."""
+
+    row: int
+    id: str
+    index: int | None
+    values: dict[str, Any]
+    old: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PeoplePlan:
+    added: list[PersonChange] = field(default_factory=list)
+    updated: list[PersonChange] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, {self.unchanged} unchanged, "
+            f"{self.rejected} rejected"
+        )
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, Any]
+    cells: dict[str, Value]
+    match: int | None = None
+    id: str = ""
+    manager: str = ""
+
+
+def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet) -> PeoplePlan:
+    """What importing the sheet would change, or every problem that stops it."""
+    plan = PeoplePlan(problems=list(sheet.problems))
+    asked = questions(program)
+    columns = _columns(program, asked, sheet, plan.problems)
+    by_field = {q.field: q for q in asked}
+    if any(p.location.line == 1 for p in plan.problems):
+        return plan  # a header problem makes every row's reading doubtful
+    by_id = {p.id: i for i, p in enumerate(program.people)}
+    by_email = {p.email.casefold(): i for i, p in enumerate(program.people) if p.email}
+    seen: dict[str, int] = {}
+    rows: list[_Row] = []
+    for number, values in sheet.rows:
+        before = len(plan.problems)
+        row = _read_row(number, values, columns, by_field, program, sheet, plan.problems)
+        if row is not None:
+            _identify(row, program, by_id, by_email, columns, sheet, seen, plan.problems)
+            if row.match is None:
+                _required(row, columns, sheet, plan.problems)
+        if len(plan.problems) > before or row is None:
+            plan.rejected += 1
+        else:
+            rows.append(row)
+    ids = set(by_id) | {r.id for r in rows}
+    emails = {**{e: program.people[i].id for e, i in by_email.items()}}
+    emails.update({str(r.values["email"]).casefold(): r.id for r in rows if r.values.get("email")})
+    for row in rows:
+        before = len(plan.problems)
+        if row.manager:
+            found = row.manager if row.manager in ids else emails.get(row.manager.casefold())
+            if found is None:
+                hint = did_you_mean(row.manager, sorted(ids))
+                plan.problems.append(
+                    sheet.at(
+                        row.number,
+                        columns["manager"],
+                        f"{by_field['manager'].header} {row.manager!r} is not a person in the program or "
+                        f"this file{hint}: write their email or id, or leave it empty",
+                    )
+                )
+            else:
+                row.values["manager"] = found
+        change = _change(row, raw_people, columns, sheet, plan.problems)
+        if len(plan.problems) > before:
+            plan.rejected += 1
+        elif change is None:
+            plan.unchanged += 1
+        elif change.index is None:
+            plan.added.append(change)
+        else:
+            plan.updated.append(change)
+    return plan
+
+
+def _columns(
+    program: Program, asked: list[Question], sheet: Sheet, problems: list[Problem]
+) -> dict[str, int]:
+    """field -> column index, from the headers (the form's, the program's, or the field name)."""
+    known: dict[str, str] = {}
+    for q in asked:
+        known.setdefault(cells.fold(q.header), q.field)
+        known.setdefault(cells.fold(q.field), q.field)
+    ignored = {cells.fold(h) for h in program.intake.ignore_columns}
+    found: dict[str, int] = {}
+    for index, header in enumerate(sheet.headers):
+        if not header or cells.fold(header) in ignored:
+            continue
+        name = known.get(cells.fold(header))
+        if name is None:
+            hint = did_you_mean(header, [q.header for q in asked])
+            fix = "map it to a field in [intake.columns] or list it in [intake] ignore_columns"
+            problems.append(
+                sheet.at(
+                    1,
+                    index,
+                    f"column {header!r} is not an intake question"
+                    + (f"{hint} Otherwise {fix}" if hint else f": {fix}"),
+                )
+            )
+        elif name in found:
+            problems.append(
+                sheet.at(1, index, f"column {header!r} repeats column {found[name] + 1}: keep one of them")
+            )
+        else:
+            found[name] = index
+    if sheet.headers:
+        if "email" not in found and "id" not in found:
+            problems.append(
+                sheet.at(
+                    1,
+                    0,
+                    "no Email or Id column: add one, so each row can be matched to the person it is about",
+                )
+            )
+        for q in asked:
+            if q.required and q.field not in found:
+                problems.append(
+                    sheet.at(
+                        1,
+                        0,
+                        f"missing required column {q.header!r}: add it, or name the column that holds "
+                        f"{q.field} in [intake.columns]",
+                    )
+                )
+    return found
+
+
+def _read_row(
+    number: int,
+    values: list[Value],
+    columns: dict[str, int],
+    by_field: dict[str, Question],
+    program: Program,
+    sheet: Sheet,
+    problems: list[Problem],
+) -> _Row | None:
+    row = _Row(number, {}, {})
+    for name, index in columns.items():
+        cell = values[index] if index < len(values) else None
+        row.cells[name] = cell
+        if not cells.text(cell):
+            continue
+        q = by_field[name]
+        try:
+            row.values[name] = _convert(q, cell)
+        except CellError as error:
+            problems.append(sheet.at(number, index, str(error)))
+    row.manager = str(row.values.pop("manager", ""))
+    if "email" in row.values:
+        row.values["email"] = str(row.values["email"]).strip()
+    return row
+
+
+def _convert(q: Question, cell: Value) -> Any:
+    if q.kind == "choice":
+        if q.many:
+            return cells.choice_list(cell, q.choices, q.header)
+        return cells.choice(cells.text(cell), q.choices, q.header)
+    if q.kind == "number":
+        return cells.number(cell, q.header, 0, 200)
+    if q.many:
+        return cells.lines(cell)
+    return cells.text(cell)
+
+
+def _identify(
+    row: _Row,
+    program: Program,
+    by_id: dict[str, int],
+    by_email: dict[str, int],
+    columns: dict[str, int],
+    sheet: Sheet,
+    seen: dict[str, int],
+    problems: list[Problem],
+) -> None:
+    """Which person the row is about; duplicates in the file and two-person rows are problems."""
+    given_id = str(row.values.get("id", ""))
+    email = str(row.values.get("email", "")).casefold()
+    for key, value, column in (("id", given_id, "id"), ("email", email, "email")):
+        if value and (earlier := seen.get(f"{key}:{value}")) is not None:
+            problems.append(
+                sheet.at(
+                    row.number,
+                    columns[column],
+                    f"{key} {row.cells[column]!s} is also on row {earlier}: keep one row per person",
+                )
+            )
+            return
+    by_given = by_id.get(given_id) if given_id else None
+    by_mail = by_email.get(email) if email else None
+    if by_given is not None and by_mail is not None and by_given != by_mail:
+        problems.append(
+            sheet.at(
+                row.number,
+                columns["id"],
+                f"this row matches two people: id {given_id!r} is {program.people[by_given].name} but email "
+                f"{row.cells['email']!s} is {program.people[by_mail].name}'s: correct the id or the email",
+            )
+        )
+        return
+    row.match = by_given if by_given is not None else by_mail
+    if row.match is not None:
+        row.id = program.people[row.match].id
+    elif given_id:
+        row.id = given_id
+    elif row.values.get("name"):
+        row.id = slug(str(row.values["name"]))
+        if row.id in by_id:
+            problems.append(
+                sheet.at(
+                    row.number,
+                    columns.get("email", 0),
+                    f"new person {row.values['name']!r} would get the id {row.id!r}, which is "
+                    f"{program.people[by_id[row.id]].name}'s: write their email as it is on file, or give "
+                    "the new person an id in the Id column",
+                )
+            )
+            return
+    if not row.id:
+        return  # the empty name is reported with the other required cells
+    for key, value in (("id", row.id), ("email", email)):
+        if value:
+            seen[f"{key}:{value}"] = row.number
+    row.values["id"] = row.id
+
+
+def _required(row: _Row, columns: dict[str, int], sheet: Sheet, problems: list[Problem]) -> None:
+    """A new person needs every required field; an existing one keeps what an empty cell leaves."""
+    for name, info in Person.model_fields.items():
+        if (
+            info.is_required()
+            and name in columns
+            and name not in row.values
+            and not cells.text(row.cells[name])
+        ):
+            problems.append(
+                sheet.at(
+                    row.number,
+                    columns[name],
+                    f"{sheet.headers[columns[name]]} is empty: every new person needs one; fill it in",
+                )
+            )
+
+
+def _change(
+    row: _Row,
+    raw_people: list[dict[str, Any]],
+    columns: dict[str, int],
+    sheet: Sheet,
+    problems: list[Problem],
+) -> PersonChange | None:
+    """The row's change, validated as a whole person; None when it changes nothing."""
+    old = raw_people[row.match] if row.match is not None else {}
+    if "email" in old and str(old["email"]).casefold() == str(row.values.get("email", "")).casefold():
+        row.values["email"] = old["email"]  # the same address, however the form capitalised it
+    merged = {**old, **row.values}
+    try:
+        Person.model_validate(merged)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else ""
+            column = columns.get(name, 0)
+            problems.append(sheet.at(row.number, column, f"{sheet.headers[column]}: {error['msg']}"))
+        return None
+    changed = {name: value for name, value in row.values.items() if old.get(name, _EMPTY) != value}
+    changed = {name: value for name, value in changed.items() if not (name not in old and value in ("", []))}
+    if not changed:
+        return None
+    return PersonChange(row.number, row.id, row.match, changed, {k: old[k] for k in changed if k in old})
+
+
+_EMPTY = object()
