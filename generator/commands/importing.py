@@ -84,9 +84,67 @@ def run_people(args: argparse.Namespace) -> int:
 
 
 def run_records(args: argparse.Namespace) -> int:
-    from generator.intake.records import import_records
+    from generator.diagnostics import ProgramError, format_problem
+    from generator.errors import UsageError
+    from generator.intake.editing import records_text
+    from generator.intake.records import plan_records
+    from generator.intake.table import ImportProblems, read_sheet, terminal_progress
+    from generator.matching.writing import WriteRefused, check_nothing_lost
+    from generator.project import open_project
+    from generator.records import records_folder
+    from generator.records.loading import validate_file
+    from generator.references import did_you_mean
+    from generator.safe_files import check_editable, replace_in_place, write_text_atomically
+    from generator.source import parse_source
 
-    return import_records(args)
+    command = "handbook import records --write"
+    project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
+    program = project.program
+    cohort = next((c for c in program.cohorts if c.id == args.cohort), None)
+    if cohort is None:
+        ids = [c.id for c in program.cohorts]
+        raise UsageError(
+            f"unknown cohort {args.cohort!r}{did_you_mean(args.cohort, ids)}; cohorts: {', '.join(ids)}"
+        )
+    records = project.records  # every records file validates before one is edited
+    folder, shown = records_folder(program, project.source, project.root)
+    existing = records.sources.get(cohort.id)
+    name = existing.display.rsplit("/", 1)[-1] if existing else f"{cohort.id}.toml"
+    path, display = folder / name, f"{shown}/{name}"
+    if existing is None and path.exists():
+        raise UsageError(f"{display} exists but holds another cohort's records: move it, then import again")
+    if args.write and existing is not None:
+        check_editable(path, display, command)
+    progress = terminal_progress(args.file)
+    sheet = read_sheet(Path(args.file), args.file, progress)
+    if progress:
+        print(file=sys.stderr)
+    plan = plan_records(program, cohort, existing.data if existing else {}, sheet)
+    if plan.problems:
+        raise ImportProblems(plan.problems, args.file, plan.summary())
+    old = existing.text if existing else ""
+    new = records_text(old, cohort.id, plan.entries) if plan.entries else old
+    if new != old:
+        check_nothing_lost(old, new)
+        try:
+            found = validate_file(parse_source(new.encode("utf-8"), display), program)
+        except ProgramError as exc:
+            found = exc.problems
+        if isinstance(found, list):
+            details = "\n".join(format_problem(p) for p in found)
+            raise WriteRefused(f"the imported records would not be valid, so nothing was written:\n{details}")
+    if not args.write:
+        show_diff(old, new, display)
+        print(f"{args.file}: {plan.summary()}")
+        print("Dry run: nothing was written; run again with --write to apply it.")
+        return 0
+    if new != old:
+        if existing is None:
+            write_text_atomically(path, new)
+        else:
+            replace_in_place(path, new, display, command)
+    print(f"{args.file}: {plan.summary()}" + (f"; wrote {display}" if new != old else ""))
+    return 0
 
 
 def validate_text(display: str, text: str) -> None:

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from generator.intake.people import PeoplePlan, PersonChange
+from generator.intake.records import Entry
 from generator.matching.writing import WriteRefused, _content_end, _newlines, _value
 from generator.model import Person
 from generator.source import Source
@@ -80,3 +81,46 @@ def _person_table(change: PersonChange) -> str:
     }
     lines += [f"{name} = {_value(value)}" for name, value in ordered.items() if value not in ("", [])]
     return "\n".join(lines) + "\n"
+
+
+def records_text(text: str, cohort_id: str, entries: list[Entry]) -> str:
+    """The records file's text (`''` for a new file) with the entries added to their pairs'
+    arrays, in the style of each array (inline tables or `[[pairs.feedback]]` tables)."""
+    import tomlkit
+    from tomlkit.items import AoT, Array
+
+    if not text:
+        text = f"#:schema ../records.schema.json\ncohort = {_value(cohort_id)}\n"
+    document = tomlkit.parse(text)
+    pairs = document.get("pairs")
+    if pairs is None:
+        pairs = tomlkit.aot()
+        document.append("pairs", pairs)
+    for entry in entries:
+        pair = next(
+            (p for p in pairs if p.get("mentor") == entry.mentor and p.get("mentee") == entry.mentee), None
+        )
+        if pair is None:
+            pair = tomlkit.table()
+            pair.add("mentor", entry.mentor)
+            pair.add("mentee", entry.mentee)
+            pairs.append(pair)
+        array = pair.get(entry.array)
+        if isinstance(array, AoT):
+            table = tomlkit.table()
+            for key, value in entry.values.items():
+                table.add(key, value)
+            array.append(table)
+            continue
+        if array is None:
+            array = tomlkit.array()
+            array.multiline(True)
+            pair.add(entry.array, array)
+        if not isinstance(array, Array):
+            raise WriteRefused(
+                f"{entry.array} of {entry.mentor} and {entry.mentee} is not a list, so rows cannot be added "
+                "to it safely"
+            )
+        inline = "{ " + ", ".join(f"{key} = {_value(value)}" for key, value in entry.values.items()) + " }"
+        array.append(tomlkit.parse(f"x = {inline}")["x"])
+    return document.as_string()
