@@ -900,6 +900,10 @@ class Intake(Section):
         default_factory=list,
         description="Headers of columns the import skips (a form tool's timestamp, a consent box).",
     )
+    records_ignore_columns: list[Line] = Field(
+        default_factory=list,
+        description="Headers of columns `handbook import records` skips (a response number, a free comment).",
+    )
     date_format: Literal["", "DD/MM/YYYY", "MM/DD/YYYY", "YYYY/MM/DD"] = Field(
         "",
         description="How dates such as 03/04/2027 are written in imported files (any of / . - between "

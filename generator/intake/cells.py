@@ -89,7 +89,7 @@ def number(value: Value, what: str, low: float, high: float) -> int | float:
             raise CellError(f"{what} {text(value)!r} is not a number: write a number such as 8") from None
     if not low <= figure <= high:
         raise CellError(f"{what} {text(value)!r} is outside {low:g}-{high:g}: write a number in that range")
-    return int(figure) if figure.is_integer() else figure
+    return int(figure) if float(figure).is_integer() else figure
 
 
 def date(value: Value, what: str, date_format: str) -> dt.date:

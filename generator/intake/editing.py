@@ -123,4 +123,6 @@ def records_text(text: str, cohort_id: str, entries: list[Entry]) -> str:
             )
         inline = "{ " + ", ".join(f"{key} = {_value(value)}" for key, value in entry.values.items()) + " }"
         array.append(tomlkit.parse(f"x = {inline}")["x"])
-    return document.as_string()
+    new = document.as_string()
+    # tomlkit drops the final line break when it appends to the file's last array
+    return new + "\n" if text.endswith("\n") and not new.endswith("\n") else new

@@ -96,7 +96,7 @@ def _columns(program: Program, sheet: Sheet, problems: list[Problem]) -> dict[st
     mapping = program.intake.records_columns
     known = {cells.fold(mapping.get(name) or default_header(name)): name for name in COLUMNS}
     known.update({cells.fold(name): name for name in COLUMNS if name not in mapping})
-    ignored = {cells.fold(h) for h in program.intake.ignore_columns}
+    ignored = {cells.fold(h) for h in program.intake.records_ignore_columns}
     found: dict[str, int] = {}
     headers = [mapping.get(name) or default_header(name) for name in COLUMNS]
     for index, header in enumerate(sheet.headers):
