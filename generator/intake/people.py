@@ -82,6 +82,11 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
             plan.rejected += 1
         else:
             rows.append(row)
+    new_rows = [r.number for r in rows if r.match is None]
+    if new_rows and (missing := _missing(asked, columns, sheet, new_rows)):
+        plan.problems.extend(missing)
+        plan.rejected += len(new_rows)
+        rows = [r for r in rows if r.match is not None]
     ids = set(by_id) | {r.id for r in rows}
     emails = {**{e: program.people[i].id for e, i in by_email.items()}}
     emails.update({str(r.values["email"]).casefold(): r.id for r in rows if r.values.get("email")})
@@ -144,26 +149,33 @@ def _columns(
             )
         else:
             found[name] = index
-    if sheet.headers:
-        if "email" not in found and "id" not in found:
-            problems.append(
-                sheet.at(
-                    1,
-                    0,
-                    "no Email or Id column: add one, so each row can be matched to the person it is about",
-                )
+    if sheet.headers and "email" not in found and "id" not in found:
+        problems.append(
+            sheet.at(
+                1,
+                0,
+                "no Email or Id column: add one, so each row can be matched to the person it is about",
             )
-        for q in asked:
-            if q.required and q.field not in found:
-                problems.append(
-                    sheet.at(
-                        1,
-                        0,
-                        f"missing required column {q.header!r}: add it, or name the column that holds "
-                        f"{q.field} in [intake.columns]",
-                    )
-                )
+        )
     return found
+
+
+def _missing(
+    asked: list[Question], columns: dict[str, int], sheet: Sheet, new_rows: list[int]
+) -> list[Problem]:
+    """Required columns absent from a file that adds people (a file that only updates may omit them)."""
+    rows = ", ".join(map(str, new_rows[:5])) + (", ..." if len(new_rows) > 5 else "")
+    which = f"row {rows} matches" if len(new_rows) == 1 else f"rows {rows} match"
+    return [
+        sheet.at(
+            1,
+            0,
+            f"missing required column {q.header!r}: new people need it ({which} nobody in the program); "
+            f"add it, or name the column that holds {q.field} in [intake.columns]",
+        )
+        for q in asked
+        if q.required and q.field not in columns
+    ]
 
 
 def _read_row(
