@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from generator.diagnostics import Problem
 from generator.intake import cells
 from generator.intake.cells import CellError
-from generator.intake.questions import Question, questions
+from generator.intake.questions import Question, default_header, questions
 from generator.intake.table import Sheet, Value
 from generator.model import Person, Program
 from generator.references import did_you_mean
@@ -126,6 +126,7 @@ def _columns(
     for q in asked:
         known.setdefault(cells.fold(q.header), q.field)
         known.setdefault(cells.fold(q.field), q.field)
+        known.setdefault(cells.fold(default_header(q.field)), q.field)
     ignored = {cells.fold(h) for h in program.intake.ignore_columns}
     found: dict[str, int] = {}
     for index, header in enumerate(sheet.headers):

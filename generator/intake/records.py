@@ -94,8 +94,9 @@ def plan_records(program: Program, cohort: Cohort, existing: dict[str, Any], she
 
 def _columns(program: Program, sheet: Sheet, problems: list[Problem]) -> dict[str, int]:
     mapping = program.intake.records_columns
-    known = {cells.fold(mapping.get(name) or default_header(name)): name for name in COLUMNS}
-    known.update({cells.fold(name): name for name in COLUMNS if name not in mapping})
+    # A mapped header is read as well as the default one: a session log and a survey may differ.
+    known = {cells.fold(default_header(name)): name for name in COLUMNS}
+    known.update({cells.fold(header): name for name, header in mapping.items()})
     ignored = {cells.fold(h) for h in program.intake.records_ignore_columns}
     found: dict[str, int] = {}
     headers = [mapping.get(name) or default_header(name) for name in COLUMNS]
