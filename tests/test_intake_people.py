@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from generator.intake import cells
 from generator.intake.cells import CellError
+from generator.intake.editing import toml_value
 from generator.intake.questions import Choice
 from tests.conftest import FIXTURES, ROOT, copy_example, replace_once, run_handbook
 
@@ -355,6 +356,23 @@ def test_fifty_thousand_rows(program: Path):
     assert code == 1
     assert "big.csv:50002:5: Role 'mentr' is not one of the choices" in err
     assert "(50000 added, 0 updated, 0 unchanged, 1 rejected)" in err
+
+
+def test_a_value_the_program_refuses_is_located_at_its_cell(program: Path):
+    data = "Email,Name,Division,Geography,Role,Timezone\r\na@x.org,A,Sales,Asia,mentee,Mars/Base\r\n"
+    data += "b@x.org,B,Sales,Asia,mentee,Asia/Tokyo\r\n"
+    code, _, err = refused(program.parent, "in.csv", data.encode())
+    assert code == 1
+    assert (
+        "in.csv:2:6: timezone: 'Mars/Base' is not an IANA time zone: write a name such as 'Europe/Berlin', "
+        "'America/New_York' or 'Asia/Singapore' (got 'Mars/Base')"
+    ) in err
+    assert "(1 added, 0 updated, 0 unchanged, 1 rejected)" in err
+
+
+@given(st.text() | st.lists(st.text(), max_size=3))
+def test_imported_text_reads_back_unchanged_in_toml(value):
+    assert tomllib.loads(f"x = {toml_value(value)}")["x"] == value
 
 
 # -- cells ---------------------------------------------------------------------------------------

@@ -51,12 +51,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_people(args: argparse.Namespace) -> int:
+    from generator.diagnostics import ProgramError, format_problem
     from generator.intake.editing import people_text
-    from generator.intake.people import plan_people
+    from generator.intake.people import located_in_sheet, plan_people
     from generator.intake.table import ImportProblems, read_sheet, terminal_progress
-    from generator.matching.writing import write_program
+    from generator.loader import load_program_text
+    from generator.matching.writing import WriteRefused, check_nothing_lost
     from generator.project import open_project
-    from generator.safe_files import check_editable
+    from generator.safe_files import check_editable, replace_in_place
 
     command = "handbook import people --write"
     project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
@@ -67,16 +69,27 @@ def run_people(args: argparse.Namespace) -> int:
     if progress:
         print(file=sys.stderr)
     raw = project.source.data.get("people")
-    plan = plan_people(project.program, raw if isinstance(raw, list) else [], sheet)
+    plan_input = raw if isinstance(raw, list) else []
+    plan = plan_people(project.program, plan_input, sheet)
     if plan.problems:
         raise ImportProblems(plan.problems, args.file, plan.summary())
     text, replaced = people_text(project.source, plan)
+    try:
+        load_program_text(text, display=project.source.display)
+    except ProgramError as exc:
+        located = located_in_sheet(plan, exc.problems, len(plan_input), sheet)
+        if located is None:
+            details = "\n".join(format_problem(p) for p in exc.problems)
+            raise WriteRefused(
+                f"the imported program would not be valid, so nothing was written:\n{details}"
+            ) from None
+        raise ImportProblems(located, args.file, plan.summary()) from None
     if args.write:
         if text != project.source.text:
-            write_program(project, text, replaced, command)
+            check_nothing_lost(project.source.text, text, replaced)
+            replace_in_place(project.path, text, args.program, command)
         print(f"{args.file}: {plan.summary()}; wrote {args.program}")
         return 0
-    validate_text(project.source.display, text)
     show_diff(project.source.text, text, args.program)
     print(f"{args.file}: {plan.summary()}")
     print("Dry run: nothing was written; run again with --write to apply it.")
@@ -145,19 +158,6 @@ def run_records(args: argparse.Namespace) -> int:
             replace_in_place(path, new, display, command)
     print(f"{args.file}: {plan.summary()}" + (f"; wrote {display}" if new != old else ""))
     return 0
-
-
-def validate_text(display: str, text: str) -> None:
-    """The edited program validates, or WriteRefused with every problem (the dry run's net)."""
-    from generator.diagnostics import ProgramError, format_problem
-    from generator.loader import load_program_text
-    from generator.matching.writing import WriteRefused
-
-    try:
-        load_program_text(text, display=display)
-    except ProgramError as exc:
-        details = "\n".join(format_problem(p) for p in exc.problems)
-        raise WriteRefused(f"the imported program would not be valid:\n{details}") from None
 
 
 def show_diff(old: str, new: str, shown: str) -> None:

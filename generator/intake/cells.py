@@ -10,6 +10,7 @@ guessed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """The form two answers share when they differ only by case, accents, spaces or dashes."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -56,14 +58,23 @@ def lines(value: Value) -> list[str]:
 
 def choice(answer: str, choices: Sequence[Choice], what: str) -> str:
     """The id of the choice an answer names (by id or display name)."""
-    wanted = fold(answer)
-    for option in choices:
-        if wanted in (fold(option.id), fold(option.name)):
-            return option.id
+    found = _index(tuple(choices)).get(fold(answer))
+    if found is not None:
+        return found
     names = [option.name for option in choices]
     hint = did_you_mean(answer, names) or did_you_mean(answer.casefold(), [n.casefold() for n in names])
     listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
     raise CellError(f"{what} {answer!r} is not one of the choices{hint} (choices: {listed})")
+
+
+@functools.lru_cache(maxsize=64)
+def _index(choices: tuple[Choice, ...]) -> dict[str, str]:
+    """Folded id and display name -> id, built once per question (a file asks it thousands of times)."""
+    index: dict[str, str] = {}
+    for option in choices:
+        index.setdefault(fold(option.id), option.id)
+        index.setdefault(fold(option.name), option.id)
+    return index
 
 
 def choice_list(value: Value, choices: Sequence[Choice], what: str) -> list[str]:

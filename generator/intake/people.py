@@ -8,10 +8,9 @@ later export that drops a question never erases an answer.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import ValidationError
 
 from generator.diagnostics import Problem
 from generator.intake import cells
@@ -36,6 +35,8 @@ class PersonChange:
 
 @dataclass
 class PeoplePlan:
+    columns: dict[str, int] = field(default_factory=dict)
+    """The column each person field is read from."""
     added: list[PersonChange] = field(default_factory=list)
     updated: list[PersonChange] = field(default_factory=list)
     unchanged: int = 0
@@ -63,7 +64,7 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
     """What importing the sheet would change, or every problem that stops it."""
     plan = PeoplePlan(problems=list(sheet.problems))
     asked = questions(program)
-    columns = _columns(program, asked, sheet, plan.problems)
+    columns = plan.columns = _columns(program, asked, sheet, plan.problems)
     by_field = {q.field: q for q in asked}
     if any(p.location.line == 1 for p in plan.problems):
         return plan  # a header problem makes every row's reading doubtful
@@ -303,19 +304,11 @@ def _change(
     sheet: Sheet,
     problems: list[Problem],
 ) -> PersonChange | None:
-    """The row's change, validated as a whole person; None when it changes nothing."""
+    """The row's change; None when it changes nothing. The edited program is validated as a
+    whole (`located_in_sheet` points its problems back at the rows), once, not row by row."""
     old = raw_people[row.match] if row.match is not None else {}
     if "email" in old and str(old["email"]).casefold() == str(row.values.get("email", "")).casefold():
         row.values["email"] = old["email"]  # the same address, however the form capitalised it
-    merged = {**old, **row.values}
-    try:
-        Person.model_validate(merged)
-    except ValidationError as exc:
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else ""
-            column = columns.get(name, 0)
-            problems.append(sheet.at(row.number, column, f"{sheet.headers[column]}: {error['msg']}"))
-        return None
     changed = {name: value for name, value in row.values.items() if old.get(name, _EMPTY) != value}
     changed = {name: value for name, value in changed.items() if not (name not in old and value in ("", []))}
     if not changed:
@@ -324,3 +317,27 @@ def _change(
 
 
 _EMPTY = object()
+
+
+_PERSON_PATH = re.compile(r"^people\[(\d+)\](?:\.([A-Za-z_]+))?")
+
+
+def located_in_sheet(
+    plan: PeoplePlan, problems: list[Problem], existing: int, sheet: Sheet
+) -> list[Problem] | None:
+    """The edited program's problems at the rows and cells they came from, the rows rejected; None
+    when a problem is not about an imported person (then the import is not its cause)."""
+    changes = {c.index: c for c in plan.updated} | {existing + k: c for k, c in enumerate(plan.added)}
+    located: list[Problem] = []
+    for problem in problems:
+        found = _PERSON_PATH.match(problem.path)
+        change = changes.get(int(found[1])) if found else None
+        if found is None or change is None:
+            return None
+        column = plan.columns.get(found[2] or "", 0)
+        located.append(sheet.at(change.row, column, problem.message))
+    rows = {p.location.line for p in located}
+    plan.rejected += len(rows)
+    plan.added = [c for c in plan.added if c.row not in rows]
+    plan.updated = [c for c in plan.updated if c.row not in rows]
+    return located
