@@ -120,7 +120,8 @@ def main() -> int:
         )
         ratio = found["handbook import people --write"] / found["csv module only"]
         print(
-            f"  ratio: {ratio:.1f}x the csv module alone (target: within 10x) {'OK' if ratio <= 10 else 'OVER TARGET'}"
+            f"  ratio: {ratio:.1f}x the csv module alone (target: within 10x) "
+            + ("OK" if ratio <= 10 else "OVER TARGET")
         )
         print(f"XLSX, {(folder / 'intake.xlsx').stat().st_size / 1e6:.1f} MB:")
         found = measure(
