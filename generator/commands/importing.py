@@ -12,7 +12,6 @@ binary file, an unknown cohort, a program file that cannot be written).
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from pathlib import Path
 
@@ -25,7 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="import people or progress records from a form or survey export (CSV or XLSX)",
         description="Import form answers (people) or session logs and pulse surveys (records).",
     )
-    kinds = parser.add_subparsers(dest="kind", metavar="WHAT", parser_class=type(parser))
+    kinds = parser.add_subparsers(
+        dest="kind",
+        metavar="WHAT",
+        help="people (intake answers) or records (progress)",
+        parser_class=type(parser),
+    )
     kinds.required = True
     people = kinds.add_parser(
         "people",
@@ -162,6 +166,8 @@ def run_records(args: argparse.Namespace) -> int:
 
 def show_diff(old: str, new: str, shown: str) -> None:
     """A unified diff, as `git diff` shows one; nothing when the file would not change."""
+    import difflib
+
     sys.stdout.writelines(
         difflib.unified_diff(
             old.splitlines(keepends=True),
