@@ -33,6 +33,7 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.match",
     "generator.commands.intake_form",
     "generator.commands.importing",
+    "generator.commands.private",
 )
 
 

@@ -913,6 +913,33 @@ class Intake(Section):
 
 
 # --------------------------------------------------------------------------------------------
+# Private data out of the reviewed file (P06)
+# --------------------------------------------------------------------------------------------
+
+
+class Private(Section):
+    """`[private]`: the people's confidential sections kept in a file of their own, so the
+    program file can be reviewed by everyone who reads the repository."""
+
+    file: Line = Field(
+        "",
+        description="The private file, relative to program.toml (e.g. 'private.toml', git-ignored), "
+        "holding each person's confidential section under [people.<id>]. A name ending in '.age' is "
+        "encrypted to `recipients`.",
+    )
+    recipients: list[Line] = Field(
+        default_factory=list,
+        description="age public keys (age1...) an encrypted private file is encrypted to.",
+    )
+
+
+class PrivateFile(Section):
+    """The root of the private file: each person's confidential section, by person id."""
+
+    people: dict[str, Confidential] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
 # The whole program
 # --------------------------------------------------------------------------------------------
 
@@ -938,6 +965,7 @@ class Program(Section):
     site: Site = Field(default_factory=Site)
     records: Records = Field(default_factory=Records)
     intake: Intake = Field(default_factory=Intake)
+    private: Private = Field(default_factory=Private)
 
     def person(self, person_id: str) -> Person:
         return self._people_by_id()[person_id]

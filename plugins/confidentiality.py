@@ -201,8 +201,40 @@ def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
                 )
 
 
+def check_left_in_program(project: Project, options: object) -> Iterator[Violation]:
+    """Confidential sections still in program.toml once a private file is configured."""
+    private = project.program.private.file
+    if not private:
+        return
+    name = Path(project.source.display).name
+    for i, raw in enumerate(project.source.data.get("people") or []):
+        if isinstance(raw, dict) and raw.get("confidential"):
+            yield Violation(
+                ("people", i, "confidential"),
+                f"the confidential section of {raw.get('id')!r} is still in {name}, although [private] "
+                f"file names {private!r}: run `handbook private move` to move it there",
+            )
+
+
 @hookimpl
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
+    register(
+        Rule(
+            code="HB202",
+            name="confidential-in-program",
+            severity="error",
+            summary="With a private file configured, no confidential section stays in program.toml.",
+            what="Reports each `[people.confidential]` table left in the program file when `[private] "
+            "file` names a private file for them.",
+            why="The program file is reviewed in pull requests and read by everyone with the repository "
+            "and every CI log; the private file exists so that assessments and notes are not.",
+            example='[private]\nfile = "private.toml"\n\n[[people]]\nid = "zoe-muller"\n...\n'
+            '[people.confidential]  # -> HB202\nnotes = "Succession candidate"',
+            fix="Run `handbook private move`, which moves every section into the private file (comments "
+            "kept), or move the table by hand under [people.<id>] in the private file.",
+            check=check_left_in_program,
+        )
+    )
     register(
         Rule(
             code="HB201",
