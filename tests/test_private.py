@@ -145,7 +145,7 @@ def test_private_file_with_an_unknown_person(tmp_path: Path):
     result = run_handbook("check", cwd=folder)
     assert result.code == 1
     assert (
-        "private.toml:5:2: unknown person 'zoe-mueller'; did you mean 'zoe-muller'?: the private file holds "
+        "private.toml:6:2: unknown person 'zoe-mueller'; did you mean 'zoe-muller'?: the private file holds "
         "sections of people in program.toml only; rename or remove it"
     ) in result.out
     moved = run_handbook("private", "move", cwd=folder)

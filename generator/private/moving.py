@@ -15,6 +15,7 @@ from generator.model import Program
 from generator.source import Source
 
 HEADER = (
+    "#:schema ./private.schema.json\n"
     "# The people's confidential sections, by person id: assessments, 360 summaries and private\n"
     "# notes. Moved out of the program file by `handbook private move`; keep it out of the\n"
     "# repository (or encrypted: [private] recipients).\n"
