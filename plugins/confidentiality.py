@@ -150,6 +150,8 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
         folders.append(root / program.site.templates)
     for folder in folders:
         yield from _scan_folder(folder, root)
+    # 4. Sections left in the reviewed file although a private file is configured for them.
+    yield from _left_in_program(project)
 
 
 def _first_hits(automaton: Any, texts: list[str]) -> Iterator[tuple[int, str]]:
@@ -201,7 +203,7 @@ def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
                 )
 
 
-def check_left_in_program(project: Project, options: object) -> Iterator[Violation]:
+def _left_in_program(project: Project) -> Iterator[Violation]:
     """Confidential sections still in program.toml once a private file is configured."""
     private = project.program.private.file
     if not private:
@@ -220,23 +222,6 @@ def check_left_in_program(project: Project, options: object) -> Iterator[Violati
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
     register(
         Rule(
-            code="HB202",
-            name="confidential-in-program",
-            severity="error",
-            summary="With a private file configured, no confidential section stays in program.toml.",
-            what="Reports each `[people.confidential]` table left in the program file when `[private] "
-            "file` names a private file for them.",
-            why="The program file is reviewed in pull requests and read by everyone with the repository "
-            "and every CI log; the private file exists so that assessments and notes are not.",
-            example='[private]\nfile = "private.toml"\n\n[[people]]\nid = "zoe-muller"\n...\n'
-            '[people.confidential]  # -> HB202\nnotes = "Succession candidate"',
-            fix="Run `handbook private move`, which moves every section into the private file (comments "
-            "kept), or move the table by hand under [people.<id>] in the private file.",
-            check=check_left_in_program,
-        )
-    )
-    register(
-        Rule(
             code="HB201",
             name="confidentiality",
             severity="error",
@@ -246,13 +231,15 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             "section, however it is spelt (case, spacing, Unicode forms), or refers to the "
             "confidential section; (2b) an id (cohort, milestone, ...) that spells such a value, as "
             "ids become page addresses; (3) a hand-written page (in `pages_dir`) or custom template (in "
-            "`[site] templates`) that refers to `confidential.…`.",
+            "`[site] templates`) that refers to `confidential.…`; (4) with `[private] file` set, a "
+            "`[people.confidential]` table still in the program file.",
             why="Assessments, 360 summaries and private notes are shared on the promise that only the "
             "program owners see them. One leak ends that trust for the whole program.",
             example='bio = "Direct, occasionally curt under pressure."\n[people.confidential]\n'
             'communication_tone = "Direct, occasionally curt under pressure."  # -> HB201',
             fix="Remove the confidential text from the public field or page. The handbook's "
-            "templates receive a public view without confidential fields at all.",
+            "templates receive a public view without confidential fields at all. Move sections left "
+            "in the program file with `handbook private move`.",
             check=check_confidentiality,
             options=ConfidentialityOptions,
         )

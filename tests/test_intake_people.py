@@ -268,6 +268,16 @@ def test_duplicate_emails_and_ids_in_the_file(program: Path):
     assert "ids.csv:3:1: id new-one is also on row 2: keep one row per person" in err
 
 
+def test_two_new_people_with_the_same_name(program: Path):
+    data = HEADER + "a@x.org,Sam Lee,Sales,Asia,mentee,,\r\nb@x.org,Sam  Lee,Sales,Asia,mentee,,\r\n"
+    code, _, err = refused(program.parent, "in.csv", data.encode())
+    assert code == 1
+    assert (
+        "in.csv:3:2: new person 'Sam  Lee' would get the id 'sam-lee', as the person on row 2 does: if they "
+        "are one person keep one row, else give one an id in the Id column"
+    ) in err
+
+
 def test_a_row_matching_two_people(program: Path):
     text = replace_once(program.read_text(), 'name = "Mentor A"\n', 'name = "Mentor A"\nemail = "a@x.org"\n')
     program.write_text(text)

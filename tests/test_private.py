@@ -128,11 +128,11 @@ def test_confidential_data_left_in_the_program_is_flagged(tmp_path: Path):
     result = run_handbook("check", cwd=folder)
     assert result.code == 1
     assert (
-        "program.toml:247:2: HB202 [confidential-in-program] the confidential section of 'zoe-muller' is "
+        "program.toml:247:2: HB201 [confidentiality] the confidential section of 'zoe-muller' is "
         "still in program.toml, although [private] file names 'private.toml': run `handbook private move` "
         "to move it there"
     ) in result.out
-    assert result.out.count("HB202") == 30
+    assert result.out.count("is still in program.toml") == 30
 
 
 def test_private_file_with_an_unknown_person(tmp_path: Path):

@@ -212,7 +212,7 @@ def _convert(q: Question, cell: Value) -> Any:
             return cells.choice_list(cell, q.choices, q.header)
         return cells.choice(cells.text(cell), q.choices, q.header)
     if q.kind == "number":
-        return cells.number(cell, q.header, 0, 200)
+        return cells.number(cell, q.header, q.low, q.high)
     if q.many:
         return cells.lines(cell)
     return cells.text(cell)
@@ -237,7 +237,8 @@ def _identify(
                 sheet.at(
                     row.number,
                     columns[column],
-                    f"{key} {row.cells[column]!s} is also on row {earlier}: keep one row per person",
+                    f"{key} {cells.text(row.cells[column])} is also on row {earlier}: "
+                    "keep one row per person",
                 )
             )
             return
@@ -268,6 +269,17 @@ def _identify(
                     f"new person {row.values['name']!r} would get the id {row.id!r}, which is "
                     f"{program.people[by_id[row.id]].name}'s: write their email as it is on file, or give "
                     "the new person an id in the Id column",
+                )
+            )
+            return
+        if (earlier := seen.get(f"id:{row.id}")) is not None:
+            problems.append(
+                sheet.at(
+                    row.number,
+                    columns["name"],
+                    f"new person {row.values['name']!r} would get the id {row.id!r}, as the person on row "
+                    f"{earlier} does: if they are one person keep one row, else give one an id in the "
+                    "Id column",
                 )
             )
             return

@@ -62,6 +62,9 @@ class Question:
     many: bool = False
     required: bool = False
     choices: tuple[Choice, ...] = ()
+    low: float = float("-inf")
+    high: float = float("inf")
+    """A number's bounds, as the model sets them."""
 
 
 def default_header(field: str) -> str:
@@ -84,9 +87,10 @@ def questions(program: Program) -> list[Question]:
         help_text = _HELP.get(field) or info.description or ""
         if kind == "choice" and not many and not info.is_required():
             help_text = (help_text + " Optional.").strip()
-        found.append(
-            Question(field, header, help_text, kind, many, info.is_required() and field != "id", choices)
-        )
+        low = next((m.ge for m in info.metadata if hasattr(m, "ge")), float("-inf"))
+        high = next((m.le for m in info.metadata if hasattr(m, "le")), float("inf"))
+        required = info.is_required() and field != "id"
+        found.append(Question(field, header, help_text, kind, many, required, choices, low, high))
     return found
 
 

@@ -16,13 +16,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from generator.diagnostics import Problem
 from generator.intake import cells
 from generator.intake.cells import CellError
 from generator.intake.questions import Choice, default_header
 from generator.intake.table import Sheet, Value
 from generator.model import Cohort, Pair, Program, RecordColumn
-from generator.records.model import FEEDBACK_SCALES, SESSION
+from generator.records.model import FEEDBACK_SCALES, SESSION, Behaviour, Feedback, Session
 from generator.references import did_you_mean
 
 COLUMNS: tuple[RecordColumn, ...] = (
@@ -203,7 +205,7 @@ def _entries(row: _Row, program: Program, cohort: Cohort, people: dict[str, str]
     if row.filled("kind") or row.filled("minutes"):
         kinds = [Choice(SESSION, "Session"), *(Choice(c.id, c.name) for c in program.cadences)]
         kind = row.get("kind", lambda v, h: cells.choice(cells.text(v), kinds, h)) or SESSION
-        minutes = row.get("minutes", lambda v, h: _whole(v, h, 1, 24 * 60))
+        minutes = row.get("minutes", lambda v, h: _whole(v, h, *_bounds(Session, "minutes")))
         session: dict[str, Any] = {"kind": kind}
         if minutes is not None:
             session["minutes"] = minutes
@@ -211,7 +213,9 @@ def _entries(row: _Row, program: Program, cohort: Cohort, people: dict[str, str]
     if row.filled("by") or any(row.filled(s) for s in FEEDBACK_SCALES):
         by = row.get("by", lambda v, h: cells.choice(cells.text(v), _SIDES, h))
         row.need("by", "feedback says who gave it (mentor or mentee)")
-        ratings = {s: row.get(s, lambda v, h: _whole(v, h, 1, 5)) for s in FEEDBACK_SCALES}
+        ratings = {
+            s: row.get(s, lambda v, h: _whole(v, h, *_bounds(Feedback, "clarity"))) for s in FEEDBACK_SCALES
+        }
         for scale in FEEDBACK_SCALES:
             row.need(scale, "feedback has all four ratings, each 1 to 5")
         if by and all(r is not None for r in ratings.values()):
@@ -230,7 +234,7 @@ def _entries(row: _Row, program: Program, cohort: Cohort, people: dict[str, str]
     if row.filled("indicator") or row.filled("level"):
         choices = [Choice(m.id, m.name) for m in program.metrics if m.category == "behaviour"]
         indicator = row.get("indicator", lambda v, h: cells.choice(cells.text(v), choices, h))
-        level = row.get("level", lambda v, h: _whole(v, h, 1, 5))
+        level = row.get("level", lambda v, h: _whole(v, h, *_bounds(Behaviour, "level")))
         row.need("indicator", "a behaviour observation names its indicator")
         row.need("level", "a behaviour observation has a level from 1 to 5")
         if indicator and level is not None:
@@ -256,6 +260,15 @@ def _person(value: Value, header: str, people: dict[str, str]) -> str:
             f"{header} {written!r} is not a person in the program{hint}: write their id, email or name"
         )
     return found
+
+
+def _bounds(model: type[BaseModel], field: str) -> tuple[int, int]:
+    """A whole number's range as the records model sets it (the 1-5 scales, minutes)."""
+    metadata = model.model_fields[field].metadata
+    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    if low is None:
+        low = next(m.gt for m in metadata if hasattr(m, "gt")) + 1
+    return int(low), int(next(m.le for m in metadata if hasattr(m, "le")))
 
 
 def _whole(value: Value, header: str, low: int, high: int) -> int:
