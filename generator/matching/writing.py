@@ -156,9 +156,7 @@ def check_nothing_lost(old: str, new: str, changed_values: int = 0) -> None:
         raise WriteRefused("the edit would change lines it should not touch; nothing was written")
 
 
-def write_program(
-    project: Project, new_text: str, changed_values: int = 0, command: str = "handbook match --write"
-) -> Path:
+def write_program(project: Project, new_text: str, changed_values: int = 0) -> Path:
     """Validate the new program text, check no line is lost, then replace the file atomically,
     keeping its mode and owner."""
     check_nothing_lost(project.source.text, new_text, changed_values)
@@ -170,7 +168,7 @@ def write_program(
             f"the edited program would not be valid, so nothing was written:\n{details}"
         ) from None
     # a read-only file is refused; the mode and owner are kept (generator.safe_files)
-    replace_in_place(project.path, new_text, project.source.display, command)
+    replace_in_place(project.path, new_text, project.source.display, "handbook match --write")
     return project.path
 
 
