@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import pty
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -383,6 +387,37 @@ def test_a_value_the_program_refuses_is_located_at_its_cell(program: Path):
 @given(st.text() | st.lists(st.text(), max_size=3))
 def test_imported_text_reads_back_unchanged_in_toml(value):
     assert tomllib.loads(f"x = {toml_value(value)}")["x"] == value
+
+
+def test_a_large_file_shows_a_row_counter_on_a_terminal(program: Path):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Email", "Name", "Division", "Geography", "Role"])
+    writer.writerows([f"p{i}@x.org", f"Person {i}", "Sales", "Asia", "mentee"] for i in range(12_000))
+    (program.parent / "big.csv").write_text(out.getvalue())
+    leader, follower = pty.openpty()
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "import", "people", "big.csv", "program.toml"],
+        cwd=program.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        timeout=600,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: everything has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"\rReading big.csv: 10,000 rows" in shown
+    piped = run_handbook("import", "people", "big.csv", "program.toml", cwd=program.parent)
+    assert "Reading big.csv" not in piped.err  # not on a pipe
 
 
 # -- cells ---------------------------------------------------------------------------------------
