@@ -52,7 +52,7 @@ def _check_id(value: str) -> str:
             "start it with a letter or digit",
             {"id": value},
         )
-    if any(_is_control(ch) for ch in value):
+    if _CONTROL.search(value):
         raise PydanticCustomError(
             "unsafe_id",
             "id '{id}' contains a control character: use letters, digits, '-', '_' and '.' only",
@@ -79,25 +79,24 @@ _LINE_BREAKS = {
 }
 
 
-def _is_control(ch: str) -> bool:
-    """C0 and C1 control characters, DEL, and the Unicode line and paragraph separators."""
-    code = ord(ch)
-    return code < 32 or 127 <= code <= 159 or ch in "\u2028\u2029"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 control characters, DEL, and the Unicode line and paragraph separators."""
 
 
 def _check_line(value: str) -> str:
     """Names, titles and labels are one line: they become page headings, table cells and
     calendar summaries, where a line break or a control character breaks the output (an
     unescaped newline in an .ics property is a malformed calendar)."""
-    for ch in value:
-        if _is_control(ch):
-            what = _LINE_BREAKS.get(ch, "a control character")
-            raise PydanticCustomError(
-                "single_line",
-                "{what} (U+{code}) is not allowed here: keep it on one line, with no control "
-                "characters (longer text belongs in a description)",
-                {"what": what, "code": f"{ord(ch):04X}"},
-            )
+    found = _CONTROL.search(value)
+    if found:
+        ch = found.group()
+        what = _LINE_BREAKS.get(ch, "a control character")
+        raise PydanticCustomError(
+            "single_line",
+            "{what} (U+{code}) is not allowed here: keep it on one line, with no control "
+            "characters (longer text belongs in a description)",
+            {"what": what, "code": f"{ord(ch):04X}"},
+        )
     return value
 
 
