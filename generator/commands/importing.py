@@ -59,10 +59,11 @@ def run_people(args: argparse.Namespace) -> int:
     from generator.intake.editing import people_text
     from generator.intake.people import located_in_sheet, plan_people
     from generator.intake.table import ImportProblems, read_sheet, terminal_progress
-    from generator.loader import load_program_text
+    from generator.loader import validate_source
     from generator.matching.writing import WriteRefused, check_nothing_lost
     from generator.project import open_project
     from generator.safe_files import check_editable, replace_in_place
+    from generator.source import Source
 
     command = "handbook import people --write"
     project = open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
@@ -77,9 +78,11 @@ def run_people(args: argparse.Namespace) -> int:
     plan = plan_people(project.program, plan_input, sheet)
     if plan.problems:
         raise ImportProblems(plan.problems, args.file, plan.summary())
-    text, replaced = people_text(project.source, plan)
+    edited = people_text(project.source, plan)
+    text = edited.text
     try:
-        load_program_text(text, display=project.source.display)
+        # The data the new text parses to, validated as `check` validates a program read from disk.
+        validate_source(Source(project.source.display, text, edited.data))
     except ProgramError as exc:
         located = located_in_sheet(plan, exc.problems, len(plan_input), sheet)
         if located is None:
@@ -90,7 +93,7 @@ def run_people(args: argparse.Namespace) -> int:
         raise ImportProblems(located, args.file, plan.summary()) from None
     if args.write:
         if text != project.source.text:
-            check_nothing_lost(project.source.text, text, replaced)
+            check_nothing_lost(project.source.text, text, edited.replaced_lines)
             replace_in_place(project.path, text, args.program, command)
         print(f"{args.file}: {plan.summary()}; wrote {args.program}")
         return 0

@@ -42,6 +42,8 @@ def fold(text: str) -> str:
 
 def text(value: Value) -> str:
     """A cell as trimmed text ('' when empty); whole numbers lose their '.0'."""
+    if type(value) is str:
+        return value.strip()  # every cell of a CSV file
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -9,9 +9,9 @@ their own table, before any `[people.confidential]`.
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, NamedTuple
 
 from generator.intake.people import PeoplePlan, PersonChange
 from generator.intake.records import Entry
@@ -20,10 +20,26 @@ from generator.model import Person
 from generator.source import Source
 
 
-def people_text(source: Source, plan: PeoplePlan) -> tuple[str, int]:
-    """The program text with the plan applied, and how many existing lines it replaces."""
+class EditedProgram(NamedTuple):
+    """The program text with an import applied, and the data that text parses to."""
+
+    text: str
+    replaced_lines: int
+    """How many existing lines the edit replaces (values set on purpose)."""
+    data: dict[str, Any]
+    """What a TOML parser reads from `text`: the original data with the plan applied, built
+    alongside the text from the same values (a property test checks that the two agree), so the
+    result is validated without parsing the whole program again."""
+
+
+def people_text(source: Source, plan: PeoplePlan) -> EditedProgram:
+    """The program text and data with the plan applied."""
     text = source.text
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    people = source.data.get("people")
+    merged = list(people) if isinstance(people, list) else []
+    starts: list[int] = []
+    if plan.updated:
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
     edits: list[tuple[int, int, int, str]] = []  # (start, order, stop, new text)
     replaced_lines = 0
     for change in plan.updated:
@@ -35,6 +51,7 @@ def people_text(source: Source, plan: PeoplePlan) -> tuple[str, int]:
                 f"{source.display}: {change.id!r} is not written as a [[people]] table, so the import "
                 "cannot update it safely; make it a [[people]] table or update it by hand"
             )
+        merged[change.index] = {**merged[change.index], **change.values}
         missing = []
         for name, value in change.values.items():
             if name in change.old:
@@ -53,11 +70,19 @@ def people_text(source: Source, plan: PeoplePlan) -> tuple[str, int]:
     if plan.added:
         at = _append_at(source)
         lead = "" if not text or text[:at].endswith("\n") else "\n"
-        block = "".join(_person_table(change) for change in plan.added)
+        added = [new_person(change) for change in plan.added]
+        merged += added
+        block = "".join(person_table(person) for person in added)
         edits.append((at, 1, at, _newlines(text, lead + block)))
-    for start, _, stop, new in sorted(edits, reverse=True):
-        text = text[:start] + new + text[stop:]
-    return text, replaced_lines
+    # Spliced in one pass: replacing edit by edit would copy the whole text once per person.
+    pieces: list[str] = []
+    done = 0
+    for start, _, stop, new in sorted(edits):
+        pieces += [text[done:start], new]
+        done = stop
+    pieces.append(text[done:])
+    data = source.data if not edits else {**source.data, "people": merged}
+    return EditedProgram("".join(pieces), replaced_lines, data)
 
 
 def _append_at(source: Source) -> int:
@@ -76,23 +101,31 @@ def _append_at(source: Source) -> int:
 
 def toml_value(value: Any) -> str:
     """A value as TOML. Text, the bulk of an import, is written as a basic string with JSON's
-    escapes, which TOML shares (plus DEL, which TOML also escapes); anything else is rendered by
-    tomlkit. A property test checks that TOML parsers read every string back unchanged."""
+    escapes, which TOML shares (plus DEL, which TOML also escapes), and whole numbers as Python
+    writes them; anything else is rendered by tomlkit. A property test checks that TOML parsers
+    read every value back unchanged."""
     if type(value) is str:
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+        quoted: str = encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) writes
+        return quoted.replace("\x7f", "\\u007f") if "\x7f" in quoted else quoted
+    if type(value) is int:
+        return str(value)  # a TOML integer is written as Python writes it
     if type(value) is list and all(type(v) is str for v in value):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return _value(value)
 
 
-def _person_table(change: PersonChange) -> str:
-    """A `[[people]]` table with the person's fields in the model's order."""
-    lines = ["", "[[people]]"]
-    ordered: dict[str, Any] = {
-        name: change.values[name] for name in Person.model_fields if name in change.values
-    }
-    lines += [f"{name} = {toml_value(value)}" for name, value in ordered.items() if value not in ("", [])]
-    return "\n".join(lines) + "\n"
+def new_person(change: PersonChange) -> dict[str, Any]:
+    """A new person's fields as they are written: in the model's order, empty answers left out."""
+    values = change.values
+    return {name: values[name] for name in _FIELD_ORDER if name in values and values[name] not in ("", [])}
+
+
+_FIELD_ORDER = tuple(Person.model_fields)
+
+
+def person_table(person: dict[str, Any]) -> str:
+    """A `[[people]]` table holding exactly the given fields."""
+    return "\n[[people]]\n" + "".join(f"{name} = {toml_value(value)}\n" for name, value in person.items())
 
 
 def records_text(text: str, cohort_id: str, entries: list[Entry]) -> str:

@@ -71,15 +71,15 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
     by_id = {p.id: i for i, p in enumerate(program.people)}
     by_email = {p.email.casefold(): i for i, p in enumerate(program.people) if p.email}
     seen: dict[str, int] = {}
+    answers: dict[tuple[str, Value], Any] = {}
     rows: list[_Row] = []
     for number, values in sheet.rows:
         before = len(plan.problems)
-        row = _read_row(number, values, columns, by_field, program, sheet, plan.problems)
-        if row is not None:
-            _identify(row, program, by_id, by_email, columns, sheet, seen, plan.problems)
-            if row.match is None:
-                _required(row, columns, sheet, plan.problems)
-        if len(plan.problems) > before or row is None:
+        row = _read_row(number, values, columns, by_field, answers, sheet, plan.problems)
+        _identify(row, program, by_id, by_email, columns, sheet, seen, plan.problems)
+        if row.match is None:
+            _required(row, columns, sheet, plan.problems)
+        if len(plan.problems) > before:
             plan.rejected += 1
         else:
             rows.append(row)
@@ -185,37 +185,54 @@ def _read_row(
     values: list[Value],
     columns: dict[str, int],
     by_field: dict[str, Question],
-    program: Program,
+    answers: dict[tuple[str, Value], Any],
     sheet: Sheet,
     problems: list[Problem],
-) -> _Row | None:
+) -> _Row:
+    """The row's values; `answers` remembers each choice and number cell already read, as a form
+    export repeats the same few answers on thousands of rows."""
     row = _Row(number, {}, {})
     for name, index in columns.items():
         cell = values[index] if index < len(values) else None
         row.cells[name] = cell
-        if not cells.text(cell):
+        written = cells.text(cell)
+        if not written:
             continue
         q = by_field[name]
-        try:
-            row.values[name] = _convert(q, cell)
-        except CellError as error:
-            problems.append(sheet.at(number, index, str(error)))
+        if q.kind in _REPEATED:
+            value = answers.get((name, cell), _EMPTY)
+            if value is _EMPTY:
+                value = answers[name, cell] = _answer(q, cell, written)
+        else:
+            value = _answer(q, cell, written)
+        if isinstance(value, CellError):
+            problems.append(sheet.at(number, index, str(value)))
+        else:
+            row.values[name] = list(value) if type(value) is list else value
     row.manager = str(row.values.pop("manager", ""))
     if "email" in row.values:
         row.values["email"] = str(row.values["email"]).strip()
     return row
 
 
-def _convert(q: Question, cell: Value) -> Any:
-    if q.kind == "choice":
+_REPEATED = ("choice", "number")
+"""Kinds of answers that repeat from row to row, and whose reading is worth remembering."""
+
+
+def _answer(q: Question, cell: Value, written: str) -> Any:
+    """The cell's value, or the CellError that says why it has none."""
+    try:
+        if q.kind == "choice":
+            if q.many:
+                return cells.choice_list(cell, q.choices, q.header)
+            return cells.choice(written, q.choices, q.header)
+        if q.kind == "number":
+            return cells.number(cell, q.header, q.low, q.high)
         if q.many:
-            return cells.choice_list(cell, q.choices, q.header)
-        return cells.choice(cells.text(cell), q.choices, q.header)
-    if q.kind == "number":
-        return cells.number(cell, q.header, q.low, q.high)
-    if q.many:
-        return cells.lines(cell)
-    return cells.text(cell)
+            return cells.lines(cell)
+        return written
+    except CellError as error:
+        return error
 
 
 def _identify(
@@ -293,13 +310,8 @@ def _identify(
 
 def _required(row: _Row, columns: dict[str, int], sheet: Sheet, problems: list[Problem]) -> None:
     """A new person needs every required field; an existing one keeps what an empty cell leaves."""
-    for name, info in Person.model_fields.items():
-        if (
-            info.is_required()
-            and name in columns
-            and name not in row.values
-            and not cells.text(row.cells[name])
-        ):
+    for name in _REQUIRED:
+        if name in columns and name not in row.values and not cells.text(row.cells[name]):
             problems.append(
                 sheet.at(
                     row.number,
@@ -307,6 +319,9 @@ def _required(row: _Row, columns: dict[str, int], sheet: Sheet, problems: list[P
                     f"{sheet.headers[columns[name]]} is empty: every new person needs one; fill it in",
                 )
             )
+
+
+_REQUIRED = tuple(name for name, info in Person.model_fields.items() if info.is_required())
 
 
 def _change(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from generator.model import INTAKE_SKIPPED, Person, Program
 
@@ -47,8 +47,10 @@ SEPARATORS = "; or a line break"
 """How a form writes several answers in one cell (choices may also be separated by commas)."""
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
+    """An answer a choice question accepts: its id, and the name a form shows. A tuple, so the
+    import's per-question index of choices is found by a hash computed in C, once per cell."""
+
     id: str
     name: str
 
