@@ -384,11 +384,6 @@ def test_a_value_the_program_refuses_is_located_at_its_cell(program: Path):
     assert "(1 added, 0 updated, 0 unchanged, 1 rejected)" in err
 
 
-@given(st.text() | st.lists(st.text(), max_size=3))
-def test_imported_text_reads_back_unchanged_in_toml(value):
-    assert tomllib.loads(f"x = {toml_value(value)}")["x"] == value
-
-
 def test_a_large_file_shows_a_row_counter_on_a_terminal(program: Path):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -458,3 +453,93 @@ def test_ambiguous_date_is_refused_without_a_declared_format():
     )
     assert cells.date("03/04/2027", "Date", "DD/MM/YYYY").isoformat() == "2027-04-03"
     assert cells.date("03.04.2027", "Date", "MM/DD/YYYY").isoformat() == "2027-03-04"
+
+
+@given(st.text() | st.lists(st.text(), max_size=3) | st.integers(0, 10**6) | st.floats(0, 10**6))
+def test_every_imported_value_reads_back_unchanged_in_toml(value):
+    assert tomllib.loads(f"x = {toml_value(value)}")["x"] == value
+
+
+_TEXT_FIELDS = ("name", "email", "title", "division", "bio", "timezone", "manager")
+_LIST_FIELDS = ("strengths", "development_goals", "past_challenges")
+_PERSON_VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        **{name: st.text(max_size=8) for name in _TEXT_FIELDS},
+        **{name: st.lists(st.text(max_size=8), max_size=3) for name in _LIST_FIELDS},
+        "hours_per_month": st.integers(0, 40) | st.floats(0, 40),
+    },
+)
+
+
+def _people_program() -> str:
+    """The minimal program with a commented person who has a [people.confidential] table."""
+    text = (FIXTURES / "program" / "minimal.toml").read_text(encoding="utf-8")
+    text = replace_once(text, 'id = "mentor-a"\n', '# the first mentor\nid = "mentor-a"  # stays\n')
+    return replace_once(
+        text, "hours_per_month = 4\n", 'hours_per_month = 4\n\n[people.confidential]\nnotes = "private"\n'
+    )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(st.integers(0, 2), _PERSON_VALUES, max_size=3),
+    st.lists(_PERSON_VALUES, max_size=3),
+    st.booleans(),
+)
+def test_the_validated_data_is_what_the_written_program_parses_to(updates, added, into_empty):
+    """The import validates the data it builds beside the text, not a re-parse of the text:
+    that is only the same check if the text parses to exactly that data."""
+    from generator.intake.editing import people_text
+    from generator.intake.people import PeoplePlan, PersonChange
+    from generator.matching.writing import check_nothing_lost
+    from generator.source import parse_source
+
+    text = (EXAMPLE / "program.toml").read_text(encoding="utf-8") if into_empty else _people_program()
+    source = parse_source(text.encode("utf-8"), "program.toml")
+    people = source.data.get("people", [])
+    plan = PeoplePlan()
+    for index, values in updates.items():
+        if index < len(people):
+            old = {k: people[index][k] for k in values if k in people[index]}
+            plan.updated.append(PersonChange(2 + index, people[index]["id"], index, values, old))
+    for k, values in enumerate(added):
+        plan.added.append(PersonChange(10 + k, f"new-{k}", None, {"id": f"new-{k}", **values}))
+
+    edited = people_text(source, plan)
+
+    assert tomllib.loads(edited.text) == edited.data
+    check_nothing_lost(text, edited.text, edited.replaced_lines)
+    assert "# the first mentor\n" in edited.text or into_empty
+
+
+def _longest_common(a: list[str], b: list[str]) -> int:
+    lengths = [0] * (len(b) + 1)
+    for x in a:
+        previous = 0
+        for j, y in enumerate(b):
+            previous, lengths[j + 1] = (
+                lengths[j + 1],
+                (previous + 1 if x == y else max(lengths[j + 1], lengths[j])),
+            )
+    return lengths[-1]
+
+
+@given(st.lists(st.sampled_from("abc"), max_size=12), st.lists(st.sampled_from("abcd"), max_size=12))
+def test_lines_kept_in_order_are_never_more_than_a_diff_keeps(old, new):
+    """The quick check that an edit lost no line counts a common subsequence: never more lines
+    than a diff finds kept, and every line when the edit only added lines."""
+    from generator.matching.writing import _kept_in_order
+
+    assert _kept_in_order(old, new) <= _longest_common(old, new)
+    merged = sorted([(2 * i, x) for i, x in enumerate(old)] + [(2 * i + 1, y) for i, y in enumerate(new)])
+    assert _kept_in_order(old, [line for _, line in merged]) == len(old)
+
+
+def test_an_edit_that_drops_a_line_is_still_refused():
+    from generator.matching.writing import WriteRefused, check_nothing_lost
+
+    old = "# keep me\n[program]\nname = 'x'\n"
+    with pytest.raises(WriteRefused):
+        check_nothing_lost(old, "[program]\nname = 'x'\n[[people]]\nid = 'a'\n")
+    check_nothing_lost(old, "# keep me\n[program]\nname = 'y'\n", 1)
