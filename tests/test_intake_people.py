@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.intake import cells
@@ -486,6 +486,9 @@ def _people_program() -> str:
     st.dictionaries(st.integers(0, 2), _PERSON_VALUES, max_size=3),
     st.lists(_PERSON_VALUES, max_size=3),
     st.booleans(),
+)
+@example(
+    {0: {"name": 'M "A"\x7f\n'}}, [{"bio": "\x7f\\", "strengths": ["\x7f"], "hours_per_month": 7.5}], False
 )
 def test_the_validated_data_is_what_the_written_program_parses_to(updates, added, into_empty):
     """The import validates the data it builds beside the text, not a re-parse of the text:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from json.encoder import encode_basestring
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.intake.people import PeoplePlan, PersonChange
-from generator.intake.records import Entry
 from generator.matching.writing import WriteRefused, _content_end, _newlines, _value
 from generator.model import Person
 from generator.source import Source
+
+if TYPE_CHECKING:
+    from generator.intake.records import Entry
 
 
 class EditedProgram(NamedTuple):
@@ -70,7 +72,8 @@ def people_text(source: Source, plan: PeoplePlan) -> EditedProgram:
     if plan.added:
         at = _append_at(source)
         lead = "" if not text or text[:at].endswith("\n") else "\n"
-        added = [new_person(change) for change in plan.added]
+        orders: dict[tuple[str, ...], tuple[str, ...]] = {}
+        added = [new_person(change, orders) for change in plan.added]
         merged += added
         block = "".join(person_table(person) for person in added)
         edits.append((at, 1, at, _newlines(text, lead + block)))
@@ -104,28 +107,38 @@ def toml_value(value: Any) -> str:
     escapes, which TOML shares (plus DEL, which TOML also escapes), and whole numbers as Python
     writes them; anything else is rendered by tomlkit. A property test checks that TOML parsers
     read every value back unchanged."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         quoted: str = encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) writes
         return quoted.replace("\x7f", "\\u007f") if "\x7f" in quoted else quoted
-    if type(value) is int:
+    if kind is int:
         return str(value)  # a TOML integer is written as Python writes it
-    if type(value) is list and all(type(v) is str for v in value):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if kind is list and all(type(v) is str for v in value):
+        return "[" + ", ".join([toml_value(v) for v in value]) + "]"
     return _value(value)
 
 
-def new_person(change: PersonChange) -> dict[str, Any]:
-    """A new person's fields as they are written: in the model's order, empty answers left out."""
+def new_person(change: PersonChange, orders: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, Any]:
+    """A new person's fields as they are written: in the model's order, empty answers left out.
+    `orders` keeps that order for each set of fields (a file gives most people the same set)."""
     values = change.values
-    return {name: values[name] for name in _FIELD_ORDER if name in values and values[name] not in ("", [])}
-
-
-_FIELD_ORDER = tuple(Person.model_fields)
+    given = tuple(values)
+    order = orders.get(given)
+    if order is None:
+        order = orders[given] = tuple(name for name in Person.model_fields if name in values)
+    return {name: values[name] for name in order if values[name] not in ("", [])}
 
 
 def person_table(person: dict[str, Any]) -> str:
-    """A `[[people]]` table holding exactly the given fields."""
-    return "\n[[people]]\n" + "".join(f"{name} = {toml_value(value)}\n" for name, value in person.items())
+    """A `[[people]]` table holding exactly the given fields. Text is quoted here as `toml_value`
+    quotes it, with DEL escaped once per table: the field names hold none, so any DEL is in text."""
+    table = "\n[[people]]\n" + "".join(
+        [
+            f"{name} = {encode_basestring(value) if type(value) is str else toml_value(value)}\n"
+            for name, value in person.items()
+        ]
+    )
+    return table.replace("\x7f", "\\u007f") if "\x7f" in table else table
 
 
 def records_text(text: str, cohort_id: str, entries: list[Entry]) -> str:

@@ -54,10 +54,14 @@ class PeoplePlan:
 class _Row:
     number: int
     values: dict[str, Any]
-    cells: dict[str, Value]
+    cells: list[Value]
+    """The row as read, by column index (a short row lacks its last cells)."""
     match: int | None = None
     id: str = ""
     manager: str = ""
+
+    def cell(self, column: int) -> Value:
+        return self.cells[column] if column < len(self.cells) else None
 
 
 def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet) -> PeoplePlan:
@@ -72,10 +76,11 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
     by_email = {p.email.casefold(): i for i, p in enumerate(program.people) if p.email}
     seen: dict[str, int] = {}
     answers: dict[tuple[str, Value], Any] = {}
+    reading = _reading(columns, by_field)
     rows: list[_Row] = []
     for number, values in sheet.rows:
         before = len(plan.problems)
-        row = _read_row(number, values, columns, by_field, answers, sheet, plan.problems)
+        row = _read_row(number, values, reading, answers, sheet, plan.problems)
         _identify(row, program, by_id, by_email, columns, sheet, seen, plan.problems)
         if row.match is None:
             _required(row, columns, sheet, plan.problems)
@@ -183,23 +188,25 @@ def _missing(
 def _read_row(
     number: int,
     values: list[Value],
-    columns: dict[str, int],
-    by_field: dict[str, Question],
+    reading: list[tuple[str, int, Question, int]],
     answers: dict[tuple[str, Value], Any],
     sheet: Sheet,
     problems: list[Problem],
 ) -> _Row:
     """The row's values; `answers` remembers each choice and number cell already read, as a form
     export repeats the same few answers on thousands of rows."""
-    row = _Row(number, {}, {})
-    for name, index in columns.items():
-        cell = values[index] if index < len(values) else None
-        row.cells[name] = cell
-        written = cells.text(cell)
+    row = _Row(number, {}, values)
+    found = row.values
+    width = len(values)
+    for name, index, q, how in reading:
+        cell = values[index] if index < width else None
+        written = cell.strip() if type(cell) is str else cells.text(cell)
         if not written:
             continue
-        q = by_field[name]
-        if q.kind in _REPEATED:
+        if how == _AS_WRITTEN:
+            found[name] = written
+            continue
+        if how == _REPEATED:
             value = answers.get((name, cell), _EMPTY)
             if value is _EMPTY:
                 value = answers[name, cell] = _answer(q, cell, written)
@@ -208,15 +215,29 @@ def _read_row(
         if isinstance(value, CellError):
             problems.append(sheet.at(number, index, str(value)))
         else:
-            row.values[name] = list(value) if type(value) is list else value
-    row.manager = str(row.values.pop("manager", ""))
-    if "email" in row.values:
-        row.values["email"] = str(row.values["email"]).strip()
+            found[name] = list(value) if type(value) is list else value
+    row.manager = str(found.pop("manager", ""))
     return row
 
 
-_REPEATED = ("choice", "number")
-"""Kinds of answers that repeat from row to row, and whose reading is worth remembering."""
+_AS_WRITTEN, _REPEATED, _CONVERTED = range(3)
+"""How a column's cells are read: the trimmed text itself; a choice or number, which repeat
+from row to row and whose reading is worth remembering; anything else, cell by cell."""
+
+
+def _reading(columns: dict[str, int], by_field: dict[str, Question]) -> list[tuple[str, int, Question, int]]:
+    """(field, column, question, how it is read) for every column, worked out once per file."""
+    found = []
+    for name, index in columns.items():
+        q = by_field[name]
+        if q.kind in ("choice", "number"):
+            how = _REPEATED
+        elif q.kind in ("text", "person") and not q.many:
+            how = _AS_WRITTEN
+        else:
+            how = _CONVERTED
+        found.append((name, index, q, how))
+    return found
 
 
 def _answer(q: Question, cell: Value, written: str) -> Any:
@@ -254,7 +275,7 @@ def _identify(
                 sheet.at(
                     row.number,
                     columns[column],
-                    f"{key} {cells.text(row.cells[column])} is also on row {earlier}: "
+                    f"{key} {cells.text(row.cell(columns[column]))} is also on row {earlier}: "
                     "keep one row per person",
                 )
             )
@@ -266,8 +287,9 @@ def _identify(
             sheet.at(
                 row.number,
                 columns["id"],
-                f"this row matches two people: id {given_id!r} is {program.people[by_given].name} but email "
-                f"{row.cells['email']!s} is {program.people[by_mail].name}'s: correct the id or the email",
+                f"this row matches two people: id {given_id!r} is {program.people[by_given].name} but "
+                f"email {row.cell(columns['email'])!s} is {program.people[by_mail].name}'s: correct the id "
+                "or the email",
             )
         )
         return
@@ -311,7 +333,7 @@ def _identify(
 def _required(row: _Row, columns: dict[str, int], sheet: Sheet, problems: list[Problem]) -> None:
     """A new person needs every required field; an existing one keeps what an empty cell leaves."""
     for name in _REQUIRED:
-        if name in columns and name not in row.values and not cells.text(row.cells[name]):
+        if name in columns and name not in row.values and not cells.text(row.cell(columns[name])):
             problems.append(
                 sheet.at(
                     row.number,
@@ -333,7 +355,10 @@ def _change(
 ) -> PersonChange | None:
     """The row's change; None when it changes nothing. The edited program is validated as a
     whole (`located_in_sheet` points its problems back at the rows), once, not row by row."""
-    old = raw_people[row.match] if row.match is not None else {}
+    if row.match is None:  # a new person: every answer is a change, an empty one is left out
+        given = {name: value for name, value in row.values.items() if value != "" and value != []}
+        return PersonChange(row.number, row.id, None, given) if given else None
+    old = raw_people[row.match]
     if "email" in old and str(old["email"]).casefold() == str(row.values.get("email", "")).casefold():
         row.values["email"] = old["email"]  # the same address, however the form capitalised it
     changed = {name: value for name, value in row.values.items() if old.get(name, _EMPTY) != value}
