@@ -546,3 +546,22 @@ def test_an_edit_that_drops_a_line_is_still_refused():
     with pytest.raises(WriteRefused):
         check_nothing_lost(old, "[program]\nname = 'x'\n[[people]]\nid = 'a'\n")
     check_nothing_lost(old, "# keep me\n[program]\nname = 'y'\n", 1)
+
+
+def test_thousands_of_unknown_managers_are_each_located_and_only_the_first_get_a_hint(program: Path):
+    """A did-you-mean compares a name with every id; past a fixed amount of that work the
+    remaining unknown managers are reported without one, so a large bad file fails in seconds."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["Email", "Name", "Division", "Geography", "Role", "Manager"])
+    writer.writerows(
+        [f"p{i}@x.org", f"Person {i}", "Sales", "Asia", "mentee", f"mentor-x{i}"] for i in range(600)
+    )
+    code, _, err = refused(program.parent, "big.csv", out.getvalue().encode())
+    assert code == 1
+    assert err.count("is not a person in the program or this file") == 600
+    assert "big.csv:2:6: Manager 'mentor-x0' is not a person in the program or this file; did you mean" in err
+    assert (
+        "big.csv:601:6: Manager 'mentor-x599' is not a person in the program or this file: write their "
+        "email or id, or leave it empty"
+    ) in err

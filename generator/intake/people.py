@@ -96,12 +96,15 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
     ids = set(by_id) | {r.id for r in rows}
     emails = {**{e: program.people[i].id for e, i in by_email.items()}}
     emails.update({str(r.values["email"]).casefold(): r.id for r in rows if r.values.get("email")})
+    candidates: list[str] = []
+    hints: dict[str, str] = {}
     for row in rows:
         before = len(plan.problems)
         if row.manager:
             found = row.manager if row.manager in ids else emails.get(row.manager.casefold())
             if found is None:
-                hint = did_you_mean(row.manager, sorted(ids))
+                candidates = candidates or sorted(ids)
+                hint = _hint(row.manager, candidates, hints)
                 plan.problems.append(
                     sheet.at(
                         row.number,
@@ -122,6 +125,20 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
         else:
             plan.updated.append(change)
     return plan
+
+
+_HINT_WORK = 200_000
+"""How many id comparisons the did-you-mean hints for unknown managers may take in all: each
+compares one name with every id, so a file of thousands of unknown managers in a large program
+would otherwise take minutes. Past it, problems are reported without a hint."""
+
+
+def _hint(name: str, candidates: list[str], hints: dict[str, str]) -> str:
+    """The did-you-mean hint for an unknown manager, once per name, within the work allowed."""
+    if name not in hints:
+        affordable = len(hints) * len(candidates) < _HINT_WORK
+        hints[name] = did_you_mean(name, candidates) if affordable else ""
+    return hints[name]
 
 
 def _columns(
