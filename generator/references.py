@@ -53,6 +53,16 @@ def _strings(value: Any) -> Iterator[tuple[int | None, str]]:
                 yield i, item
 
 
+def _all_known(known: set[str], value: Any) -> bool:
+    """Whether `value` is a list of strings that are all in `known`."""
+    if not isinstance(value, list):
+        return value is None
+    try:
+        return known.issuperset(value)
+    except TypeError:  # a table in the list: not hashable, reported by validation
+        return False
+
+
 class _Checker:
     def __init__(self, source: Source) -> None:
         self.source = source
@@ -86,6 +96,8 @@ class _Checker:
         return set(seen)
 
     def resolve(self, kind: str, known: set[str], path: KeyPath, value: Any) -> None:
+        if value in known if isinstance(value, str) else _all_known(known, value):
+            return  # the common case, decided without walking the list in Python
         for index, ref in _strings(value):
             if ref in known:
                 continue

@@ -110,12 +110,13 @@ def toml_value(value: Any) -> str:
     kind = type(value)
     if kind is str:
         quoted: str = encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) writes
-        return quoted.replace("\x7f", "\\u007f") if "\x7f" in quoted else quoted
-    if kind is int:
+    elif kind is int:
         return str(value)  # a TOML integer is written as Python writes it
-    if kind is list and all(type(v) is str for v in value):
-        return "[" + ", ".join([toml_value(v) for v in value]) + "]"
-    return _value(value)
+    elif kind is list and all(type(v) is str for v in value):
+        quoted = "[" + ", ".join(map(encode_basestring, value)) + "]"
+    else:
+        return _value(value)
+    return quoted.replace("\x7f", "\\u007f") if "\x7f" in quoted else quoted
 
 
 def new_person(change: PersonChange, orders: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, Any]:
@@ -126,7 +127,7 @@ def new_person(change: PersonChange, orders: dict[tuple[str, ...], tuple[str, ..
     order = orders.get(given)
     if order is None:
         order = orders[given] = tuple(name for name in Person.model_fields if name in values)
-    return {name: values[name] for name in order if values[name] not in ("", [])}
+    return {name: values[name] for name in order if values[name] != "" and values[name] != []}
 
 
 def person_table(person: dict[str, Any]) -> str:

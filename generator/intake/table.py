@@ -134,7 +134,7 @@ def _read_csv(raw: bytes, display: str, progress: Callable[[int], None] | None) 
         if number == 1:
             sheet.headers = [c.strip() for c in cells]
             continue
-        if any(c.strip() for c in cells):
+        if any(map(str.strip, cells)):
             sheet.rows.append((number, list(cells)))
         if progress and number % PROGRESS_EVERY == 0:
             progress(number)
