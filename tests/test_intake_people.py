@@ -486,11 +486,15 @@ def _people_program() -> str:
     st.dictionaries(st.integers(0, 2), _PERSON_VALUES, max_size=3),
     st.lists(_PERSON_VALUES, max_size=3),
     st.booleans(),
+    st.booleans(),
 )
 @example(
-    {0: {"name": 'M "A"\x7f\n'}}, [{"bio": "\x7f\\", "strengths": ["\x7f"], "hours_per_month": 7.5}], False
+    {0: {"name": 'M "A"\x7f\n'}},
+    [{"bio": "\x7f\\", "strengths": ["\x7f"], "hours_per_month": 7.5}],
+    False,
+    True,
 )
-def test_the_validated_data_is_what_the_written_program_parses_to(updates, added, into_empty):
+def test_the_validated_data_is_what_the_written_program_parses_to(updates, added, into_empty, crlf):
     """The import validates the data it builds beside the text, not a re-parse of the text:
     that is only the same check if the text parses to exactly that data."""
     from generator.intake.editing import people_text
@@ -499,6 +503,8 @@ def test_the_validated_data_is_what_the_written_program_parses_to(updates, added
     from generator.source import parse_source
 
     text = (EXAMPLE / "program.toml").read_text(encoding="utf-8") if into_empty else _people_program()
+    if crlf:  # a program last saved on Windows
+        text = text.replace("\n", "\r\n")
     source = parse_source(text.encode("utf-8"), "program.toml")
     people = source.data.get("people", [])
     plan = PeoplePlan()
@@ -513,7 +519,8 @@ def test_the_validated_data_is_what_the_written_program_parses_to(updates, added
 
     assert tomllib.loads(edited.text) == edited.data
     check_nothing_lost(text, edited.text, edited.replaced_lines)
-    assert "# the first mentor\n" in edited.text or into_empty
+    assert "# the first mentor" in edited.text or into_empty
+    assert ("\r\n" in edited.text) == crlf and ("\n" not in edited.text.replace("\r\n", "")) == crlf
 
 
 def _longest_common(a: list[str], b: list[str]) -> int:
