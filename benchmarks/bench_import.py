@@ -2,7 +2,8 @@
 
 1. CSV: importing 10,000 intake rows (new people, `--write`: read, match, validate every person,
    edit program.toml, validate the whole program, write it) next to a process that only reads the
-   same file with the csv module (target: within 10x). The dry run, which also prints the diff,
+   same file with the csv module (target: within 10x, judged on the CPU time of the whole
+   processes, printed with their wall time). The dry run, which also prints the diff,
    is shown too, and for context `handbook check` of the imported program (the validation the
    import must do before it writes).
 2. XLSX: the same rows as a workbook, next to a process that only loads it with openpyxl, the
@@ -16,17 +17,20 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.processes import ROOT, handbook, python, timed
+from benchmarks.processes import ROOT, handbook, python
 
 PROGRAM = ROOT / "examples" / "intake" / "program.toml"
 READ_CSV = "import csv, sys\nrows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline='')))"
@@ -76,18 +80,43 @@ def write_xlsx(path: Path, data: list[list[str]]) -> None:
     book.save(path)
 
 
+def timed_cpu(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one whole process. The CPU time (user + system) is what a
+    busy, shared machine does not inflate, so targets are judged on it; wall time is shown too.
+    Python may cache bytecode, as it does for an installed tool."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, env=env)
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
+    return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def measure(
-    runs: int, commands: dict[str, tuple[list[str], Callable[[], None]]], cwd: Path
+    runs: int, commands: dict[str, tuple[list[str], Callable[[], object]]], cwd: Path
 ) -> dict[str, float]:
-    """Best seconds of each command, alternated; each run starts from its setup (a fresh program)."""
-    times: dict[str, list[float]] = {name: [] for name in commands}
+    """Best CPU seconds of each command, alternated after one warm-up run each; each run starts
+    from its setup (a fresh program)."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    for command, setup in commands.values():
+        setup()
+        timed_cpu(command, cwd)  # warm the file cache and the bytecode cache
     for _ in range(runs):
         for name, (command, setup) in commands.items():
             setup()
-            times[name].append(timed(command, cwd))
-    for name, took in times.items():
-        print(f"  {name:<44} best {min(took):.3f} s, median {statistics.median(took):.3f} s")
-    return {name: min(took) for name, took in times.items()}
+            wall, cpu = timed_cpu(command, cwd)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    for name in commands:
+        print(
+            f"  {name:<44} CPU best {min(cpus[name]):.3f} s; wall best {min(walls[name]):.3f} s, "
+            f"median {statistics.median(walls[name]):.3f} s"
+        )
+    return {name: min(cpu) for name, cpu in cpus.items()}
 
 
 def main() -> int:
@@ -122,7 +151,7 @@ def main() -> int:
         )
         ratio = found["handbook import people --write"] / found["csv module only"]
         print(
-            f"  ratio: {ratio:.1f}x the csv module alone (target: within 10x) "
+            f"  ratio (CPU time): {ratio:.1f}x the csv module alone (target: within 10x) "
             + ("OK" if ratio <= 10 else "OVER TARGET")
         )
         # Context: the import validates the whole edited program once, as `handbook check` does.
@@ -152,7 +181,7 @@ def main() -> int:
             folder,
         )
         ratio = found["handbook import people --write"] / found["openpyxl only"]
-        print(f"  ratio: {ratio:.1f}x the workbook reader alone")
+        print(f"  ratio (CPU time): {ratio:.1f}x the workbook reader alone")
     return 0
 
 
