@@ -74,7 +74,7 @@ def plan_people(program: Program, raw_people: list[dict[str, Any]], sheet: Sheet
         return plan  # a header problem makes every row's reading doubtful
     by_id = {p.id: i for i, p in enumerate(program.people)}
     by_email = {p.email.casefold(): i for i, p in enumerate(program.people) if p.email}
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     answers: dict[tuple[str, Value], Any] = {}
     reading = _reading(columns, by_field)
     rows: list[_Row] = []
@@ -280,14 +280,14 @@ def _identify(
     by_email: dict[str, int],
     columns: dict[str, int],
     sheet: Sheet,
-    seen: dict[str, int],
+    seen: dict[tuple[str, str], int],
     problems: list[Problem],
 ) -> None:
     """Which person the row is about; duplicates in the file and two-person rows are problems."""
     given_id = str(row.values.get("id", ""))
     email = str(row.values.get("email", "")).casefold()
     for key, value, column in (("id", given_id, "id"), ("email", email, "email")):
-        if value and (earlier := seen.get(f"{key}:{value}")) is not None:
+        if value and (earlier := seen.get((key, value))) is not None:
             problems.append(
                 sheet.at(
                     row.number,
@@ -328,7 +328,7 @@ def _identify(
                 )
             )
             return
-        if (earlier := seen.get(f"id:{row.id}")) is not None:
+        if (earlier := seen.get(("id", row.id))) is not None:
             problems.append(
                 sheet.at(
                     row.number,
@@ -343,7 +343,7 @@ def _identify(
         return  # the empty name is reported with the other required cells
     for key, value in (("id", row.id), ("email", email)):
         if value:
-            seen[f"{key}:{value}"] = row.number
+            seen[key, value] = row.number
     row.values["id"] = row.id
 
 
