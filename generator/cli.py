@@ -33,6 +33,9 @@ COMMANDS: tuple[str, ...] = (
     "generator.commands.build",
     "generator.commands.match",
     "generator.commands.diff",
+    "generator.commands.intake_form",
+    "generator.commands.importing",
+    "generator.commands.private",
 )
 
 

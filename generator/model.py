@@ -22,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
+    create_model,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -456,6 +457,11 @@ def _language_list(value: Any) -> Any:
 class Person(Section):
     id: Id
     name: Text
+    email: Line = Field(
+        "",
+        description="Work email: how `handbook import people` recognises a person's form answers. "
+        "Kept for owners; the handbook never shows it.",
+    )
     title: Line = ""
     division: Text
     function: Line = ""
@@ -1054,6 +1060,97 @@ class Records(Section):
 
 
 # --------------------------------------------------------------------------------------------
+# Intake from forms and spreadsheets (`handbook intake-form`, `handbook import`)
+# --------------------------------------------------------------------------------------------
+
+INTAKE_SKIPPED = ("confidential",)
+"""Person fields no intake form asks: assessments are made by the program, not self-reported."""
+
+_COLUMN_FIELDS: dict[str, Any] = {
+    name: (Line | None, Field(None, description=f"Column header for `{name}`."))
+    for name in Person.model_fields
+    if name not in INTAKE_SKIPPED
+}
+
+
+class _Columns(Section):
+    """`[intake.columns]`: the column header that holds each person field, when it is not the
+    header `handbook intake-form` writes."""
+
+
+IntakeColumns = create_model("IntakeColumns", __base__=_Columns, **_COLUMN_FIELDS)
+"""One optional header per intake field, so a misspelt field name is a located error."""
+
+RecordColumn = Literal[
+    "mentor",
+    "mentee",
+    "date",
+    "kind",
+    "minutes",
+    "by",
+    "clarity",
+    "confidence",
+    "influence",
+    "relationship",
+    "milestone",
+    "evidence",
+    "indicator",
+    "level",
+]
+
+
+class Intake(Section):
+    """`[intake]`: how `handbook import` reads the program's form and survey exports."""
+
+    columns: IntakeColumns = Field(default_factory=IntakeColumns)
+    records_columns: dict[RecordColumn, Line] = Field(
+        default_factory=dict,
+        description="The column header that holds each progress-record value, when it is not the default.",
+    )
+    ignore_columns: list[Line] = Field(
+        default_factory=list,
+        description="Headers of columns the import skips (a form tool's timestamp, a consent box).",
+    )
+    records_ignore_columns: list[Line] = Field(
+        default_factory=list,
+        description="Headers of columns `handbook import records` skips (a response number, a free comment).",
+    )
+    date_format: Literal["", "DD/MM/YYYY", "MM/DD/YYYY", "YYYY/MM/DD"] = Field(
+        "",
+        description="How dates such as 03/04/2027 are written in imported files (any of / . - between "
+        "the parts). Without it such dates are refused, never guessed; ISO dates (2027-04-03) and "
+        "spreadsheet dates always work.",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Private data out of the reviewed file (P06)
+# --------------------------------------------------------------------------------------------
+
+
+class Private(Section):
+    """`[private]`: the people's confidential sections kept in a file of their own, so the
+    program file can be reviewed by everyone who reads the repository."""
+
+    file: Line = Field(
+        "",
+        description="The private file, relative to program.toml (e.g. 'private.toml', git-ignored), "
+        "holding each person's confidential section under [people.<id>]. A name ending in '.age' is "
+        "encrypted to `recipients`.",
+    )
+    recipients: list[Line] = Field(
+        default_factory=list,
+        description="age public keys (age1...) an encrypted private file is encrypted to.",
+    )
+
+
+class PrivateFile(Section):
+    """The root of the private file: each person's confidential section, by person id."""
+
+    people: dict[str, Confidential] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
 # The whole program
 # --------------------------------------------------------------------------------------------
 
@@ -1079,6 +1176,8 @@ class Program(Section):
     site: Site = Field(default_factory=Site)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     records: Records = Field(default_factory=Records)
+    intake: Intake = Field(default_factory=Intake)
+    private: Private = Field(default_factory=Private)
 
     def person(self, person_id: str) -> Person:
         return self._people_by_id()[person_id]

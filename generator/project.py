@@ -65,6 +65,8 @@ class Project:
     """Every score component `handbook match` can use: built-in and from plugins."""
     notes: list[str] = field(default_factory=list)
     """Things the user should know that are not errors (settings skipped with plugins off)."""
+    private_missing: str = ""
+    """Why the `[private] file` could not be read (then confidential sections are empty), or ''."""
 
     @property
     def root(self) -> Path:
@@ -159,6 +161,12 @@ def project_from_source(
         skipped += sorted(weights)
         found = [p for p in found if p.path not in weights]
     problems.extend(found)
+    private_missing = ""
+    if program.private.file:
+        from generator.private.loading import attach_private
+
+        found, private_missing = attach_private(program, source, path.parent)
+        problems.extend(found)
     if problems:
         # A plugin that failed to load often explains an error above (its rule's options look
         # unknown), so say so in the same report.
@@ -171,7 +179,11 @@ def project_from_source(
             f"{len(skipped)} setting{'s' if len(skipped) != 1 else ''} for other rules or score "
             f"components went unchecked: {', '.join(skipped)}"
         )
-    return Project(program, source, path, today or as_of(), host, settings, components, notes)
+    if private_missing:
+        notes.append(private_missing)
+    return Project(
+        program, source, path, today or as_of(), host, settings, components, notes, private_missing
+    )
 
 
 def _plugin_settings(program: Program, builtin: list[Any]) -> set[str]:

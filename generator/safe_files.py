@@ -72,7 +72,12 @@ def current_umask() -> int:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` through a temporary file and one rename.
+    """Write `text` (UTF-8) to `path` through a temporary file and one rename."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and one rename.
 
     The new file gets the replaced file's mode (and owner, as root) or, for a new file, the
     umask's usual mode: a temporary file's private 0600 would otherwise stick.
@@ -85,10 +90,10 @@ def write_text_atomically(path: Path, text: str) -> None:
         except FileNotFoundError:
             old = None
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+            "wb", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
         ) as tmp:
             temporary = Path(tmp.name)
-            tmp.write(text)
+            tmp.write(data)
             tmp.flush()
             if old is None:
                 os.fchmod(tmp.fileno(), 0o666 & ~current_umask())

@@ -217,6 +217,8 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
         folders.append(root / program.site.templates)
     for folder in folders:
         yield from _scan_folder(folder, root)
+    # 4. Sections left in the reviewed file although a private file is configured for them.
+    yield from _left_in_program(project)
 
 
 def _word_matches(pattern: re.Pattern[str], text: str) -> bool:
@@ -308,6 +310,21 @@ def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
                 )
 
 
+def _left_in_program(project: Project) -> Iterator[Violation]:
+    """Confidential sections still in program.toml once a private file is configured."""
+    private = project.program.private.file
+    if not private:
+        return
+    name = Path(project.source.display).name
+    for i, raw in enumerate(project.source.data.get("people") or []):
+        if isinstance(raw, dict) and raw.get("confidential"):
+            yield Violation(
+                ("people", i, "confidential"),
+                f"the confidential section of {raw.get('id')!r} is still in {name}, although [private] "
+                f"file names {private!r}: run `handbook private move` to move it there",
+            )
+
+
 @hookimpl
 def handbook_register_rules(register: Callable[[Rule], None]) -> None:
     register(
@@ -321,13 +338,15 @@ def handbook_register_rules(register: Callable[[Rule], None]) -> None:
             "section, however it is spelt (case, spacing, Unicode forms), or refers to the "
             "confidential section; (2b) an id (cohort, milestone, ...) that spells such a value, as "
             "ids become page addresses; (3) a hand-written page (in `pages_dir`) or custom template (in "
-            "`[site] templates`) that refers to `confidential.…`.",
+            "`[site] templates`) that refers to `confidential.…`; (4) with `[private] file` set, a "
+            "`[people.confidential]` table still in the program file.",
             why="Assessments, 360 summaries and private notes are shared on the promise that only the "
             "program owners see them. One leak ends that trust for the whole program.",
             example='bio = "Direct, occasionally curt under pressure."\n[people.confidential]\n'
             'communication_tone = "Direct, occasionally curt under pressure."  # -> HB201',
             fix="Remove the confidential text from the public field or page. The handbook's "
-            "templates receive a public view without confidential fields at all.",
+            "templates receive a public view without confidential fields at all. Move sections left "
+            "in the program file with `handbook private move`.",
             check=check_confidentiality,
             options=ConfidentialityOptions,
         )

@@ -70,3 +70,11 @@ def test_records_schema_accepts_the_records_and_flags_a_typo() -> None:
         assert not list(validator.iter_errors(data)), path.name
     data["pairs"][0]["sesions"] = []
     assert any("sesions" in e.message for e in validator.iter_errors(data))
+
+
+def test_committed_private_schema_matches_the_model() -> None:
+    committed = (ROOT / "private.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(private=True), (
+        "private.schema.json is out of date: run `handbook schema --private > private.schema.json`"
+    )
+    assert run_handbook("schema", "--private").out == committed

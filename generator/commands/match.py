@@ -107,6 +107,12 @@ def run(args: argparse.Namespace) -> int:
     project = require_working_plugins(
         open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
     )
+    if project.private_missing and project.program.matching.use_confidential_risk:
+        print(
+            f"{args.program}: note: without the private file, the 'style' score component could not use "
+            "the confidential risk tolerance; the other components are unaffected",
+            file=sys.stderr,
+        )
     # Checked before any matching or output, so a refusal prints no proposal and writes nothing.
     if args.write:
         check_editable(project.path, args.program, "handbook match --write")

@@ -35,9 +35,16 @@ def records_schema() -> dict[str, object]:
     return _schema(RecordFile)
 
 
-def schema_text(records: bool = False) -> str:
-    """The schema as committed (program.schema.json, records.schema.json) and as `init` writes it."""
-    schema = records_schema() if records else program_schema()
+def private_schema() -> dict[str, object]:
+    from generator.model import PrivateFile
+
+    return _schema(PrivateFile)
+
+
+def schema_text(records: bool = False, private: bool = False) -> str:
+    """The schema as committed (program.schema.json, records.schema.json, private.schema.json) and
+    as `init` writes it."""
+    schema = private_schema() if private else records_schema() if records else program_schema()
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
@@ -46,9 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--records", action="store_true", help="the schema of a records file (records/<cohort>.toml)"
     )
+    parser.add_argument(
+        "--private", action="store_true", help="the schema of the private file ([private] file)"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print(schema_text(records=args.records), end="")
+    print(schema_text(records=args.records, private=args.private), end="")
     return 0
