@@ -67,7 +67,7 @@ def test_moved_out_builds_the_same_site_and_proposes_the_same_matches(moved):
     before, after = moved
     sites = []
     for folder in (before, after):
-        build = run_handbook("build", cwd=folder)
+        build = run_handbook("build", cwd=folder, env={"SOURCE_DATE_EPOCH": "1795000000"})
         assert build.code == 0, build.output
         sites.append(site_files(folder / "site"))
     assert sites[0].keys() == sites[1].keys()
@@ -88,14 +88,16 @@ def test_check_without_the_private_file_passes_with_one_note(moved, tmp_path: Pa
     note = (
         "program.toml: note: the private file private.toml is not here: ran without the people's "
         "confidential sections — the confidentiality rule (HB201) did not search public text for "
-        "confidential values, and matching cannot use confidential risk tolerance"
+        "confidential values, and matching cannot use confidential risk tolerance, mentee preferences or "
+        "mentor declines"
     )
     assert result.err.count(note) == 1
     match = run_handbook("match", "--cohort", "2027-spring", cwd=folder)
     assert match.code == 0, match.output
     assert (
         "program.toml: note: without the private file, the 'style' score component could not use the "
-        "confidential risk tolerance; the other components are unaffected"
+        "confidential risk tolerance, the 'preference' score component had no mentee preferences and no "
+        "mentor declines applied; the other components are unaffected"
     ) in match.err
 
 
@@ -127,8 +129,11 @@ def test_confidential_data_left_in_the_program_is_flagged(tmp_path: Path):
     (folder / "private.toml").write_text("")
     result = run_handbook("check", cwd=folder)
     assert result.code == 1
+    lines = (folder / "program.toml").read_text(encoding="utf-8").splitlines()
+    zoe = lines.index('id = "zoe-muller"')
+    header = lines.index("[people.confidential]", zoe) + 1
     assert (
-        "program.toml:247:2: HB201 [confidentiality] the confidential section of 'zoe-muller' is "
+        f"program.toml:{header}:2: HB201 [confidentiality] the confidential section of 'zoe-muller' is "
         "still in program.toml, although [private] file names 'private.toml': run `handbook private move` "
         "to move it there"
     ) in result.out

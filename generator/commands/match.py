@@ -107,10 +107,13 @@ def run(args: argparse.Namespace) -> int:
     project = require_working_plugins(
         open_project(Path(args.program), display=args.program, plugins=plugins_wanted(args))
     )
-    if project.private_missing and project.program.matching.use_confidential_risk:
+    if project.private_missing:
+        unused = ["the 'preference' score component had no mentee preferences", "no mentor declines applied"]
+        if project.program.matching.use_confidential_risk:
+            unused.insert(0, "the 'style' score component could not use the confidential risk tolerance")
         print(
-            f"{args.program}: note: without the private file, the 'style' score component could not use "
-            "the confidential risk tolerance; the other components are unaffected",
+            f"{args.program}: note: without the private file, {', '.join(unused[:-1])} and {unused[-1]}; "
+            "the other components are unaffected",
             file=sys.stderr,
         )
     # Checked before any matching or output, so a refusal prints no proposal and writes nothing.

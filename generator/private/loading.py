@@ -100,7 +100,7 @@ def attach_private(program: Program, source: Source, root: Path) -> tuple[list[P
         return [], (
             f"{missing}: ran without the people's confidential sections — the confidentiality rule "
             "(HB201) did not search public text for confidential values, and matching cannot use "
-            "confidential risk tolerance"
+            "confidential risk tolerance, mentee preferences or mentor declines"
         )
     for person in program.people:
         section = data.people.get(person.id)
