@@ -285,7 +285,8 @@ def _constrain_people(
     matching = program.matching
 
     def still_allowed(mask: np.ndarray, why: Blocked) -> None:
-        blocked[mask & (blocked == Blocked.ALLOWED)] = why
+        # In place, without boolean indexing (a pass over every candidate, not a gather/scatter).
+        np.copyto(blocked, np.int8(why), where=mask & (blocked == Blocked.ALLOWED))
 
     if matching.shared_language and mentors and mentees:
         still_allowed(_no_shared_language(mentors, mentees), Blocked.NO_SHARED_LANGUAGE)

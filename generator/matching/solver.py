@@ -190,13 +190,15 @@ def _best_candidates(
     k = min(_FIRST_CANDIDATES, m)
     found_rows, found_cols = [], []
     for start in range(0, n, _CHUNK):
-        block = np.where(
-            allowed[:, start : start + _CHUNK] & open_rows[:, None], total[:, start : start + _CHUNK], -1.0
-        )
-        top = np.argpartition(-block, k - 1, axis=0)[:k] if k < m else np.indices(block.shape)[0]
-        keep = np.take_along_axis(block, top, axis=0) >= 0
+        stop = min(n, start + _CHUNK)
+        # Mentees x mentors, contiguous: partitioning along a contiguous axis is several times
+        # faster than down the columns of the mentors x mentees matrix.
+        block = np.ascontiguousarray(total[:, start:stop].T)
+        np.putmask(block, ~(allowed[:, start:stop].T & open_rows[None, :]), -1.0)
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < m else np.indices(block.shape)[1]
+        keep = np.take_along_axis(block, top, axis=1) >= 0
         found_rows.append(top[keep])
-        found_cols.append(np.broadcast_to(np.arange(start, start + block.shape[1]), top.shape)[keep])
+        found_cols.append(np.broadcast_to(np.arange(start, stop)[:, None], top.shape)[keep])
     return np.concatenate(found_rows).astype(np.int64), np.concatenate(found_cols).astype(np.int64)
 
 
@@ -225,12 +227,12 @@ def _improving(
         columns = np.flatnonzero(reduced.min(axis=0) < -0.5)
         if len(columns) == 0:
             continue
-        block = reduced[:, columns]
+        block = np.ascontiguousarray(reduced[:, columns].T)  # mentees x mentors: see _best_candidates
         # The few most improving candidates of each such mentee (column generation).
-        top = np.argpartition(block, k - 1, axis=0)[:k] if k < m else np.indices(block.shape)[0]
-        keep = np.take_along_axis(block, top, axis=0) < -0.5
+        top = np.argpartition(block, k - 1, axis=1)[:, :k] if k < m else np.indices(block.shape)[1]
+        keep = np.take_along_axis(block, top, axis=1) < -0.5
         found_rows.append(top[keep])
-        found_cols.append(np.broadcast_to(start + columns, top.shape)[keep])
+        found_cols.append(np.broadcast_to((start + columns)[:, None], top.shape)[keep])
     if not found_rows:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     r, c = np.concatenate(found_rows).astype(np.int64), np.concatenate(found_cols).astype(np.int64)
