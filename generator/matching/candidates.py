@@ -262,7 +262,8 @@ def _no_shared_language(mentors: list[Person], mentees: list[Person]) -> np.ndar
     mentor_code, mentee_code = encode(mentors), encode(mentees)
     sets = list(kinds)
     table = np.array([[bool(a) and bool(b) and not (a & b) for b in sets] for a in sets], dtype=bool)
-    return table.reshape(len(sets), len(sets))[mentor_code][:, mentee_code]
+    # Columns first (a small table), then whole rows copied: far faster than gathering columns.
+    return table.reshape(len(sets), len(sets))[:, mentee_code][mentor_code]
 
 
 def _codes(mentors: list[Person], mentees: list[Person], attribute: str) -> tuple[np.ndarray, np.ndarray]:

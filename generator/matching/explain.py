@@ -130,12 +130,14 @@ def runner_ups(scores: Scores, candidates: Candidates, chosen: list[tuple[int, i
         if not wanted[start:stop].any():
             continue
         at = columns[: stop - start]
-        block = np.where(candidates.allowed[:, start:stop], scores.total[:, start:stop], -np.inf)
-        best[start:stop] = block.argmax(axis=0)
-        has_best[start:stop] = np.isfinite(block[best[start:stop], at])
-        block[best[start:stop], at] = -np.inf
-        second[start:stop] = block.argmax(axis=0)
-        has_second[start:stop] = np.isfinite(block[second[start:stop], at])
+        # Mentees x mentors, contiguous: argmax along a row is far faster than down a column.
+        block = np.full((stop - start, len(candidates.mentors)), -np.inf)
+        np.copyto(block, scores.total[:, start:stop].T, where=candidates.allowed[:, start:stop].T)
+        best[start:stop] = block.argmax(axis=1)
+        has_best[start:stop] = np.isfinite(block[at, best[start:stop]])
+        block[at, best[start:stop]] = -np.inf
+        second[start:stop] = block.argmax(axis=1)
+        has_second[start:stop] = np.isfinite(block[at, second[start:stop]])
     found: list[int | None] = []
     for i, j in chosen:
         if best[j] != i:
