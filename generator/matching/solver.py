@@ -68,7 +68,7 @@ _FIRST_CANDIDATES = 16
 """Each mentee's best candidates the first solve starts from; the optimality check adds others."""
 _ADDED_PER_MENTEE = 4
 """Each round adds, per mentee, at most this many of the candidates that would improve the flow."""
-_CHUNK = 1024  # mentees per block when scanning the whole score matrix
+_CHUNK = 256  # mentees per block when picking first candidates (a block fits in the cache)
 _SCAN = 128  # mentees per block when pricing every candidate (a block fits in the cache)
 
 
