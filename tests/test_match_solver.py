@@ -232,3 +232,25 @@ def test_agrees_with_a_dense_assignment_when_everyone_wants_the_same_mentors(see
     expected_count, expected_score = _expanded_assignment_optimum(total, allowed, free)
     assert count == expected_count
     assert score == pytest.approx(expected_score, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_runner_up_is_the_best_other_allowed_mentor_pair_by_pair(seed):
+    """The runner-ups, found a block of the score matrix at a time, are what a pair-by-pair look
+    gives: the best allowed mentor other than the chosen one (the first on ties), or none."""
+    from types import SimpleNamespace
+
+    from generator.matching import explain
+
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(1, 6)), int(rng.integers(1, 9))
+    total = np.round(rng.integers(0, 4, size=(m, n)) / 4.0, 9)  # few values: many ties
+    allowed = rng.random((m, n)) < 0.6
+    chosen = [(int(rng.integers(m)), j) for j in range(n) if rng.random() < 0.7]
+    candidates = SimpleNamespace(mentors=list(range(m)), mentees=list(range(n)), allowed=allowed)
+    found = explain.runner_ups(SimpleNamespace(total=total), candidates, chosen)  # type: ignore[arg-type]
+    expected = []
+    for i, j in chosen:
+        others = [r for r in range(m) if r != i and allowed[r, j]]
+        expected.append(max(others, key=lambda r: (total[r, j], -r)) if others else None)
+    assert found == expected

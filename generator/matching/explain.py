@@ -115,19 +115,35 @@ def reasons(scores: Scores, sides: Sides, i: int, j: int) -> list[str]:
 def runner_ups(scores: Scores, candidates: Candidates, chosen: list[tuple[int, int]]) -> list[int | None]:
     """For each chosen (mentor, mentee): the best other allowed mentor, whatever their capacity.
 
-    One numpy pass over the chosen mentees' columns, not a loop over pairs."""
+    One numpy pass over blocks of the score matrix (slices, not gathered columns) that hold a
+    chosen mentee: each mentee's two best allowed mentors, then the best that is not theirs."""
     if not chosen or not candidates.mentors:
         return [None] * len(chosen)
+    n = len(candidates.mentees)
+    best, second = np.empty(n, np.int64), np.empty(n, np.int64)
+    has_best, has_second = np.empty(n, bool), np.empty(n, bool)
+    columns = np.arange(min(n, _COLUMNS))
+    wanted = np.zeros(n, bool)
+    wanted[[j for _, j in chosen]] = True
+    for start in range(0, n, _COLUMNS):  # the two best allowed mentors of a block of mentees
+        stop = min(n, start + _COLUMNS)
+        if not wanted[start:stop].any():
+            continue
+        at = columns[: stop - start]
+        # Mentees x mentors, contiguous: argmax along a row is far faster than down a column.
+        block = np.full((stop - start, len(candidates.mentors)), -np.inf)
+        np.copyto(block, scores.total[:, start:stop].T, where=candidates.allowed[:, start:stop].T)
+        best[start:stop] = block.argmax(axis=1)
+        has_best[start:stop] = np.isfinite(block[at, best[start:stop]])
+        block[at, best[start:stop]] = -np.inf
+        second[start:stop] = block.argmax(axis=1)
+        has_second[start:stop] = np.isfinite(block[at, second[start:stop]])
     found: list[int | None] = []
-    for start in range(0, len(chosen), _COLUMNS):  # a block of columns at a time: lean at scale
-        part = chosen[start : start + _COLUMNS]
-        rows = np.array([i for i, _ in part])
-        cols = np.array([j for _, j in part])
-        column = np.where(candidates.allowed[:, cols], scores.total[:, cols], -np.inf)
-        column[rows, np.arange(len(cols))] = -np.inf
-        best = column.argmax(axis=0)
-        ok = np.isfinite(column[best, np.arange(len(cols))])
-        found += [int(b) if good else None for b, good in zip(best, ok, strict=True)]
+    for i, j in chosen:
+        if best[j] != i:
+            found.append(int(best[j]) if has_best[j] else None)
+        else:
+            found.append(int(second[j]) if has_second[j] else None)
     return found
 
 

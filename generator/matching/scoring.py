@@ -115,7 +115,9 @@ def _attribute(person: Person, attribute: str) -> object:
 def _overlap_share(have: np.ndarray, want: np.ndarray) -> np.ndarray:
     """Share of each column person's wants that each row person has: rows x columns."""
     wanted = want.sum(axis=1)
-    return (have @ want.T) / np.maximum(wanted, 1.0)[None, :]
+    shared = have @ want.T  # 0/1 matrices: whole counts, exact in float32
+    shared /= np.maximum(wanted, 1.0)[None, :]  # in place: one matrix, not two
+    return shared
 
 
 def skills(sides: Sides) -> np.ndarray:
@@ -128,17 +130,24 @@ def experience(sides: Sides) -> np.ndarray:
     mentor_has, _ = sides.incidence("mentor", "experiences")
     mentee_has, _ = sides.incidence("mentee", "experiences")
     new = mentor_has @ (1.0 - mentee_has).T
-    return np.minimum(new / float(sides.program.matching.experience_target), 1.0)
+    new /= np.float32(sides.program.matching.experience_target)  # in place, as before in float32
+    return np.minimum(new, np.float32(1.0), out=new)
 
 
 def perspective(sides: Sides) -> np.ndarray:
     attributes = sides.program.matching.perspective
     total = np.zeros((len(sides.mentors), len(sides.mentees)), dtype=np.float32)
+    different = np.empty(total.shape, dtype=bool)
     for attribute in attributes:
         mentor, mentee = sides.codes(attribute)
-        known = (mentor[:, None] >= 0) & (mentee[None, :] >= 0)
-        total += (known & (mentor[:, None] != mentee[None, :])).astype(np.float32)
-    return total / max(len(attributes), 1)
+        # Different values where both are stated: compared in one reused mask, then unstated
+        # rows and columns cleared (cheaper than building and combining three masks).
+        np.not_equal(mentor[:, None], mentee[None, :], out=different)
+        different[mentor < 0, :] = False
+        different[:, mentee < 0] = False
+        np.add(total, different, out=total)
+    total /= np.float32(max(len(attributes), 1))
+    return total
 
 
 _STYLES = ("risk-aware", "methodical", "improvisational", "big-picture", "balanced")
@@ -167,32 +176,46 @@ def _style_codes(people: Sequence[Person]) -> np.ndarray:
     )
 
 
-def _risk_contrast(sides: Sides) -> np.ndarray:
-    """|difference| of confidential risk tolerance, 0..1; 0 where either is not recorded."""
+def _risk_levels(people: Sequence[Person]) -> np.ndarray:
+    """0..2 for low..high confidential risk tolerance; 3 where it is not recorded."""
+    return np.array([_RISK.get(p.confidential.risk_tolerance or "", 3) for p in people], dtype=np.int32)
 
-    def levels(people: Sequence[Person]) -> np.ndarray:
-        return np.array([_RISK.get(p.confidential.risk_tolerance or "", -1) for p in people], dtype=np.int32)
 
-    # A 4 x 4 table (the last row and column: not recorded) looked up for every pair.
+def _risk_table() -> np.ndarray:
+    """|difference| of risk tolerance, 0..1, as a 4 x 4 table (the last row and column: not
+    recorded, 0)."""
     table = np.zeros((4, 4), dtype=np.float32)
     for a in range(3):
         for b in range(3):
             table[a, b] = abs(a - b) / 2.0
-    return table[levels(sides.mentors)][:, levels(sides.mentees)]
+    return table
 
 
 def style(sides: Sides) -> np.ndarray:
+    """Leadership-style contrast; with `use_confidential_risk`, the larger of it and the risk
+    contrast. Both are looked up in one table over (style, risk) combinations, so every pair
+    costs one lookup."""
     table = _style_table(sides.program)
-    value = table[_style_codes(sides.mentors)][:, _style_codes(sides.mentees)]
+    mentor_codes, mentee_codes = _style_codes(sides.mentors), _style_codes(sides.mentees)
     if sides.program.matching.use_confidential_risk:
-        value = np.maximum(value, _risk_contrast(sides))
-    return value
+        risk = _risk_table()
+        table = np.maximum(table[:, None, :, None], risk[None, :, None, :]).reshape(
+            table.shape[0] * 4, table.shape[1] * 4
+        )
+        mentor_codes = mentor_codes * 4 + _risk_levels(sides.mentors)
+        mentee_codes = mentee_codes * 4 + _risk_levels(sides.mentees)
+    # Columns first (a small table), then whole rows copied: far faster than gathering columns.
+    return table[:, mentee_codes][mentor_codes]
 
 
 def reverse(sides: Sides) -> np.ndarray:
     mentee_strengths, _ = sides.incidence("mentee", "strengths")
     mentor_goals, _ = sides.incidence("mentor", "development_goals")
-    return _overlap_share(mentee_strengths, mentor_goals).T
+    # Share of each mentor's goals the mentee has, computed mentors x mentees directly (a
+    # transposed result would be copied into row order by the scoring).
+    shared = mentor_goals @ mentee_strengths.T
+    shared /= np.maximum(mentor_goals.sum(axis=1), 1.0)[:, None]
+    return shared
 
 
 _UNSTATED_FIT = 0.5  # hours not stated: neither rewarded nor ruled out (intake-complete asks for them)
@@ -202,8 +225,13 @@ def availability(sides: Sides) -> np.ndarray:
     need = sides.program.guardrails.hours_per_pair_per_month
     mentee_hours = np.array([p.hours_per_month for p in sides.mentees], dtype=np.float32)
     spare = sides.mentor_spare_hours.astype(np.float32)
-    fit = np.minimum(np.minimum(spare[:, None], mentee_hours[None, :]) / need, 1.0)
-    return np.where(mentee_hours[None, :] > 0, fit, np.minimum(spare[:, None] / need, 1.0) * _UNSTATED_FIT)
+    fit = np.minimum(spare[:, None], mentee_hours[None, :])
+    fit /= need  # in place: one matrix for the whole component
+    np.minimum(fit, 1.0, out=fit)
+    unstated = mentee_hours <= 0
+    if unstated.any():
+        fit[:, unstated] = (np.minimum(spare / need, 1.0) * _UNSTATED_FIT)[:, None]
+    return fit
 
 
 def overlap(sides: Sides) -> np.ndarray:
@@ -236,6 +264,7 @@ def preference(sides: Sides) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
+_ROWS = 32  # mentors per block when finishing the totals (a block stays in the processor's cache)
 _BATCH = 64  # pairs whose component values are recomputed together (work grows with its square)
 
 
@@ -300,14 +329,23 @@ def score(sides: Sides, components: Sequence[Component], weights: dict[str, floa
     shape = (len(sides.mentors), len(sides.mentees))
     used = [c for c in components if weights.get(c.id, 0.0) > 0]
     w = np.array([weights[c.id] for c in used], dtype=np.float64)
-    total = np.zeros(shape, dtype=np.float64)
-    for component, weight in zip(used, w, strict=True):
+    total = np.empty(shape, dtype=np.float64)
+    for n, (component, weight) in enumerate(zip(used, w, strict=True)):
         value = _clean(component, sides)
         np.multiply(value, np.float32(weight), out=value)  # in place: no second matrix
-        np.add(total, value, out=total)
+        if n == 0:
+            np.copyto(total, value)  # the same as adding to zeros, one pass fewer
+        else:
+            np.add(total, value, out=total)
         del value  # one component's values at a time
-    if used and w.sum() > 0:
-        total /= w.sum()
+    if not used:
+        total.fill(0.0)
+    weight_sum = float(w.sum()) if used else 0.0
     # Rounded so that ties in the data are ties in the score, whatever the summation order.
-    np.round(total, 9, out=total)
+    # A block of rows at a time, so that dividing and rounding pass over memory once.
+    for start in range(0, shape[0], _ROWS):
+        block = total[start : start + _ROWS]
+        if weight_sum > 0:
+            block /= weight_sum
+        np.round(block, 9, out=block)
     return Scores(used, w, total, sides)

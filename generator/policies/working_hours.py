@@ -72,4 +72,5 @@ def shared_hours(mentors: np.ndarray, mentees: np.ndarray) -> np.ndarray:
     mentor_spans, mentor_code = np.unique(mentors, axis=0, return_inverse=True)
     mentee_spans, mentee_code = np.unique(mentees, axis=0, return_inverse=True)
     table = _shared(mentor_spans, mentee_spans).astype(np.float32)
-    return table[mentor_code.reshape(-1)][:, mentee_code.reshape(-1)]
+    # Columns first (a small table), then whole rows copied: far faster than gathering columns.
+    return table[:, mentee_code.reshape(-1)][mentor_code.reshape(-1)]
