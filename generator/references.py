@@ -129,7 +129,9 @@ def check_references(source: Source) -> list[Problem]:
         if isinstance(person.get("id"), str) and isinstance(person.get("role"), str)
     }
     for i, person in _items(data, "people"):
-        _check_choices(c, i, person, people, roles)
+        _check_choices(
+            c, ("people", i, "confidential"), person.get("id"), person.get("confidential"), people, roles
+        )
         c.resolve("competency", competencies, ("people", i, "strengths"), person.get("strengths"))
         c.resolve(
             "competency",
@@ -212,11 +214,10 @@ _CHOICES = {
 
 
 def _check_choices(
-    c: _Checker, i: int, person: dict[str, Any], people: set[str], roles: dict[str, str]
+    c: _Checker, where: KeyPath, person_id: Any, private: Any, people: set[str], roles: dict[str, str]
 ) -> None:
-    """A mentee's preferred mentors and a mentor's declined mentees name people who can take
-    that side, and never the person themselves."""
-    private = person.get("confidential")
+    """A mentee's preferred mentors and a mentor's declined mentees (in the confidential table at
+    `where`) name people who can take that side, and never the person themselves."""
     if not isinstance(private, dict):
         return
     for name, (side, verb) in _CHOICES.items():
@@ -224,10 +225,10 @@ def _check_choices(
         if not isinstance(values, list):
             continue  # the wrong shape is reported by validation
         for k, ref in _strings(values):
-            at: KeyPath = ("people", i, "confidential", name, k or 0)
+            at: KeyPath = (*where, name, k or 0)
             if ref not in people:
                 c.resolve("person", people, at, ref)
-            elif ref == person.get("id"):
+            elif ref == person_id:
                 c.error(at, f"a person cannot {verb}: remove {ref!r} from {name}")
             elif roles.get(ref) not in (side, "both"):
                 c.error(
@@ -235,6 +236,18 @@ def _check_choices(
                     f"{ref!r} has role {roles.get(ref)!r}, so they cannot be a {side}: name a person "
                     f"with role {side!r} or 'both' in {name}",
                 )
+
+
+def check_private_choices(private: Source, roles: dict[str, str]) -> list[Problem]:
+    """The same checks of preferences and declines for the sections of a private file, which
+    are keyed by person id (`[people.ID]`) and located in that file."""
+    c = _Checker(private)
+    people = set(roles)
+    sections = private.data.get("people")
+    if isinstance(sections, dict):
+        for person_id, section in sections.items():
+            _check_choices(c, ("people", person_id), person_id, section, people, roles)
+    return c.problems
 
 
 def _check_contract(

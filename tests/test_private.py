@@ -209,3 +209,35 @@ def test_move_needs_a_private_file_named(tmp_path: Path):
 def test_init_ignores_the_private_file(tmp_path: Path):
     assert run_handbook("init", str(tmp_path / "new")).code == 0
     assert "private.toml" in (tmp_path / "new" / ".gitignore").read_text().splitlines()
+
+
+def test_preferences_in_the_private_file_are_checked_like_those_in_the_program(moved, tmp_path: Path):
+    _, after = moved
+    folder = copy_example(tmp_path / "choices", records=False)
+    for name in ("program.toml", "private.toml"):
+        (folder / name).write_bytes((after / name).read_bytes())
+    private = folder / "private.toml"
+    private.write_text(
+        replace_once(
+            private.read_text(encoding="utf-8"),
+            'preferences = ["kenji-tanaka", "layla-haddad"]',
+            'preferences = ["kenji-tanka", "layla-haddad"]',
+        ),
+        encoding="utf-8",
+    )
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    result = run_handbook("check", cwd=folder)
+    assert result.code == 1
+    assert "Traceback" not in result.output
+    line = (
+        private.read_text(encoding="utf-8")
+        .splitlines()
+        .index(
+            'preferences = ["kenji-tanka", "layla-haddad"]  # her partners on the data-driven advice pilot'
+        )
+    )
+    assert result.out.splitlines()[0] == (
+        f"private.toml:{line + 1}:16: unknown person 'kenji-tanka'; did you mean 'kenji-tanaka'? "
+        "(person ids are declared in [[people]])"
+    )
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before

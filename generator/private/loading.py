@@ -20,7 +20,7 @@ from generator.diagnostics import Problem, ProgramError
 from generator.errors import UsageError
 from generator.loader import validate_against
 from generator.model import Confidential, PrivateFile, Program
-from generator.references import did_you_mean
+from generator.references import check_private_choices, did_you_mean
 from generator.source import Source, parse_source
 
 IDENTITY_FILE = "HANDBOOK_AGE_IDENTITY_FILE"
@@ -82,6 +82,8 @@ def read_private(program: Program, source: Source, root: Path) -> tuple[PrivateD
                     at_key=True,
                 )
             )
+    if not problems:
+        problems = check_private_choices(private_source, {p.id: p.role for p in program.people})
     if problems or found is None:
         raise ProgramError(problems)
     return PrivateData(path, shown, private_source, dict(found.people)), ""
