@@ -30,8 +30,8 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 _WRAPPERS = " .!?;,:"
 _REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE)
 _REFERENCE_LOWER = re.compile(r"confidential\s*(?:\.|\[)\s*['\"]?\w+")
-"""`_REFERENCE` for lowercased text without its leading `\b`, which would make the regex engine
-try every position of a 10 MB text: `_PublicTexts.words_matching` checks the word start itself."""
+"""`_REFERENCE` for lowercased text without its leading word boundary, which would make the regex
+engine try every position of a 10 MB text: `_word_starts` checks the word start itself."""
 _WORD_CHARACTER = re.compile(r"\w")
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 
@@ -49,10 +49,27 @@ def _sentences(values: list[str]) -> list[list[str]]:
     return out
 
 
+def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
+    """Each public part of the program file with its key path, in file order: every top-level
+    table but the rule and matching settings, and each person's fields but `confidential`."""
+    for key, value in data.items():
+        if key in _NOT_PUBLIC:
+            continue
+        if key == "people" and isinstance(value, list):
+            for i, person in enumerate(value):
+                if isinstance(person, dict):
+                    for field, item in person.items():
+                        if field != "confidential":
+                            yield ("people", i, field), item
+                else:
+                    yield ("people", i), person
+        else:
+            yield (key,), value
+
+
 def _public_texts(data: dict[str, Any]) -> list[str]:
-    """Every string of the program file outside the people's confidential sections, the rule
-    settings and the matching settings, in file order. Paths are not built here: a large program
-    has 300,000 texts and hardly ever a finding, so `_path_of` finds the path of the few that do."""
+    """Every string of the public parts, in file order. Paths are not built here: a large
+    program has 300,000 texts and hardly ever a finding, so `_path_of` finds the few needed."""
     texts: list[str] = []
     add = texts.append
 
@@ -66,19 +83,8 @@ def _public_texts(data: dict[str, Any]) -> list[str]:
             for item in value:
                 walk(item)
 
-    for key, value in data.items():
-        if key in _NOT_PUBLIC:
-            continue
-        if key == "people" and isinstance(value, list):
-            for person in value:
-                if isinstance(person, dict):
-                    for field, item in person.items():
-                        if field != "confidential":
-                            walk(item)
-                else:
-                    walk(person)
-        else:
-            walk(value)
+    for _, part in _public_parts(data):
+        walk(part)
     return texts
 
 
@@ -95,19 +101,8 @@ def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
             for i, item in enumerate(value):
                 yield from walk(item, (*path, i))
 
-    for key, value in data.items():
-        if key in _NOT_PUBLIC:
-            continue
-        if key == "people" and isinstance(value, list):
-            for i, person in enumerate(value):
-                if isinstance(person, dict):
-                    for field, item in person.items():
-                        if field != "confidential":
-                            yield from walk(item, ("people", i, field))
-                else:
-                    yield from walk(person, ("people", i))
-        else:
-            yield from walk(value, (key,))
+    for path, part in _public_parts(data):
+        yield from walk(part, path)
 
 
 def _path_of(data: dict[str, Any], wanted: set[int]) -> dict[int, KeyPath]:
@@ -221,10 +216,14 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
     yield from _left_in_program(project)
 
 
-def _word_matches(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether the pattern matches the text at the start of a word."""
-    starts = (m.start() for m in pattern.finditer(text))
-    return any(not start or not _WORD_CHARACTER.match(text, start - 1) for start in starts)
+def _word_starts(pattern: re.Pattern[str], text: str) -> list[int]:
+    """Where the pattern matches the text at the start of a word: the word boundary is checked
+    here, as a pattern that starts with one makes the regex engine try every position."""
+    return [
+        m.start()
+        for m in pattern.finditer(text)
+        if not m.start() or not _WORD_CHARACTER.match(text, m.start() - 1)
+    ]
 
 
 class _PublicTexts:
@@ -250,13 +249,8 @@ class _PublicTexts:
         """The positions of the texts in which the pattern (written for lowercase text) matches
         at the start of a word."""
         if self.lowered is None:
-            texts = [text.lower() for text in self.texts]
-            return {i for i, text in enumerate(texts) if _word_matches(lowercase_pattern, text)}
-        found = [
-            m.start()
-            for m in lowercase_pattern.finditer(self.lowered)
-            if not m.start() or not _WORD_CHARACTER.match(self.lowered, m.start() - 1)
-        ]
+            return {i for i, text in enumerate(self.texts) if _word_starts(lowercase_pattern, text.lower())}
+        found = _word_starts(lowercase_pattern, self.lowered)
         if not found:
             return set()
         index = self._index(self.lowered)

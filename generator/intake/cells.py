@@ -13,10 +13,11 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from generator.diagnostics import Problem
 from generator.intake.questions import Choice
-from generator.intake.table import Value
+from generator.intake.table import Sheet, Value
 from generator.references import did_you_mean
 
 
@@ -154,3 +155,39 @@ def _serial(days: float, what: str) -> dt.date:
     if not 1 <= days < 2958466:
         raise CellError(f"{what} {days:g} is not a spreadsheet date: write it as year-month-day")
     return _EXCEL_EPOCH + dt.timedelta(days=int(days))
+
+
+def header_columns(
+    sheet: Sheet,
+    known: Mapping[str, str],
+    ignored: set[str],
+    *,
+    candidates: Sequence[str],
+    what: str,
+    fix: str,
+    problems: list[Problem],
+) -> dict[str, int]:
+    """field -> column index from a sheet's header row, for people and records alike: `known`
+    maps folded headers to fields, `ignored` holds folded headers to skip. An unknown header
+    (with a did-you-mean among `candidates`) or a repeated one is a located problem."""
+    found: dict[str, int] = {}
+    for index, header in enumerate(sheet.headers):
+        if not header or fold(header) in ignored:
+            continue
+        name = known.get(fold(header))
+        if name is None:
+            hint = did_you_mean(header, list(candidates))
+            problems.append(
+                sheet.at(
+                    1,
+                    index,
+                    f"column {header!r} is not {what}" + (f"{hint} Otherwise {fix}" if hint else f": {fix}"),
+                )
+            )
+        elif name in found:
+            problems.append(
+                sheet.at(1, index, f"column {header!r} repeats column {found[name] + 1}: keep one of them")
+            )
+        else:
+            found[name] = index
+    return found

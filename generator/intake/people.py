@@ -150,29 +150,15 @@ def _columns(
         known.setdefault(cells.fold(q.header), q.field)
         known.setdefault(cells.fold(q.field), q.field)
         known.setdefault(cells.fold(default_header(q.field)), q.field)
-    ignored = {cells.fold(h) for h in program.intake.ignore_columns}
-    found: dict[str, int] = {}
-    for index, header in enumerate(sheet.headers):
-        if not header or cells.fold(header) in ignored:
-            continue
-        name = known.get(cells.fold(header))
-        if name is None:
-            hint = did_you_mean(header, [q.header for q in asked])
-            fix = "map it to a field in [intake.columns] or list it in [intake] ignore_columns"
-            problems.append(
-                sheet.at(
-                    1,
-                    index,
-                    f"column {header!r} is not an intake question"
-                    + (f"{hint} Otherwise {fix}" if hint else f": {fix}"),
-                )
-            )
-        elif name in found:
-            problems.append(
-                sheet.at(1, index, f"column {header!r} repeats column {found[name] + 1}: keep one of them")
-            )
-        else:
-            found[name] = index
+    found = cells.header_columns(
+        sheet,
+        known,
+        {cells.fold(h) for h in program.intake.ignore_columns},
+        candidates=[q.header for q in asked],
+        what="an intake question",
+        fix="map it to a field in [intake.columns] or list it in [intake] ignore_columns",
+        problems=problems,
+    )
     if sheet.headers and "email" not in found and "id" not in found:
         problems.append(
             sheet.at(

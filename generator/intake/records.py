@@ -13,6 +13,7 @@ entries follow the style of the array they join.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,22 +28,8 @@ from generator.model import Cohort, Pair, Program, RecordColumn
 from generator.records.model import FEEDBACK_SCALES, SESSION, Behaviour, Feedback, Session
 from generator.references import did_you_mean
 
-COLUMNS: tuple[RecordColumn, ...] = (
-    "mentor",
-    "mentee",
-    "date",
-    "kind",
-    "minutes",
-    "by",
-    "clarity",
-    "confidence",
-    "influence",
-    "relationship",
-    "milestone",
-    "evidence",
-    "indicator",
-    "level",
-)
+COLUMNS: tuple[RecordColumn, ...] = typing.get_args(RecordColumn)
+"""Every records column, in the order of `RecordColumn`."""
 REQUIRED: tuple[RecordColumn, ...] = ("mentor", "mentee", "date")
 
 
@@ -99,30 +86,15 @@ def _columns(program: Program, sheet: Sheet, problems: list[Problem]) -> dict[st
     # A mapped header is read as well as the default one: a session log and a survey may differ.
     known = {cells.fold(default_header(name)): name for name in COLUMNS}
     known.update({cells.fold(header): name for name, header in mapping.items()})
-    ignored = {cells.fold(h) for h in program.intake.records_ignore_columns}
-    found: dict[str, int] = {}
-    headers = [mapping.get(name) or default_header(name) for name in COLUMNS]
-    for index, header in enumerate(sheet.headers):
-        if not header or cells.fold(header) in ignored:
-            continue
-        name = known.get(cells.fold(header))
-        fix = "map it in [intake.records_columns] or list it in [intake] ignore_columns"
-        if name is None:
-            hint = did_you_mean(header, headers)
-            problems.append(
-                sheet.at(
-                    1,
-                    index,
-                    f"column {header!r} is not a records column"
-                    + (f"{hint} Otherwise {fix}" if hint else f": {fix}"),
-                )
-            )
-        elif name in found:
-            problems.append(
-                sheet.at(1, index, f"column {header!r} repeats column {found[name] + 1}: keep one of them")
-            )
-        else:
-            found[name] = index
+    found = cells.header_columns(
+        sheet,
+        known,
+        {cells.fold(h) for h in program.intake.records_ignore_columns},
+        candidates=[mapping.get(name) or default_header(name) for name in COLUMNS],
+        what="a records column",
+        fix="map it in [intake.records_columns] or list it in [intake] ignore_columns",
+        problems=problems,
+    )
     if sheet.headers:
         for required in REQUIRED:
             if required not in found:
