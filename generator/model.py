@@ -1143,6 +1143,21 @@ class Private(Section):
         description="age public keys (age1...) an encrypted private file is encrypted to.",
     )
 
+    @field_validator("file")
+    @classmethod
+    def _inside_the_project(cls, file: str) -> str:
+        """The private file is read and written beside program.toml: a path that leaves that
+        folder would let the program read or replace any file of the machine."""
+        parts = file.replace("\\", "/").split("/")
+        if file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":") or ".." in parts:
+            raise PydanticCustomError(
+                "private_outside",
+                "'{file}' is outside the program's folder: name a file beside program.toml, "
+                "such as 'private.toml'",
+                {"file": file},
+            )
+        return file
+
 
 class PrivateFile(Section):
     """The root of the private file: each person's confidential section, by person id."""

@@ -121,6 +121,29 @@ def test_uids_survive_adding_an_event(tmp_path: Path, feeds: dict[str, bytes]) -
             assert not added, path
 
 
+def test_control_characters_in_free_text_never_reach_a_feed(tmp_path: Path) -> None:
+    """RFC 5545 TEXT allows no control characters: line breaks of every kind become one escaped
+    line break, anything else a space, so strict calendar apps still read the feed."""
+    project = copy_example(tmp_path / "project", records=False)
+    text = replace_once(
+        (project / "program.toml").read_text(encoding="utf-8"),
+        '[[cohorts.events]]\nid = "autumn-roundtable"',
+        '[[cohorts.events]]\nid = "autumn-fireside"\nkind = "roundtable"\ntitle = "Fireside chat"\n'
+        'date = 2026-10-21\ndescription = "Bring\\u0007 notes\\r\\nBEGIN:VEVENT\\u2028end\\u0085x\\ry"\n\n'
+        '[[cohorts.events]]\nid = "autumn-roundtable"',
+    )
+    (project / "program.toml").write_text(text, encoding="utf-8")
+    feed = _export(project, tmp_path / "out")[f"{AUTUMN}/2026-autumn.ics"]
+    assert re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", feed) is None
+    assert "\u2028".encode() not in feed and "\u0085".encode() not in feed
+    assert b"\r\n" in feed and b"\r" not in feed.replace(b"\r\n", b"")
+    (fireside,) = [e for e in Calendar.from_ical(feed).walk("VEVENT") if e["SUMMARY"] == "Fireside chat"]
+    assert str(fireside["DESCRIPTION"]).startswith("Bring  notes\nBEGIN:VEVENT\nend\nx\ny\n")
+    assert len(vobject.readComponents(feed.decode()).__next__().vevent_list) == len(
+        Calendar.from_ical(feed).walk("VEVENT")
+    )
+
+
 def test_each_persons_feed_holds_exactly_their_own_sessions(feeds: dict[str, bytes]) -> None:
     view = public_view(open_project(ROOT / "program.toml").program)
     for cohort in view.cohorts:

@@ -241,3 +241,42 @@ def test_preferences_in_the_private_file_are_checked_like_those_in_the_program(m
         "(person ids are declared in [[people]])"
     )
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "program.toml",
+            "the private file cannot be the program file itself: name a file of its own, such as "
+            "'private.toml'",
+        ),
+        (
+            "../outside.toml",
+            "file: '../outside.toml' is outside the program's folder: name a file beside program.toml, "
+            "such as 'private.toml' (got '../outside.toml')",
+        ),
+        (
+            "/etc/hostname",
+            "file: '/etc/hostname' is outside the program's folder: name a file beside program.toml, "
+            "such as 'private.toml' (got '/etc/hostname')",
+        ),
+    ],
+)
+def test_a_private_file_that_is_the_program_or_outside_its_folder_is_refused(
+    tmp_path: Path, name: str, message: str
+):
+    folder = copy_example(tmp_path / "place", records=False)
+    program = folder / "program.toml"
+    program.write_text(
+        program.read_text(encoding="utf-8") + f'\n[private]\nfile = "{name}"\n', encoding="utf-8"
+    )
+    line = len(program.read_text(encoding="utf-8").splitlines())
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    for command in (("check",), ("private", "move"), ("build",)):
+        result = run_handbook(*command, cwd=folder)
+        assert result.code == 1, (command, result.output)
+        assert "Traceback" not in result.output and "internal error" not in result.output
+        assert f"program.toml:{line}:8: {message}" in result.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+    assert not (folder / "site").exists()

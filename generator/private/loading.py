@@ -57,6 +57,16 @@ def read_private(program: Program, source: Source, root: Path) -> tuple[PrivateD
     Raises ProgramError for an invalid file and PrivateUnreadable for one that does not decrypt.
     """
     path, shown = private_place(program, source, root)
+    if path.resolve() == (root / Path(source.display).name).resolve():
+        raise ProgramError(
+            [
+                source.problem(
+                    ("private", "file"),
+                    "the private file cannot be the program file itself: name a file of its own, "
+                    "such as 'private.toml'",
+                )
+            ]
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -71,7 +81,8 @@ def read_private(program: Program, source: Source, root: Path) -> tuple[PrivateD
     private_source = parse_source(raw, shown)
     found, problems = validate_against(PrivateFile, private_source)
     known = {p.id for p in program.people}
-    for person_id in private_source.data.get("people") or {}:
+    sections = private_source.data.get("people")
+    for person_id in sections if isinstance(sections, dict) else ():  # another shape: validation says
         if person_id not in known:
             hint = did_you_mean(person_id, known)
             problems.append(

@@ -14,6 +14,7 @@ icalendar is imported inside the functions: only a build pays for it, never `han
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,16 @@ Value = str | dt.date | dt.timedelta
 _TEXT = frozenset({"uid", "summary", "description", "x-wr-calname"})
 """Properties written through icalendar's `vText`, which escapes them (RFC 5545 TEXT)."""
 
+_LINE_BREAK = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _calendar_text(value: str) -> str:
+    """Free text as RFC 5545 TEXT allows it: every kind of line break one `\\n` (which vText
+    escapes), any other control character a space. A calendar with a raw control character in
+    it is malformed, and strict calendar apps drop the whole feed."""
+    return _CONTROL.sub(" ", _LINE_BREAK.sub("\n", value))
+
 
 def _event_properties(entry: Entry, stamp: dt.datetime, base_url: str) -> list[tuple[str, Value]]:
     """The entry's VEVENT properties, each (name, value) as icalendar's `add` takes it."""
@@ -133,7 +144,9 @@ def _component(kind: type[Component], properties: list[tuple[str, Value]]) -> Co
 
     component = kind()
     for name, value in properties:
-        component.add(name, vText(value) if name in _TEXT and isinstance(value, str) else value)
+        component.add(
+            name, vText(_calendar_text(value)) if name in _TEXT and isinstance(value, str) else value
+        )
     return component
 
 
