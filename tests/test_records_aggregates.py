@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.project import open_project
 from generator.records.aggregates import PROGRAM, Aggregates, aggregate
+from generator.site.public_view import public_view
 
 AS_OF = dt.date(2027, 12, 31)
 
@@ -41,7 +42,7 @@ def write_program(folder: Path, cohorts: dict[str, int], extra: str = "") -> Pat
         for i, (m, e) in enumerate(pairs):
             text.append(
                 f'[[pairs]]\nmentor = "{m}"\nmentee = "{e}"\n'
-                f'sessions = [{{ date = 2027-0{n + 1}-10, kind = "alignment" }}, {{ date = 2027-0{n + 2}-10, kind = "alignment" }}]\n'
+                f'sessions = [{{ date = 2027-0{n + 2}-03, kind = "alignment" }}, {{ date = 2027-0{n + 3}-03, kind = "alignment" }}]\n'
                 f'milestones = [{{ milestone = "plan", date = 2027-0{n + 1}-20, evidence = "Secret evidence {m}" }}]\n'
                 f"outcomes = [{{ date = 2027-0{n + 4}-01, promoted = {'true' if i % 2 else 'false'} }}]\n"
             )
@@ -109,10 +110,34 @@ def test_milestones_reached_against_due(tmp_path: Path) -> None:
 
 
 def test_sessions_held_against_the_plan(tmp_path: Path) -> None:
-    # the cohort runs 2027-01-01 to 2027-05-28: five monthly alignment checks planned per pair
+    # the cohort runs 2027-01-01 to 2027-05-28: monthly alignment checks a month after the start,
+    # on working days: Feb 1, Mar 1, Apr 1 and May 3 (May 1 is a Saturday), four per pair
     figures = figures_for(tmp_path, {"large": 8})
     sessions = figures.get("large", "sessions")
-    assert (sessions.value, sessions.total) == (16, 40)
+    assert (sessions.value, sessions.total) == (16, 32)
+
+
+def test_sessions_planned_are_the_sessions_the_pairs_are_shown(tmp_path: Path) -> None:
+    """The progress figure counts against the sessions the pair's schedule page shows: the same
+    first date (a month after the start), the same number, closed dates moving them alike."""
+    extra = "[calendar]\nclosed_dates = [2027-05-03, 2027-05-04]\n"
+    loaded = open_project(write_program(tmp_path, {"large": 8}, extra))
+    figures = aggregate(loaded.program, loaded.records, AS_OF)
+    shown = [
+        session
+        for cohort in public_view(loaded.program).cohorts
+        for pair in cohort.pairs
+        for session in pair.sessions
+        if session.kind in ("alignment-check", "check-in")
+    ]
+    assert {s.date for s in shown} == {
+        dt.date(2027, 2, 1),
+        dt.date(2027, 3, 1),
+        dt.date(2027, 4, 1),
+        dt.date(2027, 5, 5),
+    }
+    sessions = figures.get("large", "sessions")
+    assert sessions.total == len(shown) == 32
 
 
 def test_figures_hold_numbers_only(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_an_aggregate_of_exactly_k_shows(tmp_path: Path) -> None:
     pages = pages_for(write_program(tmp_path, {"exact": 5, "big": 8}), dt.date(2027, 12, 31))
     exact = pages["cohorts/exact/progress.md"]
     assert "*As of 2027-12-31, over 5 mentees.*" in exact
-    assert "10 of 25 planned alignment checks and check-ins held (40%)" in exact
+    assert "10 of 20 planned alignment checks and check-ins held (50%)" in exact
     assert "| Plan agreed | 5 of 5 due so far (100%) |" in exact
 
 

@@ -21,6 +21,7 @@ from itertools import pairwise
 from generator.model import Cohort, Pair, Program
 from generator.records.loading import ProgressRecords
 from generator.records.model import FEEDBACK_SCALES, PairRecord
+from generator.site.schedule import cohort_schedule
 
 PROGRAM = "*"
 """The scope of program-wide figures (cohort ids cannot contain '*')."""
@@ -78,33 +79,23 @@ class Aggregates:
         return sorted(k for k in self.figures.get(scope, {}) if k[0] == prefix)
 
 
-def _planned_kinds(program: Program, pair: Pair) -> set[str]:
-    """The recurring pair conversations (alignment checks, check-ins) in the pair's contract."""
-    ids = set(program.contract_for(pair).cadences or [])
-    return {
-        c.id
-        for c in program.cadences
-        if c.id in ids and c.every is not None and c.kind in ("alignment-check", "check-in")
-    }
-
-
 def _planned_sessions(
     program: Program, cohort: Cohort, pair: Pair, until: dt.date
 ) -> dict[str, list[dt.date]]:
-    """The dates of the alignment checks and check-ins the pair's cadences schedule from its start
-    up to `until`, by cadence id."""
-    start = pair.start or cohort.start
-    end = min(until, pair.end or cohort.end)
-    planned: dict[str, list[dt.date]] = {}
-    kinds = _planned_kinds(program, pair)
-    for cadence in program.cadences:
-        if cadence.id not in kinds or cadence.every is None:
-            continue
-        dates = planned.setdefault(cadence.id, [])
-        n = 0
-        while (day := cadence.every.add_to(start, n)) <= end:
-            dates.append(day)
-            n += 1
+    """The dates of the alignment checks and check-ins in the pair's contract, by cadence id, up
+    to `until`: the sessions its schedule page and calendars show (working days, closed dates),
+    so a figure never counts against dates the pair was not given."""
+    ids = set(program.contract_for(pair).cadences or [])
+    cadences = [
+        c
+        for c in program.cadences
+        if c.id in ids and c.every is not None and c.kind in ("alignment-check", "check-in")
+    ]
+    start, end = cohort.window(pair)
+    closed = frozenset(program.calendar.closed_dates)
+    planned: dict[str, list[dt.date]] = {c.id: [] for c in cadences}
+    for session in cohort_schedule(cadences, start, min(until, end), closed=closed):
+        planned[session.cadence].append(session.date)
     return planned
 
 

@@ -376,7 +376,8 @@ def _cadence_dates(base: Program, head: Program, changes: list[Change]) -> Itera
         if cadence is None:
             return []
         start, end = cohort.window(pair)
-        return [s.date.isoformat() for s in cohort_schedule([cadence], start, end)]
+        closed = frozenset(program.calendar.closed_dates)
+        return [s.date.isoformat() for s in cohort_schedule([cadence], start, end, closed=closed)]
 
     for cadence_id in sorted(_changed_ids(changes, "cadences")):
         old, new = _following(base, "cadences", cadence_id), _following(head, "cadences", cadence_id)
