@@ -62,7 +62,8 @@ def test_every_feed_parses_with_two_independent_libraries(feeds: dict[str, bytes
     expected |= {
         f"cohorts/{c.id}/calendars/{p}.ics"
         for c in program.cohorts
-        for p in {*c.members, *(x for pair in c.pairs for x in (pair.mentor, pair.mentee))}
+        for p in {*c.members, *(x for pair in c.pairs for x in (pair.mentor, pair.mentee)), c.sponsor}
+        if p
     }
     assert set(feeds) == expected
     stamp = dt.datetime.fromtimestamp(EPOCH, dt.UTC)
@@ -156,6 +157,8 @@ def test_each_persons_feed_holds_exactly_their_own_sessions(feeds: dict[str, byt
                 expected.update(s.title for s in pair.sessions)
                 expected.update(f"Milestone due: {m.title}" for m in pair.milestones)
             expected.update(s.title for s in cohort.schedule if s.key in events)
+            if cohort.sponsor is not None and person.id == cohort.sponsor.id:
+                expected.update(s.title for s in cohort.schedule if "sponsor" in s.roles)
             assert Counter(summary for summary, _ in feed.values()) == +expected, person.id
             # Pair entries name the pair they belong to: only this person's pairs.
             for uid in feed:
@@ -182,6 +185,23 @@ def test_a_mentor_of_two_gets_both_pairs_sessions(feeds: dict[str, bytes]) -> No
     by_mentee = Counter("Ingrid" if "Ingrid Solberg" in str(e["DESCRIPTION"]) else "Rebecca" for e in checks)
     assert by_mentee["Ingrid"] == by_mentee["Rebecca"] > 0
     assert len(checks) == 2 * by_mentee["Ingrid"]
+
+
+def test_the_sponsor_gets_the_reviews_they_attend(feeds: dict[str, bytes]) -> None:
+    """A sponsor listed under [program] (not among the people) has a feed of their own: the
+    sponsor reviews and whole-cohort events of their cohort, nothing of a pair's own sessions."""
+    program = open_project(ROOT / "program.toml").program
+    (cohort,) = [c for c in program.cohorts if c.id == "2026-autumn"]
+    sponsor = "chief-people-officer"
+    assert cohort.sponsor == sponsor and sponsor not in {p.id for p in program.people}
+    feed = _events(_person_feed(feeds, "2026-autumn", sponsor))
+    assert _vobject_events(_person_feed(feeds, "2026-autumn", sponsor)) == feed
+    summaries = Counter(summary for summary, _ in feed.values())
+    assert summaries["Executive-sponsor review"] >= 1
+    assert summaries["Monthly alignment check"] == summaries["Fortnightly check-in"] == 0
+    assert not [s for s in summaries if s.startswith("Milestone due")]
+    for event in cohort.events:
+        assert summaries[event.title] >= 1, event.title
 
 
 def test_member_without_a_pair_gets_the_cohorts_events_only(feeds: dict[str, bytes]) -> None:

@@ -187,9 +187,12 @@ def _cohort_id_past_the_rules(project: Path) -> None:
 
 
 def _members_of(cohort_id: str) -> list[str]:
-    """The example cohort's members, in the order its pages (and calendars) are written."""
+    """The example cohort's members, then its sponsor, in the order its pages (and calendars) are
+    written (the cohort has no pairs)."""
     doc = tomlkit.parse((Path(__file__).resolve().parent.parent / "program.toml").read_text(encoding="utf-8"))
-    return [str(m) for c in doc["cohorts"] if c["id"] == cohort_id for m in c["members"]]
+    (cohort,) = [c for c in doc["cohorts"] if c["id"] == cohort_id]
+    assert not cohort.get("pairs")
+    return [*(str(m) for m in cohort["members"]), str(cohort["sponsor"])]
 
 
 # variant: (edit, the leak `handbook build` / `mkdocs build` report, the one `export` reports)

@@ -81,7 +81,8 @@ def _pair_entries(cohort: PublicCohort, pair: PublicPair, role: str) -> list[Ent
 
 def person_entries(cohort: PublicCohort, person: PublicPerson) -> list[Entry]:
     """A participant's own calendar: their pairs' sessions they attend and milestones, then the
-    cohort's events and whole-cohort sessions (a cadence their pair already has is not repeated)."""
+    cohort's events and whole-cohort sessions, and for the cohort's sponsor the sessions a sponsor
+    attends (a cadence their pair already has is not repeated)."""
     entries = []
     own_cadences: set[str] = set()
     for pair in cohort.pairs:
@@ -90,9 +91,10 @@ def person_entries(cohort: PublicCohort, person: PublicPerson) -> list[Entry]:
                 found = _pair_entries(cohort, pair, role)
                 own_cadences |= {e.session.cadence for e in found if e.session.cadence}
                 entries += found
+    sponsor = cohort.sponsor is not None and cohort.sponsor.id == person.id
     for entry in cohort_entries(cohort):
         s = entry.session
-        if "cohort" in s.roles and s.cadence not in own_cadences:
+        if s.cadence not in own_cadences and ("cohort" in s.roles or (sponsor and "sponsor" in s.roles)):
             entries.append(entry)
     return sorted(entries, key=lambda e: (e.session.date, e.session.time or dt.time(0), e.uid))
 

@@ -114,11 +114,14 @@ class PublicCohort:
 
     @property
     def participants(self) -> list[PublicPerson]:
-        """Members and anyone in a pair, once each: everyone who gets their own calendar."""
+        """Members, anyone in a pair and the sponsor, once each: everyone who gets their own
+        calendar (the sponsor's holds the reviews they attend)."""
         found = {p.id: p for p in self.members}
         for pair in self.pairs:
             found.setdefault(pair.mentor.id, pair.mentor)
             found.setdefault(pair.mentee.id, pair.mentee)
+        if self.sponsor is not None:
+            found.setdefault(self.sponsor.id, self.sponsor)
         return list(found.values())
 
 
@@ -153,7 +156,10 @@ class _Names:
 
     @classmethod
     def of(cls, program: Program) -> _Names:
-        ids = [p.id for p in program.people]
+        # Sponsors listed under [program] but not among the people get a calendar too.
+        ids = list(
+            dict.fromkeys([*(p.id for p in program.people), *(s.id for s in program.program.sponsors)])
+        )
         return cls(
             competencies={c.id: c.name for c in program.vocabulary.competencies},
             experiences={e.id: e.name for e in program.vocabulary.experiences},
@@ -396,5 +402,7 @@ def _sponsor(program: Program, sponsor_id: str | None, names: _Names) -> PublicP
         return _person(program, sponsor_id, names)
     for s in program.program.sponsors:
         if s.id == sponsor_id:
-            return PublicPerson(s.id, s.name, s.title, "", "", "sponsor", "", [], [])
+            return PublicPerson(
+                s.id, s.name, s.title, "", "", "sponsor", "", [], [], slug=names.person_slugs[s.id]
+            )
     return None
