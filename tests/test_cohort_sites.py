@@ -14,9 +14,12 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
 from generator.model import Program
+from generator.site.cohort_scan import OtherCohortsScanner
 from generator.site.cohorts import unlink_other_cohorts
 from generator.site.public_view import public_view
 from tests.conftest import ROOT, copy_example, replace_once, run_handbook
@@ -339,3 +342,42 @@ def test_a_program_without_cohorts_has_no_cohort_site_to_build(tmp_path, minimal
     )
     assert "Traceback" not in result.output
     _assert_nothing_written(tmp_path, before)
+
+
+# --------------------------------------------------------------------------------------------
+# The cohort gate on any text
+# --------------------------------------------------------------------------------------------
+
+_PROGRAM = Program.model_validate(EXAMPLE)
+_GATE = {c: OtherCohortsScanner.for_cohort(_PROGRAM, c) for c in COHORTS}
+_SEPARATORS = st.sampled_from([" ", "\n", ". ", ", ", "(", ")", "/", '"', "<br>", "\t", ": "])
+
+
+def _own_words(cohort_id: str) -> list[str]:
+    own = _cohort(cohort_id)
+    return [own["id"], own["name"], *(NAMES[p] for p in _people(own)), *_people(own), *_pair_slugs(own)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cohort=st.sampled_from(COHORTS),
+    picks=st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=12),
+    separators=st.lists(_SEPARATORS, min_size=12, max_size=12),
+    leak=st.integers(min_value=0, max_value=10_000),
+    upper=st.booleans(),
+)
+def test_the_gate_finds_another_cohorts_person_anywhere_and_nothing_of_the_cohorts_own(
+    cohort, picks, separators, leak, upper
+):
+    words = _own_words(cohort)
+    parts = [words[i % len(words)] + sep for i, sep in zip(picks, separators, strict=False)]
+    assert _GATE[cohort].scan_text("page.html", "".join(parts)) == []  # its own people, pairs, name
+    everyone = set().union(*(_people(c) for c in EXAMPLE["cohorts"]))
+    others = sorted(everyone - _people(_cohort(cohort)))
+    person = others[leak % len(others)]
+    shown = NAMES[person]
+    if upper and shown.upper().casefold() == shown.casefold():  # a dotless i upper-cased is another word
+        shown = shown.upper()
+    parts.insert(picks[0] % (len(parts) + 1), f"{shown}{separators[-1]}")
+    hits = _GATE[cohort].scan_text("page.html", "".join(parts))
+    assert any(f"({person})" in hit.what for hit in hits), (person, parts)
