@@ -141,6 +141,8 @@ def _assert_holds_exactly(site: Path, cohort_id: str) -> None:
         assert (base / "calendars" / f"{person}.ics").is_file(), person
     assert {p.name for p in (base / "contracts").glob("*")} == _pair_slugs(own)
     assert (base / f"{cohort_id}.ics").is_file()
+    for own_page in ("schedule", "pairs", "checklists", "sponsor"):
+        assert (base / own_page / "index.html").is_file(), own_page
     assert f"cohorts/{cohort_id}/pairs/" in search
 
 
@@ -151,9 +153,13 @@ def test_each_per_cohort_site_holds_exactly_its_cohort(per_cohort, cohort_id):
 
 def test_a_cohort_site_built_alone_holds_exactly_its_cohort(one_cohort):
     _assert_holds_exactly(one_cohort, "2026-autumn")
-    # its Cohorts page and home page list that cohort only, and link to it
-    cohorts_page = (one_cohort / "cohorts" / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r'href="([^"]*)"[^>]*>[^<]*cohort</a>', cohorts_page) == ["2026-autumn/"]
+    # its Cohorts page and the home page's timeline list that cohort only, and link to it
+    for page, link in (("cohorts/index.html", "2026-autumn/"), ("index.html", "cohorts/2026-autumn/")):
+        text = (one_cohort / page).read_text(encoding="utf-8")
+        rows = [
+            row for body in re.findall(r"<tbody>(.*?)</tbody>", text, re.S) for row in body.split("<tr>")[1:]
+        ]
+        assert len(rows) == 1 and f'<a href="{link}">Autumn 2026 cohort</a>' in rows[0], (page, rows)
 
 
 def test_per_cohort_addresses_point_into_the_cohorts_own_folder(per_cohort):
