@@ -264,16 +264,19 @@ def test_a_link_into_another_cohort_becomes_plain_text_in_a_cohort_site(tmp_path
     about = project / "handbook" / "about.md"
     about.write_text(
         about.read_text(encoding="utf-8") + "\nSee [how the autumn pairs work](cohorts/2026-autumn/pairs.md) "
-        "and [your cohort](cohorts/2026-spring/index.md).\n",
+        "and [your cohort](cohorts/2026-spring/index.md); [the autumn schedule][autumn].\n\n"
+        "[autumn]: cohorts/2026-autumn/schedule.md\n",
         encoding="utf-8",
     )
     result = run_handbook("build", "--per-cohort", cwd=project, env=TODAY)
     assert result.code == 0, result.output
     spring = (project / "site" / "2026-spring" / "about" / "index.html").read_text(encoding="utf-8")
     assert "how the autumn pairs work" in spring and "2026-autumn" not in spring
+    assert "the autumn schedule." in spring
     assert 'href="../cohorts/2026-spring/"' in spring
     autumn = (project / "site" / "2026-autumn" / "about" / "index.html").read_text(encoding="utf-8")
     assert 'href="../cohorts/2026-autumn/pairs/"' in autumn
+    assert 'href="../cohorts/2026-autumn/schedule/"' in autumn
 
 
 def test_unlinking_keeps_program_pages_own_cohort_images_and_addresses():
@@ -287,6 +290,10 @@ def test_unlinking_keeps_program_pages_own_cohort_images_and_addresses():
         "![chart](cohorts/b/chart.png) [web](https://example.org/cohorts/b/) up"
     )
     assert unlink_other_cohorts("[b](cohorts/b/pairs.md)", "index.md", "a", slugs) == "b"
+    references = '[B\'s pairs][bp], [bp][], [bp] and [a][ap].\n\n[bp]: ../cohorts/b/pairs.md "B"\n[ap]: ../cohorts/a/\n'
+    assert unlink_other_cohorts(references, "notes/page.md", "a", slugs) == (
+        "B's pairs, bp, bp and [a][ap].\n\n[ap]: ../cohorts/a/\n"
+    )
 
 
 def test_the_public_view_of_one_cohort_keeps_the_program_and_that_cohort():

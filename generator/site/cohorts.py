@@ -68,28 +68,50 @@ def cohort_people(program: Program, cohort: Cohort) -> set[str]:
 
 _LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 """An inline Markdown link or image: `[text](target "title")`."""
+_DEFINITION = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:[ \t]*<?([^\s>]+)>?(?:[ \t]+[\"'(].*)?[ \t]*\n?")
+"""A reference link's definition: `[label]: target "title"`, on a line of its own."""
+
+
+def _into_other_cohort(target: str, page: str, others: set[str]) -> bool:
+    """Whether a link's target, from `page` in the docs folder, is a page of another cohort."""
+    target = target.split("#", 1)[0].split("?", 1)[0]
+    if "://" in target or not target or target.startswith("mailto:"):
+        return False
+    path = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(page), target)
+    parts = posixpath.normpath(path).split("/")
+    return len(parts) >= 2 and parts[0] == "cohorts" and parts[1] in others
 
 
 def unlink_other_cohorts(markdown: str, page: str, own_slug: str, slugs: set[str]) -> str:
     """A hand-written page in one cohort's handbook: each link into another cohort's pages
     becomes its plain text (such pages are not in this handbook, and must not be reachable from
-    it). `page` is the page's path in the docs folder; `slugs`, every cohort's slug."""
+    it); inline links and reference links alike. `page` is the page's path in the docs folder;
+    `slugs`, every cohort's slug. Images are left alone."""
     others = slugs - {own_slug}
 
-    def plain(match: re.Match[str]) -> str:
-        target = match.group(3).split("#", 1)[0].split("?", 1)[0]
-        if match.group(1) or "://" in target or not target:
+    def inline(match: re.Match[str]) -> str:
+        if match.group(1) or not _into_other_cohort(match.group(3), page, others):
             return match.group(0)
-        if target.startswith("/"):
-            path = target.lstrip("/")
-        else:
-            path = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
-        parts = path.split("/")
-        if len(parts) >= 2 and parts[0] == "cohorts" and parts[1] in others:
-            return match.group(2)
-        return match.group(0)
+        return match.group(2)
 
-    return _LINK.sub(plain, markdown)
+    markdown = _LINK.sub(inline, markdown)
+    labels = {
+        m.group(1).casefold()
+        for m in _DEFINITION.finditer(markdown)
+        if _into_other_cohort(m.group(2), page, others)
+    }
+    if not labels:
+        return markdown
+    markdown = _DEFINITION.sub(lambda m: "" if m.group(1).casefold() in labels else m.group(0), markdown)
+
+    def reference(match: re.Match[str]) -> str:
+        label = (match.group(3) or match.group(2)).casefold()
+        if match.group(1) or label not in labels:
+            return match.group(0)
+        return match.group(2)
+
+    # [text][label], [label][] and [label]
+    return re.sub(r"(!?)\[([^\]\n]+)\](?:\[([^\]\n]*)\])?(?![(:])", reference, markdown)
 
 
 @dataclass(frozen=True)
