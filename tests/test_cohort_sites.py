@@ -250,12 +250,19 @@ def test_program_text_naming_one_cohorts_person_fails_every_other_cohorts_build(
         json.dumps(first_step, ensure_ascii=False),
         json.dumps(f"{first_step} (ask {NAMES[person]})", ensure_ascii=False),
     )
+    assert run_handbook("build", "--per-cohort", cwd=project, env=TODAY).code == 0
+    before = _tree(project / "site")
     program.write_text(edited, encoding="utf-8")
     result = run_handbook("build", "--per-cohort", cwd=project, env=TODAY)
     assert result.code == 1, result.output
     assert "Traceback" not in result.output
-    assert f"  2026-autumn/program/guardrails/index.html: {NAMES[person]} ({person})" in result.err
-    assert not (project / "site").exists()
+    assert person not in _people(_cohort("2027-spring"))
+    assert "the handbooks of cohorts 2026-autumn, 2027-spring show other cohorts' people" in result.err
+    for cohort_id in ("2026-autumn", "2027-spring"):  # every failing cohort, in one run
+        where = f"  {cohort_id}/program/guardrails/index.html: {NAMES[person]} ({person}), who takes part"
+        assert f"{where} in 2026-spring, not in {cohort_id}" in result.err
+    assert "2026-spring/program/guardrails" not in result.err  # the person's own cohort may name them
+    assert _tree(project / "site") == before  # every cohort's site kept: one swap, or none
     assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
 
 

@@ -153,28 +153,34 @@ class OtherCohortsScanner:
         return list(found)
 
     def scan_folder(
-        self, folder: Path, skip: set[str] | frozenset[str] = frozenset()
+        self, folder: Path, skip: set[str] | frozenset[str] = frozenset(), shown: str = ""
     ) -> list[CrossCohortHit]:
         """Every hit in every file under `folder` (HTML, search index, sitemap, calendars, ...)
-        but those in `skip` (relative names of files known to hold nothing from the program)."""
+        but those in `skip` (relative names of files known to hold nothing from the program).
+        `shown`: the folder's place in the whole site, put before each file's name."""
         hits: list[CrossCohortHit] = []
         if self._automaton is None:
             return hits
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = path.relative_to(folder).as_posix()
             if name not in skip:
-                hits += self.scan_text(name, readable_text(path.name, path.read_bytes()))
+                found = self.scan_text(name, readable_text(path.name, path.read_bytes()))
+                hits += [CrossCohortHit(shown + hit.file, hit.what) for hit in found]
         return hits
 
 
-def cross_cohort_report(hits: list[CrossCohortHit], cohort_id: str, folder: str) -> str:
-    """Why a cohort's handbook was not published: each file and what of which cohort it shows."""
-    lines = [f"  {folder}{hit.message()}" for hit in hits[:20]]
+def cross_cohort_report(hits: list[CrossCohortHit], cohorts: list[str]) -> str:
+    """Why cohorts' handbooks were not published: each file and what of which cohort it shows."""
+    lines = [f"  {hit.message()}" for hit in hits[:20]]
     more = [f"  and {len(hits) - 20} more"] if len(hits) > 20 else []
+    whose = (
+        f"the handbook of cohort {cohorts[0]} shows"
+        if len(cohorts) == 1
+        else (f"the handbooks of cohorts {', '.join(cohorts)} show")
+    )
     return "\n".join(
         [
-            f"the handbook of cohort {cohort_id} shows other cohorts' people, pairs or contracts; "
-            "the previous site is kept:",
+            f"{whose} other cohorts' people, pairs or contracts; the previous site is kept:",
             *lines,
             *more,
             "Every cohort's handbook holds the hand-written pages and the program's text: remove the "

@@ -130,7 +130,7 @@ def _build_checked(
         if leaks:
             raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
         if cohort is not None:
-            _refuse_other_cohorts(project, cohort, staging, skip, "")
+            _refuse_other_cohorts(project, {cohort: (staging, skip, "")})
         mark_written(staging, SITE_MARKER, "handbook build")
     return target
 
@@ -150,13 +150,19 @@ def _mkdocs_build(config: MkDocsConfig, folder: Path, plugin: object | None) -> 
     return _unchanged(folder, copies)
 
 
-def _refuse_other_cohorts(project: Project, cohort: str, folder: Path, skip: set[str], prefix: str) -> None:
-    """The gate of a cohort's own handbook: nothing of another cohort in any built file."""
+def _refuse_other_cohorts(project: Project, sites: dict[str, tuple[Path, set[str], str]]) -> None:
+    """The gate of each cohort's own handbook (by cohort id: its folder, the files to skip, and
+    how messages name the folder): nothing of another cohort in any built file."""
     from generator.site.cohort_scan import OtherCohortsScanner, cross_cohort_report
 
-    hits = OtherCohortsScanner.for_cohort(project.program, cohort).scan_folder(folder, skip)
-    if hits:
-        raise BuildFailed("build failed: " + cross_cohort_report(hits, cohort, prefix))
+    hits = {
+        cohort: OtherCohortsScanner.for_cohort(project.program, cohort).scan_folder(folder, skip, shown)
+        for cohort, (folder, skip, shown) in sites.items()
+    }
+    if any(hits.values()):
+        found = [hit for cohort_hits in hits.values() for hit in cohort_hits]
+        failing = [cohort for cohort, cohort_hits in hits.items() if cohort_hits]
+        raise BuildFailed("build failed: " + cross_cohort_report(found, failing))
 
 
 def _build_per_cohort(config_file: Path, project: Project, site_dir: Path, shown: str) -> Path:
@@ -192,8 +198,7 @@ def _build_per_cohort(config_file: Path, project: Project, site_dir: Path, shown
         leaks = scan_for_leaks(staging, program, project.records, skip=every_skip)
         if leaks:
             raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
-        for cohort in program.cohorts:
-            slug = slugs[cohort.id]
-            _refuse_other_cohorts(project, cohort.id, staging / slug, skip[slug], f"{slug}/")
+        sites = {c.id: (staging / slugs[c.id], skip[slugs[c.id]], f"{slugs[c.id]}/") for c in program.cohorts}
+        _refuse_other_cohorts(project, sites)
         mark_written(staging, SITE_MARKER, "handbook build")
     return target
