@@ -10,7 +10,8 @@ another cohort's person is caught before it is published.
 Searched for, in every other cohort: its id and name; the ids, names and calendar slugs of its
 people who do not belong to this cohort too (people in both appear in both); the slugs of its
 pairs that this cohort does not have; and the text its pairs' learning contracts set for
-themselves (and a rebalanced pair's reason). A match counts only as a whole word, so
+themselves (a rebalanced pair's reason, its activities too), unless this cohort shows the same
+text. A match counts only as a whole word, so
 "kim" is not found in "grace-kim".
 """
 
@@ -60,9 +61,12 @@ def _pair_texts(pair: Pair) -> list[str]:
 
 
 def _shown_texts(program: Program, cohort: Cohort) -> set[str]:
-    """Every text a cohort's handbook shows in contracts: what another cohort may share with it."""
+    """Every text a cohort's handbook shows in contracts and activities: what another cohort may
+    share with it."""
     texts = [*program.guardrails.confidentiality, *program.guardrails.escalation_path]
     texts += [t for name in ContractTerms.model_fields for t in _words(getattr(program.contract, name))]
+    texts += [t for a in cohort.activities for t in (a.title, a.description)]
+    texts += [t for e in cohort.events for t in (e.title, e.description)]
     for pair in cohort.pairs:
         terms = program.contract_for(pair)
         texts += [t for name in ContractTerms.model_fields for t in _words(getattr(terms, name))]
