@@ -11,8 +11,7 @@ Searched for, in every other cohort: its id and name; the ids, names and calenda
 people who do not belong to this cohort too (people in both appear in both); the slugs of its
 pairs that this cohort does not have; and the text its pairs' learning contracts set for
 themselves (a rebalanced pair's reason, its activities too), unless this cohort shows the same
-text. A match counts only as a whole word, so
-"kim" is not found in "grace-kim".
+text. A match counts only as a whole word, so "kim" is not found in "grace-kim".
 """
 
 from __future__ import annotations
