@@ -8,6 +8,7 @@ plugin share one project.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     build.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     build.add_argument("--site-dir", default=None, help="where to write the site (default site/)")
+    one_or_each = build.add_mutually_exclusive_group()
+    one_or_each.add_argument(
+        "--cohort",
+        metavar="ID",
+        help="build one cohort's own handbook: the program's pages and that cohort's only",
+    )
+    one_or_each.add_argument(
+        "--per-cohort",
+        action="store_true",
+        help="build each cohort's own handbook into SITE/<cohort>/, and SITE/index.html for owners",
+    )
     add_plugins_option(build)
     build.set_defaults(run=run_build)
     serve = subparsers.add_parser("serve", help="check the program, then serve the site locally")
@@ -41,11 +53,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(run=run_export)
 
 
-def _checked(program: str, plugins: bool | None) -> Project | int:
-    """The project, loaded and checked once, or the exit code after the report says why not."""
+def _checked(
+    program: str, plugins: bool | None, usable: Callable[[Project], object] | None = None
+) -> Project | int:
+    """The project, loaded and checked once, or the exit code after the report says why not.
+    `usable` raises a usage error for a request the program cannot answer, before the checks run."""
     from generator.commands.check import check_and_report, open_checked
 
     project = open_checked(program, plugins)
+    if usable is not None:
+        usable(project)
     code = check_and_report(project, program)
     return project if code == EXIT_OK else code
 
@@ -58,13 +75,28 @@ def _config(path: str) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from generator.site.cohorts import every_cohort, select_cohort
     from generator.site.publish import build_site
 
-    project = _checked(args.program, plugins_wanted(args))
+    def usable(project: Project) -> object:
+        if args.cohort is not None:
+            return select_cohort(project.program, args.cohort, args.program)
+        return every_cohort(project.program, args.program) if args.per_cohort else None
+
+    project = _checked(args.program, plugins_wanted(args), usable)
     if isinstance(project, int):
         return project
-    target = build_site(_config(args.config), project, Path(args.site_dir) if args.site_dir else None)
-    print(f"Built the handbook into {target}")
+    site_dir = Path(args.site_dir) if args.site_dir else None
+    config = _config(args.config)
+    target = build_site(config, project, site_dir, cohort=args.cohort, per_cohort=args.per_cohort)
+    if args.cohort is not None:
+        print(f"Built the handbook of cohort {args.cohort} into {target}")
+    elif args.per_cohort:
+        print(
+            f"Built {len(project.program.cohorts)} cohort handbooks into {target}, with an index for owners"
+        )
+    else:
+        print(f"Built the handbook into {target}")
     return EXIT_OK
 
 

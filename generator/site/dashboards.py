@@ -321,32 +321,41 @@ def progress_pages(
     as_of: dt.date,
     env: jinja2.Environment | None = None,
     aggregates: Aggregates | None = None,
+    cohort: str | None = None,
 ) -> dict[str, str]:
     """Markdown pages by site path: the program's dashboard, one per cohort, and the milestones page.
 
     `env` is the site's Markdown environment (with the program's overrides); by default, the
     built-in templates alone. A cohort without records gets no page. The milestones page follows
     `[recognition] milestones`. `aggregates`: the figures, when the caller has them already.
+
+    `cohort`: the one cohort a cohort's own handbook shows. Its figures are the whole program's
+    (the same small-group suppression, so no two handbooks together reveal more than the whole
+    one), but the program's dashboard and the other cohorts' figures are left out.
     """
     aggregates = aggregates or aggregate(program, records, as_of)
-    if not aggregates.scopes_with_records:
+    shown = [s for s in aggregates.scopes_with_records if cohort is None or s == cohort]
+    if not shown:
         return {}
     env = env or markdown_environment()
     dashboard = env.get_template("progress/dashboard.md.j2")
-    pages = {PROGRAM_PAGE: dashboard.render(board=build_dashboard(program, aggregates, PROGRAM), bar=bar)}
-    for scope in aggregates.scopes_with_records:
+    pages = {}
+    if cohort is None:
+        pages[PROGRAM_PAGE] = dashboard.render(board=build_dashboard(program, aggregates, PROGRAM), bar=bar)
+    for scope in shown:
         pages[COHORT_PAGE.format(cohort=scope)] = dashboard.render(
             board=build_dashboard(program, aggregates, scope), bar=bar
         )
     if program.recognition.milestones == "aggregate":
         sections = []
-        for scope in scopes(program, aggregates):
+        for scope in scopes(program, aggregates) if cohort is None else shown:
             board = build_dashboard(program, aggregates, scope)
             title = "Across the program" if scope == PROGRAM else board.title
             sections.append(MilestoneSection(title, board.milestones))
-        total = aggregates.get(PROGRAM, "milestones-reached")
+        total = aggregates.get(cohort or PROGRAM, "milestones-reached")
         pages[MILESTONES_PAGE] = env.get_template("progress/milestones.md.j2").render(
             sections=sections,
+            across="the cohort" if cohort else "the program",
             total=int(total.value) if total else None,
             withheld=withheld_text(aggregates.min_group_size),
             as_of=as_of.isoformat(),

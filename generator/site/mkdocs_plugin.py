@@ -31,9 +31,11 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from generator.diagnostics import ProgramError, format_problem
 from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
+from generator.site.cohorts import unlink_other_cohorts
 from generator.site.docs_folder import refused_links
 from generator.site.markup import label_task_checkboxes
 from generator.site.pages import Page, in_navigation, navigation, site_pages
+from generator.site.public_view import cohort_slugs
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.templating import escape_markdown
 
@@ -96,11 +98,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.theme_copies: dict[str, Path] = {}
         self.handed_over = False
         self.site_dir: Path | None = None
+        self.cohort: str | None = None  # handed over by `handbook build --cohort` / `--per-cohort`
+        self.base_url: str | None = None  # where that cohort's handbook is hosted, if not [site] url
+        self.cohort_slugs: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin that has this hook for the whole of `serve`, so it knows it serves."""
         self.serving = command == "serve"
         self.project = None
+        self.cohort = self.base_url = None
 
     def on_shutdown(self) -> None:
         self.serving = False
@@ -134,7 +140,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             links = refused_links(Path(config.docs_dir), project.root)
             if links:
                 raise DocsFolderRefused("\n".join(links))
-            pages = site_pages(project)
+            pages = site_pages(project, self.cohort, self.base_url)
+            self.cohort_slugs = cohort_slugs(project.program) if self.cohort is not None else {}
             if not self.handed_over:  # `handbook build` scans everything it publishes itself
                 self.scanner = LeakScanner.for_program(project.program, project.records)
             self.problems = []
@@ -234,6 +241,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.theme_copies = _installed_theme_files(files, config)
         self.scanned |= set(self.theme_copies)
         return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        """In one cohort's handbook, a hand-written link into another cohort's pages becomes
+        plain text: those pages are not in this handbook."""
+        if self.cohort is None or page.file.generated_by is not None:
+            return markdown
+        slugs = set(self.cohort_slugs.values())
+        return unlink_other_cohorts(markdown, page.file.src_uri, self.cohort_slugs[self.cohort], slugs)
 
     def on_page_content(
         self, html_text: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files

@@ -74,16 +74,22 @@ def render_pages(
     as_of: dt.date,
     rules: Sequence[object] = (),
     stamp: dt.datetime | None = None,
+    cohort: str | None = None,
+    base_url: str | None = None,
 ) -> list[Page]:
     """Every generated page and download of the handbook, progress dashboards included.
 
     `stamp` is the calendars' DTSTAMP (the build time, or `SOURCE_DATE_EPOCH`); without one,
-    midnight of `as_of`, so that pages rendered for a date are the same bytes each time."""
-    view: PublicProgram = public_view(program)
+    midnight of `as_of`, so that pages rendered for a date are the same bytes each time.
+    `cohort`: build one cohort's own handbook (the program's pages and that cohort's alone, see
+    `generator.site.cohorts`). `base_url`: where these pages are hosted, when not `[site] url`
+    (a cohort's own folder of it); the calendars link back to it."""
+    view: PublicProgram = public_view(program, cohort)
+    sources = [c for c in program.cohorts if cohort is None or c.id == cohort]
     calendars = CalendarWriter(
         view.name,
         stamp=stamp or dt.datetime.combine(as_of, dt.time(0), tzinfo=dt.UTC),
-        base_url=view.url,
+        base_url=view.url if base_url is None else base_url,
         remind_days=view.reminder_days,
         # A weekend or closed date may move a cohort's last session into the next year.
         years=(min(c.start.year for c in view.cohorts), max(c.end.year for c in view.cohorts) + 1)
@@ -93,7 +99,7 @@ def render_pages(
     env = markdown_environment(override_folder)
     on = as_of
     aggregates = aggregate(program, records, on) if records is not None else None
-    progress = progress_pages(program, records, on, env, aggregates) if records is not None else {}
+    progress = progress_pages(program, records, on, env, aggregates, cohort) if records is not None else {}
 
     def render(name: str, **context: object) -> str:
         return env.get_template(name).render(program=view, **context)
@@ -113,15 +119,15 @@ def render_pages(
     pages += [Page(path, progress[path]) for path in sorted(progress) if path.startswith("progress/")]
     statuses = {c.slug: cohort_status(c.start, c.end, on) for c in view.cohorts}
     pages.append(Page(COHORTS_PAGE, render("cohorts.md.j2", statuses=statuses)))
-    for cohort, source in zip(view.cohorts, program.cohorts, strict=True):
-        base = f"cohorts/{cohort.slug}"
+    for public, source in zip(view.cohorts, sources, strict=True):
+        base = f"cohorts/{public.slug}"
         dashboard = progress.get(COHORT_PAGE.format(cohort=source.id))
-        shared = {"cohort": cohort, "has_progress": dashboard is not None}
+        shared = {"cohort": public, "has_progress": dashboard is not None}
         pages += [
             Page(f"{base}/index.md", render("cohort.md.j2", current="overview", **shared)),
             Page(
                 f"{base}/schedule.md",
-                render("schedule.md.j2", current="schedule", rows=timeline(cohort.schedule, on), **shared),
+                render("schedule.md.j2", current="schedule", rows=timeline(public.schedule, on), **shared),
             ),
             Page(f"{base}/pairs.md", render("pairs.md.j2", current="pairs", **shared)),
             Page(f"{base}/checklists.md", render("checklists.md.j2", current="checklists", **shared)),
@@ -134,10 +140,10 @@ def render_pages(
             heading, _, body = dashboard.partition("\n")
             links = render("cohort_links.md.j2", current="progress", up="", **shared)
             pages.append(Page(f"{base}/progress.md", f"{heading}\n\n{links}{body}"))
-        pages.append(Page(f"{base}/{cohort.slug}.ics", calendars.cohort(cohort)))
+        pages.append(Page(f"{base}/{public.slug}.ics", calendars.cohort(public)))
         pages += [
-            Page(f"{base}/calendars/{person.slug}.ics", calendars.person(cohort, person))
-            for person in cohort.participants
+            Page(f"{base}/calendars/{person.slug}.ics", calendars.person(public, person))
+            for person in public.participants
         ]
         pages += [
             Page(
@@ -150,13 +156,15 @@ def render_pages(
                     **shared,
                 ),
             )
-            for pair in cohort.pairs
+            for pair in public.pairs
         ]
     return pages
 
 
-def site_pages(project: Project) -> list[Page]:
-    """The pages of a project, with its template overrides, progress records and rules."""
+def site_pages(project: Project, cohort: str | None = None, base_url: str | None = None) -> list[Page]:
+    """The pages of a project, with its template overrides, progress records and rules.
+
+    `cohort`: only that cohort's own handbook (an id `select_cohort` has accepted)."""
     override = project.program.site.templates
     folder = (project.root / override) if override else None
     if folder is not None and not folder.is_dir():
@@ -172,6 +180,8 @@ def site_pages(project: Project) -> list[Page]:
             as_of=project.today,
             rules=project.rules.rules,
             stamp=build_stamp(),
+            cohort=cohort,
+            base_url=base_url,
         )
     except jinja2.TemplateError as exc:
         # An error in one of the program's own templates is theirs to fix, so say where it is;

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from generator.model import Activity, Cadence, Pair, Person, Program
+from generator.model import Activity, Cadence, Cohort, Pair, Person, Program
 from generator.policies.pair_quality import covered_goals, different_attributes
 from generator.site.addresses import unique_slugs
 from generator.site.schedule import (
@@ -156,15 +156,11 @@ class _Names:
 
     @classmethod
     def of(cls, program: Program) -> _Names:
-        # Sponsors listed under [program] but not among the people get a calendar too.
-        ids = list(
-            dict.fromkeys([*(p.id for p in program.people), *(s.id for s in program.program.sponsors)])
-        )
         return cls(
             competencies={c.id: c.name for c in program.vocabulary.competencies},
             experiences={e.id: e.name for e in program.vocabulary.experiences},
             people={p.id: p.name for p in program.people},
-            person_slugs=dict(zip(ids, unique_slugs([(i, i) for i in ids]), strict=True)),
+            person_slugs=person_slugs(program),
         )
 
     def competency(self, ids: Sequence[str]) -> list[str]:
@@ -172,6 +168,19 @@ class _Names:
 
     def experience(self, ids: Sequence[str]) -> list[str]:
         return [self.experiences.get(i, i) for i in ids]
+
+
+def person_slugs(program: Program) -> dict[str, str]:
+    """Each person's slug (their calendar's file name), by id: unique across the whole program,
+    so a person keeps one address in every cohort's handbook."""
+    # Sponsors listed under [program] but not among the people get a calendar too.
+    ids = list(dict.fromkeys([*(p.id for p in program.people), *(s.id for s in program.program.sponsors)]))
+    return dict(zip(ids, unique_slugs([(i, i) for i in ids]), strict=True))
+
+
+def pair_slugs(cohort: Cohort) -> list[str]:
+    """The slug of each pair of a cohort (its learning contract's address), in order."""
+    return unique_slugs([(f"{p.mentor}\x00{p.mentee}", f"{p.mentor}-{p.mentee}") for p in cohort.pairs])
 
 
 def _person(program: Program, person_id: str, names: _Names, cohort_timezone: str = "") -> PublicPerson:
@@ -255,21 +264,30 @@ def _why(mentor: Person, mentee: Person, names: _Names) -> list[str]:
     return reasons or ["Chosen by the program owners for complementary experience."]
 
 
-def public_view(program: Program) -> PublicProgram:
-    """Copy the publishable parts of a validated program into the public dataclasses."""
+def cohort_slugs(program: Program) -> dict[str, str]:
+    """Each cohort's slug (its pages' folder, and its own site's folder under `--per-cohort`), by id."""
+    ids = [c.id for c in program.cohorts]
+    return dict(zip(ids, unique_slugs([(i, i) for i in ids]), strict=True))
+
+
+def public_view(program: Program, only_cohort: str | None = None) -> PublicProgram:
+    """Copy the publishable parts of a validated program into the public dataclasses.
+
+    `only_cohort`: the id of the one cohort a cohort's own handbook holds; the others are left out
+    whole (their people, pairs, schedules), and the program-wide parts stay."""
     g = program.guardrails
     names = _Names.of(program)
     closed = frozenset(program.calendar.closed_dates)
     cohorts = []
-    cohort_slugs = unique_slugs([(c.id, c.id) for c in program.cohorts])
-    for cohort, cohort_slug in zip(program.cohorts, cohort_slugs, strict=True):
+    slugs = cohort_slugs(program)
+    for cohort in program.cohorts:
+        if only_cohort is not None and cohort.id != only_cohort:
+            continue
+        cohort_slug = slugs[cohort.id]
         pairs = []
-        pair_slugs = unique_slugs(
-            [(f"{p.mentor}\x00{p.mentee}", f"{p.mentor}-{p.mentee}") for p in cohort.pairs]
-        )
         standard = _cohort_cadences(program, cohort.pairs)
         on_schedule = {c.id for c in standard}
-        for pair, pair_slug in zip(cohort.pairs, pair_slugs, strict=True):
+        for pair, pair_slug in zip(cohort.pairs, pair_slugs(cohort), strict=True):
             terms = program.contract_for(pair)
             mentor = _person(program, pair.mentor, names, cohort.timezone)
             mentee = _person(program, pair.mentee, names, cohort.timezone)

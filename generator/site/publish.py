@@ -47,11 +47,19 @@ class _ErrorLog(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(config_file: Path, project: Project, site_dir: Path | None = None) -> Path:
+def build_site(
+    config_file: Path,
+    project: Project,
+    site_dir: Path | None = None,
+    *,
+    cohort: str | None = None,
+    per_cohort: bool = False,
+) -> Path:
     """Build strictly into a temporary folder beside the target, check it, then swap it in.
 
     The MkDocs plugin instance of this build is handed the project, so the program is not read
-    a second time.
+    a second time. `cohort`: build that cohort's own handbook; `per_cohort`: each cohort's into
+    a folder of its own, with the owners' index beside them (`generator.site.cohorts`).
     """
     # Checked on the raw configuration first (MkDocs' own check of these folders ends in a bare
     # abort), then again on the loaded one, which may inherit its folders (`INHERIT`).
@@ -66,14 +74,26 @@ def build_site(config_file: Path, project: Project, site_dir: Path | None = None
         target = Path(config.site_dir)
         shown = f"site_dir {target} (of {config_file})"
     check_site_target(target, shown, program=project.path, docs=Path(config.docs_dir))
+    if per_cohort:
+        return _build_per_cohort(config_file, project, target, shown)
     config.plugins.on_startup(command="build", dirty=False)
+    plugin = _handed_over(config, project, cohort)
+    try:
+        return _build_checked(config, project, target, shown, plugin, cohort)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _handed_over(
+    config: MkDocsConfig, project: Project, cohort: str | None, base_url: str | None = None
+) -> object | None:
+    """The build's handbook plugin, handed the project (and the cohort it builds, if one)."""
     plugin = config.plugins.get("handbook")
     if plugin is not None and hasattr(plugin, "project"):
         plugin.project = project
-    try:
-        return _build_checked(config, project, target, shown, plugin)
-    finally:
-        config.plugins.on_shutdown()
+        plugin.cohort = cohort
+        plugin.base_url = base_url
+    return plugin
 
 
 def _unchanged(site: Path, theme_copies: dict[str, Path]) -> set[str]:
@@ -90,7 +110,12 @@ def _unchanged(site: Path, theme_copies: dict[str, Path]) -> set[str]:
 
 
 def _build_checked(
-    config: MkDocsConfig, project: Project, site_dir: Path, shown: str, plugin: object | None
+    config: MkDocsConfig,
+    project: Project,
+    site_dir: Path,
+    shown: str,
+    plugin: object | None,
+    cohort: str | None = None,
 ) -> Path:
     program = project.program
     target = site_dir.resolve()
@@ -100,18 +125,80 @@ def _build_checked(
         check_folder_owned(target, f"build: {shown}", SITE_MARKER, "handbook build")
 
     with replaced_atomically(target, before_swap=only_our_files) as staging:
-        config.site_dir = str(staging)
-        errors = _ErrorLog()
-        logging.getLogger("mkdocs").addHandler(errors)
-        try:
-            mkdocs_build(config)
-        except MkDocsException as exc:
-            raise BuildFailed("build failed: " + ("\n".join(errors.messages) or str(exc))) from None
-        finally:
-            logging.getLogger("mkdocs").removeHandler(errors)
-        copies: dict[str, Path] = getattr(plugin, "theme_copies", {})  # known once the build ran
-        leaks = scan_for_leaks(staging, program, project.records, skip=_unchanged(staging, copies))
+        skip = _mkdocs_build(config, staging, plugin)
+        leaks = scan_for_leaks(staging, program, project.records, skip=skip)
         if leaks:
             raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
+        if cohort is not None:
+            _refuse_other_cohorts(project, {cohort: (staging, skip, "")})
+        mark_written(staging, SITE_MARKER, "handbook build")
+    return target
+
+
+def _mkdocs_build(config: MkDocsConfig, folder: Path, plugin: object | None) -> set[str]:
+    """Run MkDocs into `folder`; the theme's files it copied unchanged (the scans skip them)."""
+    config.site_dir = str(folder)
+    errors = _ErrorLog()
+    logging.getLogger("mkdocs").addHandler(errors)
+    try:
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        raise BuildFailed("build failed: " + ("\n".join(errors.messages) or str(exc))) from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(errors)
+    copies: dict[str, Path] = getattr(plugin, "theme_copies", {})  # known once the build ran
+    return _unchanged(folder, copies)
+
+
+def _refuse_other_cohorts(project: Project, sites: dict[str, tuple[Path, set[str], str]]) -> None:
+    """The gate of each cohort's own handbook (by cohort id: its folder, the files to skip, and
+    how messages name the folder): nothing of another cohort in any built file."""
+    from generator.site.cohort_scan import OtherCohortsScanner, cross_cohort_report
+
+    hits = {
+        cohort: OtherCohortsScanner.for_cohort(project.program, cohort).scan_folder(folder, skip, shown)
+        for cohort, (folder, skip, shown) in sites.items()
+    }
+    if any(hits.values()):
+        found = [hit for cohort_hits in hits.values() for hit in cohort_hits]
+        failing = [cohort for cohort, cohort_hits in hits.items() if cohort_hits]
+        raise BuildFailed("build failed: " + cross_cohort_report(found, failing))
+
+
+def _build_per_cohort(config_file: Path, project: Project, site_dir: Path, shown: str) -> Path:
+    """Each cohort's handbook into `<site>/<cohort>/`, the owners' index at `<site>/index.html`:
+    every folder through the same gates, and one swap of the whole site folder."""
+    from generator.safe_files import write_text_atomically
+    from generator.site.cohorts import OWNERS_INDEX, owners_index
+    from generator.site.public_view import cohort_slugs
+
+    program = project.program
+    target = site_dir.resolve()
+    slugs = cohort_slugs(program)
+
+    def only_our_files() -> None:
+        check_folder_owned(target, f"build: {shown}", SITE_MARKER, "handbook build")
+
+    with replaced_atomically(target, before_swap=only_our_files) as staging:
+        skip: dict[str, set[str]] = {}
+        for cohort in program.cohorts:
+            slug = slugs[cohort.id]
+            config = load_config(str(config_file), strict=True)  # a fresh one: each build changes it
+            if config.site_url:  # the sitemap's addresses: this cohort's folder of the site
+                config.site_url = f"{config.site_url.rstrip('/')}/{slug}/"
+            url = program.site.url
+            config.plugins.on_startup(command="build", dirty=False)
+            plugin = _handed_over(config, project, cohort.id, f"{url.rstrip('/')}/{slug}/" if url else None)
+            try:
+                skip[slug] = _mkdocs_build(config, staging / slug, plugin)
+            finally:
+                config.plugins.on_shutdown()
+        write_text_atomically(staging / OWNERS_INDEX, owners_index(program, project.today))
+        every_skip = {f"{slug}/{name}" for slug, names in skip.items() for name in names}
+        leaks = scan_for_leaks(staging, program, project.records, skip=every_skip)
+        if leaks:
+            raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
+        sites = {c.id: (staging / slugs[c.id], skip[slugs[c.id]], f"{slugs[c.id]}/") for c in program.cohorts}
+        _refuse_other_cohorts(project, sites)
         mark_written(staging, SITE_MARKER, "handbook build")
     return target
