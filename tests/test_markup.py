@@ -125,3 +125,12 @@ def test_the_owner_reports_are_valid_html(tmp_path: Path, report: str) -> None:
     assert result.code == 0, result.output
     errors = [f"{m.get('lastLine')}: {m['message']}" for m in validate([project / report])]
     assert not errors, "\n".join(errors)
+
+
+def test_the_owners_index_of_per_cohort_sites_is_valid_html(tmp_path: Path) -> None:
+    """`build --per-cohort` writes the owners' index page itself, from the first byte to the last."""
+    project = copy_example(tmp_path)
+    result = run_handbook("build", "program.toml", "--per-cohort", cwd=project)
+    assert result.code == 0, result.output
+    errors = [f"{m.get('lastLine')}: {m['message']}" for m in validate([project / "site" / "index.html"])]
+    assert not errors, "\n".join(errors)
