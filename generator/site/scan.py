@@ -64,8 +64,27 @@ _FORMAT_CHARACTERS = re.compile(f"[{_FORMAT_BMP}{_FORMAT_ASTRAL}]")
 _MAYBE_FORMAT = re.compile(f"[{_FORMAT_BMP}\U00010000-\U0010ffff]")
 """The same, or any character beyond the first plane: a search for this short class is several
 times quicker than for the exact one, and most pages have neither."""
+TYPOGRAPHIC = (
+    "\u00a9\u00ab\u00b6\u00b7\u00bb\u00d7"  # copyright, guillemets, pilcrow, middle dot, times
+    "\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026"  # dashes, quotes, bullet, ellipsis
+    "\u2039\u203a\u2190\u2192"  # single guillemets (breadcrumbs), arrows
+)
+"""Characters themes and Markdown put on nearly every page (the permalink pilcrow, the middle
+dot, breadcrumb guillemets, dashes, quotes, arrows). Each normalises to a fixed text (itself, or
+`...` for the ellipsis) that never joins with a neighbour, is no space and has no case: a test
+holds every one to that."""
+_TYPOGRAPHIC_SET = frozenset(TYPOGRAPHIC)
+_ASCII = bytes(range(0x80))
+_ASCII_FOLD = bytes.maketrans(
+    bytes(range(ord("A"), ord("Z") + 1)) + b"\x1c\x1d\x1e\x1f", bytes(range(ord("a"), ord("z") + 1)) + b"    "
+)
+"""ASCII upper case to lower case, and the four separators `str.split` counts as whitespace
+(`bytes.split` does not) to spaces."""
 _TAG = re.compile(r"(<[^<>]*>)")
 """An HTML tag: `Planning to <em>resign</em>` reads as the sentence it shows."""
+_FOLD = re.compile(rb"\r\n[ \t]|\n[ \t]")
+"""A folded calendar line's break (`\\r?\\n[ \\t]`) spelt as two alternatives, which the regular
+expression engine finds by their first byte instead of trying at every position."""
 
 
 def normalise(text: str) -> str:
@@ -73,16 +92,37 @@ def normalise(text: str) -> str:
     of whitespace (line wraps, tabs, no-break spaces) one space. Shared with rule HB201.
 
     Invisible format characters (soft hyphen, zero-width space, word joiner, BOM) are dropped:
-    a reader does not see them, so neither may the comparison. One pass of each over the text;
-    ASCII text (most pages) only needs `lower`."""
+    a reader does not see them, so neither may the comparison. ASCII text only needs `lower`;
+    a page that is ASCII but for the theme's typographic characters (`TYPOGRAPHIC`: most built
+    pages) is folded as bytes, several times quicker and to the same text; any other text takes
+    one pass of each step (`_normal_form`)."""
     if text.isascii():
         return " ".join(text.lower().split())
+    data = text.encode("utf-8", "surrogatepass")
+    # The non-ASCII characters alone (deleting ASCII bytes leaves whole UTF-8 sequences): the
+    # check stops at the first character that is not typographic.
+    if not _TYPOGRAPHIC_SET.issuperset(data.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+        return _normal_form(text)
+    for raw, normal in _TYPOGRAPHIC_CHANGED:
+        if raw in data:
+            data = data.replace(raw, normal)
+    return b" ".join(data.translate(_ASCII_FOLD).split()).decode("utf-8")
+
+
+def _normal_form(text: str) -> str:
+    """`normalise` of any text, one step after the other."""
     text = text.casefold()
     if _MAYBE_FORMAT.search(text):
         text = _FORMAT_CHARACTERS.sub("", text)
     if not unicodedata.is_normalized("NFKC", text):  # a quick check; most text already is
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
+
+
+_TYPOGRAPHIC_CHANGED = tuple(
+    (c.encode(), _normal_form(c).encode()) for c in TYPOGRAPHIC if _normal_form(c) != c
+)
+"""(UTF-8 of a typographic character, of its normal form) where the two differ: the ellipsis."""
 
 
 def searchable(normal: str) -> bool:
@@ -181,7 +221,7 @@ def readable_text(name: str, data: bytes) -> str:
             data = gzip.decompress(data)
         suffix = Path(name[:-3]).suffix
     if suffix == ".ics":  # lines are folded every 75 bytes, even inside a character
-        data = re.sub(rb"\r?\n[ \t]", b"", data)
+        data = _FOLD.sub(b"", data)
     text = data.decode("utf-8", errors="ignore")
     if suffix == ".ics":
         text = re.sub(r"\\([nN,;\\])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)

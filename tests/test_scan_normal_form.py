@@ -1,0 +1,60 @@
+"""The leak scan's normal form: the quick way through a page that is ASCII but for the theme's
+typographic characters gives exactly the text the full normalisation gives, so it finds the
+same values."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from generator.site.scan import TYPOGRAPHIC, LeakScanner, Secret, _normal_form, normalise
+
+ASCII = "".join(map(chr, range(0x80)))
+TRICKY = (
+    "\u00a0\u2028\u0085\u3000"  # spaces str.split knows and bytes.split does not
+    "\u0301\u0327"  # combining marks: join the character before them
+    "\u00ad\u200b\u2060\ufeff"  # invisible format characters
+    "\uff21\ufb01\u2126\u00df\u0130\u212a"  # full-width, ligature, ohm, sharp s, dotted I, kelvin
+    "\u00e9\u00fc\u0142\u4e2d\U0001d400\ud800"  # accented, CJK, mathematical bold A, a lone surrogate
+)
+
+
+@pytest.mark.parametrize("char", list(TYPOGRAPHIC), ids=[f"U+{ord(c):04X}" for c in TYPOGRAPHIC])
+def test_a_typographic_character_folds_the_same_whatever_surrounds_it(char: str) -> None:
+    normal = unicodedata.normalize("NFKC", char)
+    assert char.casefold() == char.lower() == char
+    assert not char.isspace() and unicodedata.category(char) != "Cf"
+    assert normal == normal.casefold() and not any(c.isspace() for c in normal)
+    assert _normal_form(char) == normal
+    for other in ASCII + TYPOGRAPHIC:
+        # Nothing composes across the two: NFKC of the pair is NFKC of each, in both orders.
+        for pair in (other + char, char + other):
+            assert unicodedata.normalize("NFKC", pair) == "".join(
+                unicodedata.normalize("NFKC", c) for c in pair
+            )
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(ASCII + TYPOGRAPHIC * 4 + "  \n\t")
+        | st.sampled_from(TRICKY)
+        | st.characters(codec="utf-8"),
+        max_size=60,
+    )
+)
+@example("Planning to RESIGN\u2026 \u00b6\x1cnext\u203a")
+@example("cafe\u0301 \u00b7 \u00b6")
+@example("\u00b7\u0301 flight risk")
+@example("\x1f\u2026\x1e")
+def test_the_quick_normal_form_is_the_full_one(text: str) -> None:
+    assert normalise(text) == _normal_form(text)
+
+
+def test_a_value_between_typographic_characters_is_found() -> None:
+    scanner = LeakScanner([Secret("zoe-muller", "notes", "Flight risk if passed over")])
+    page = "<p>\u00b6 Summary \u00b7 FLIGHT\n   risk if passed\tover\u2026 \u203a next</p>"
+    leaks = scanner.scan_text("people/index.html", page)
+    assert [leak.message() for leak in leaks] == ["people/index.html: confidential notes of zoe-muller"]
