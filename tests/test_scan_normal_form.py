@@ -1,16 +1,17 @@
-"""The leak scan's normal form: the quick way through a page that is ASCII but for the theme's
-typographic characters gives exactly the text the full normalisation gives, so it finds the
-same values."""
+"""The leak scan's quick paths: a page that is ASCII but for the theme's typographic characters
+is normalised to exactly the text the full normalisation gives, and a calendar folded as writers
+fold it is unfolded exactly as the RFC 5545 rule says, so the scan finds the same values."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.site.scan import TYPOGRAPHIC, LeakScanner, Secret, _normal_form, normalise
+from generator.site.scan import TYPOGRAPHIC, LeakScanner, Secret, _normal_form, _unfolded, normalise
 
 ASCII = "".join(map(chr, range(0x80)))
 TRICKY = (
@@ -58,3 +59,17 @@ def test_a_value_between_typographic_characters_is_found() -> None:
     page = "<p>\u00b6 Summary \u00b7 FLIGHT\n   risk if passed\tover\u2026 \u203a next</p>"
     leaks = scanner.scan_text("people/index.html", page)
     assert [leak.message() for leak in leaks] == ["people/index.html: confidential notes of zoe-muller"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"\r\n ", b"\r\n", b"\n ", b"\n\t", b"\r", b"\n", b" ", b"\t", b"ab", b"\\n", b"\xc3\xa9"]
+        )
+    )
+)
+@example([b"\n", b"\r\n ", b" "])  # unfolding must not join what an earlier unfolding brought together
+@example([b"\r\n ", b"\n\t"])
+def test_a_calendar_unfolds_as_rfc_5545_says(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    assert _unfolded(data) == re.sub(rb"\r?\n[ \t]", b"", data)

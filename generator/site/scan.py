@@ -83,8 +83,8 @@ _ASCII_FOLD = bytes.maketrans(
 _TAG = re.compile(r"(<[^<>]*>)")
 """An HTML tag: `Planning to <em>resign</em>` reads as the sentence it shows."""
 _FOLD = re.compile(rb"\r\n[ \t]|\n[ \t]")
-"""A folded calendar line's break (`\\r?\\n[ \\t]`) spelt as two alternatives, which the regular
-expression engine finds by their first byte instead of trying at every position."""
+"""A folded calendar line's break, `\\r?\\n[ \\t]` spelt as two alternatives: the regular
+expression engine finds them by their first byte instead of trying at every position."""
 
 
 def normalise(text: str) -> str:
@@ -221,7 +221,7 @@ def readable_text(name: str, data: bytes) -> str:
             data = gzip.decompress(data)
         suffix = Path(name[:-3]).suffix
     if suffix == ".ics":  # lines are folded every 75 bytes, even inside a character
-        data = _FOLD.sub(b"", data)
+        data = _unfolded(data)
     text = data.decode("utf-8", errors="ignore")
     if suffix == ".ics":
         text = re.sub(r"\\([nN,;\\])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
@@ -238,6 +238,15 @@ def readable_text(name: str, data: bytes) -> str:
     import html  # its table of entities is large; `check` never needs it
 
     return html.unescape(text)
+
+
+def _unfolded(data: bytes) -> bytes:
+    """A calendar's lines unfolded: each line break followed by a space or tab removed (RFC 5545
+    3.1). When every such break is `\\r\\n ` (as calendar writers fold), one `replace` removes
+    exactly what the regular expression would, several times quicker."""
+    if b"\n\t" not in data and data.count(b"\n ") == data.count(b"\r\n "):
+        return data.replace(b"\r\n ", b"")
+    return _FOLD.sub(b"", data)
 
 
 @dataclass(frozen=True)
