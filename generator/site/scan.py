@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import os
 import re
 import typing
 import unicodedata
@@ -307,11 +308,32 @@ class LeakScanner:
         leaks: list[Leak] = []
         if self._automaton is None:
             return leaks
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            name = path.relative_to(folder).as_posix()
+        for name, path in files_under(folder):
             if name not in skipped:
-                leaks += self.scan_file(path, name)
+                with open(path, "rb") as file:
+                    leaks += self.scan_text(name, readable_text(name, file.read()))
         return leaks
+
+
+def files_under(folder: Path) -> list[tuple[str, str]]:
+    """(name relative to `folder`, path) of every file under it, in path order, as `rglob`
+    finds them: a link to a file counts, a linked folder is not entered, an unreadable one is
+    passed over. One directory listing per folder, without a path object per file."""
+    found: list[tuple[str, str]] = []
+    pending = [("", str(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                    elif entry.is_file():
+                        found.append((prefix + entry.name, entry.path))
+        except PermissionError:
+            continue
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
 
 
 def scan_for_leaks(

@@ -1,17 +1,27 @@
 """The leak scan's quick paths: a page that is ASCII but for the theme's typographic characters
-is normalised to exactly the text the full normalisation gives, and a calendar folded as writers
-fold it is unfolded exactly as the RFC 5545 rule says, so the scan finds the same values."""
+is normalised to exactly the text the full normalisation gives, a calendar folded as writers
+fold it is unfolded exactly as the RFC 5545 rule says, and a folder is listed file for file as
+`rglob` lists it, so the scan reads the same files and finds the same values."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.site.scan import TYPOGRAPHIC, LeakScanner, Secret, _normal_form, _unfolded, normalise
+from generator.site.scan import (
+    TYPOGRAPHIC,
+    LeakScanner,
+    Secret,
+    _normal_form,
+    _unfolded,
+    files_under,
+    normalise,
+)
 
 ASCII = "".join(map(chr, range(0x80)))
 TRICKY = (
@@ -73,3 +83,31 @@ def test_a_value_between_typographic_characters_is_found() -> None:
 def test_a_calendar_unfolds_as_rfc_5545_says(pieces: list[bytes]) -> None:
     data = b"".join(pieces)
     assert _unfolded(data) == re.sub(rb"\r?\n[ \t]", b"", data)
+
+
+def test_a_folder_is_listed_as_rglob_lists_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for name in ("a/x.html", "a-b/x.html", "a/b/c.ics", "real/f.json", "index.html"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text("Flight risk if passed over", encoding="utf-8")
+    (site / "linked-folder").symlink_to(site / "real")  # not entered, as rglob does not
+    (site / "linked-file.html").symlink_to(site / "real" / "f.json")  # read through
+    (site / "broken.html").symlink_to(site / "nowhere")
+    expected = [(p.relative_to(site).as_posix(), str(p)) for p in sorted(site.rglob("*")) if p.is_file()]
+    assert files_under(site) == expected
+    assert [name for name, _ in expected] == [
+        "a/b/c.ics",
+        "a/x.html",
+        "a-b/x.html",
+        "index.html",
+        "linked-file.html",
+        "real/f.json",
+    ]
+    scanner = LeakScanner([Secret("zoe-muller", "notes", "Flight risk if passed over")])
+    assert [leak.file for leak in scanner.scan_folder(site, skip=["index.html"])] == [
+        "a/b/c.ics",
+        "a/x.html",
+        "a-b/x.html",
+        "linked-file.html",
+        "real/f.json",
+    ]
