@@ -60,6 +60,8 @@ def test_a_typographic_character_folds_the_same_whatever_surrounds_it(char: str)
 @example("cafe\u0301 \u00b7 \u00b6")
 @example("\u00b7\u0301 flight risk")
 @example("\x1f\u2026\x1e")
+@example("\u00b6 a\n\n b  c \u00b7")  # at most two spaces in a row
+@example("\u00b6 a \n\t b\u00b7   ")  # longer runs
 def test_the_quick_normal_form_is_the_full_one(text: str) -> None:
     assert normalise(text) == _normal_form(text)
 

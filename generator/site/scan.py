@@ -77,10 +77,11 @@ holds every one to that."""
 _TYPOGRAPHIC_SET = frozenset(TYPOGRAPHIC)
 _ASCII = bytes(range(0x80))
 _ASCII_FOLD = bytes.maketrans(
-    bytes(range(ord("A"), ord("Z") + 1)) + b"\x1c\x1d\x1e\x1f", bytes(range(ord("a"), ord("z") + 1)) + b"    "
+    bytes(range(ord("A"), ord("Z") + 1)) + b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f",
+    bytes(range(ord("a"), ord("z") + 1)) + b" " * 9,
 )
-"""ASCII upper case to lower case, and the four separators `str.split` counts as whitespace
-(`bytes.split` does not) to spaces."""
+"""ASCII upper case to lower case, and every ASCII character `str.split` counts as whitespace
+(`bytes.split` does not know the last four) to a space."""
 _TAG = re.compile(r"(<[^<>]*>)")
 """An HTML tag: `Planning to <em>resign</em>` reads as the sentence it shows."""
 _FOLD = re.compile(rb"\r\n[ \t]|\n[ \t]")
@@ -107,7 +108,10 @@ def normalise(text: str) -> str:
     for raw, normal in _TYPOGRAPHIC_CHANGED:
         if raw in data:
             data = data.replace(raw, normal)
-    return b" ".join(data.translate(_ASCII_FOLD).split()).decode("utf-8")
+    folded = data.translate(_ASCII_FOLD)
+    if b"   " not in folded:  # spaces at most two in a row (a search index): one pass makes them one
+        return folded.replace(b"  ", b" ").strip(b" ").decode("utf-8")
+    return b" ".join(folded.split()).decode("utf-8")
 
 
 def _normal_form(text: str) -> str:
