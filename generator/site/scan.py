@@ -23,7 +23,7 @@ import os
 import re
 import typing
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -205,16 +205,18 @@ def _spellings(value: str) -> set[str]:
     return found
 
 
-def _json_strings(value: Any) -> Iterator[str]:
+def _json_strings(value: Any, found: list[str]) -> list[str]:
+    """Every string of a JSON document, keys too, in document order, added to `found`."""
     if isinstance(value, str):
-        yield value
+        found.append(value)
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield key
-            yield from _json_strings(item)
+            found.append(key)
+            _json_strings(item, found)
     elif isinstance(value, list):
         for item in value:
-            yield from _json_strings(item)
+            _json_strings(item, found)
+    return found
 
 
 def readable_text(name: str, data: bytes) -> str:
@@ -232,7 +234,7 @@ def readable_text(name: str, data: bytes) -> str:
         text = re.sub(r"\\([nN,;\\])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), text)
     elif suffix == ".json":
         with contextlib.suppress(ValueError, RecursionError):
-            text = "\n".join(_json_strings(json.loads(text)))
+            text = "\n".join(_json_strings(json.loads(text), []))
     if suffix in (".html", ".htm"):
         # The text a reader sees (markup inside a value removed), then the tags themselves:
         # addresses, titles and alt texts are read too.
