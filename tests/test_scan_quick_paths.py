@@ -21,6 +21,7 @@ from generator.site.scan import (
     _unfolded,
     files_under,
     normalise,
+    readable_text,
 )
 
 ASCII = "".join(map(chr, range(0x80)))
@@ -113,3 +114,52 @@ def test_a_folder_is_listed_as_rglob_lists_it(tmp_path: Path) -> None:
         "linked-file.html",
         "real/f.json",
     ]
+
+
+SECRET = "Flight risk if passed over"
+PAGE_PIECES = [
+    "Flight risk",
+    " if passed over",
+    "flight-risk-if-passed-over",
+    "<p>",
+    "</p>",
+    "<em>",
+    "</em>",
+    '<a href="/flight-risk-if-passed-over/">',
+    '<a title="Flight risk if passed over">',
+    "</a>",
+    '<img alt="Flight">',
+    '<img alt=" risk">',
+    "<b risk>",
+    "<if passed x>",
+    "&amp;",
+    "&lt;",
+    "&gt",
+    "&#60;",
+    "\n  ",
+    "\u00b6",
+    "\u00fc",
+    " ",
+    "if",
+    "passed",
+    "over",
+]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(PAGE_PIECES), max_size=14), min_size=1, max_size=6),
+    st.sampled_from([SECRET, "risk> <if passed", "Flight risk <p>"]),
+)
+@example([["<p>", "Flight risk", "</p>"], ['<a title="Flight risk if passed over">', "</a>"]], SECRET)
+@example([["<p>", "Flight risk", "<em>", " if passed over", "</em>"]], SECRET)
+@example([["<b risk>", "<if passed x>"]], "risk> <if passed")  # from one tag into the next
+@example([["<p>", "Flight risk", "</p>"]], "Flight risk <p>")  # from the text into the tags
+def test_a_page_finds_what_its_whole_readable_text_finds(pages: list[list[str]], secret: str) -> None:
+    """Pages are scanned in turn by one scanner, which skips tags it already found clean: every
+    page gets exactly the leaks a search of its whole readable text gives."""
+    scanner = LeakScanner([Secret("zoe-muller", "notes", secret)])
+    fresh = LeakScanner([Secret("zoe-muller", "notes", secret)])
+    for number, pieces in enumerate(pages):
+        name = f"page-{number}/index.html"
+        data = "".join(pieces).encode()
+        assert scanner.scan_bytes(name, data) == fresh.scan_text(name, readable_text(name, data))

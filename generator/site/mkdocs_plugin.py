@@ -37,7 +37,7 @@ from generator.project import Project, open_project
 from generator.site.docs_folder import refused_links
 from generator.site.markup import label_task_checkboxes
 from generator.site.pages import Page, in_navigation, navigation, site_pages
-from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
+from generator.site.scan import Leak, LeakScanner, leak_report
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             return output
         name = page.file.dest_uri
         data = output.encode("utf-8")
-        leaks = self.scanner.scan_text(name, readable_text(name, data))
+        leaks = self.scanner.scan_bytes(name, data)
         if not leaks:
             self.page_digests[name] = hashlib.blake2b(data).digest()
             return output

@@ -274,6 +274,8 @@ class LeakScanner:
     secrets: list[Secret]
     _automaton: Any = field(default=None, repr=False)
     _owners: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _tags_apart: bool = field(default=False, repr=False)
+    _clean_tags: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def for_program(cls, program: Program, records: ProgressRecords | None = None) -> LeakScanner:
@@ -291,6 +293,7 @@ class LeakScanner:
                 owners.append(i)
         automaton.make_automaton()
         self._automaton = automaton
+        self._tags_apart = not any("<" in spelling or ">" in spelling for spelling in self._owners)
 
     def scan_text(self, name: str, text: str) -> list[Leak]:
         """The confidential values in one file's name (an address: slugs) or readable text,
@@ -302,6 +305,39 @@ class LeakScanner:
         hits = dict.fromkeys(i for spelling in spellings for i in self._owners[spelling])
         found = dict.fromkeys(Leak(name, self.secrets[i].person, self.secrets[i].field) for i in sorted(hits))
         return list(found)
+
+    def scan_bytes(self, name: str, data: bytes) -> list[Leak]:
+        """The confidential values in one built file: its name in the site and its bytes.
+
+        A page's tags (links, titles, icons, scripts) mostly repeat from page to page: a tag
+        already found clean on an earlier page is not searched again. That finds what a search
+        of the page's whole readable text finds, because no value can run from the text into a
+        tag or from one tag into the next: each tag begins with `<` and ends with `>`, and no
+        spelling holds either (if one does, every page is searched whole). A page with a hit is
+        searched whole again, so its leaks are reported as always."""
+        if self._automaton is None:
+            return []
+        if self._tags_apart and Path(name).suffix in (".html", ".htm") and self._clean_page(name, data):
+            return []
+        return self.scan_text(name, readable_text(name, data))
+
+    def _clean_page(self, name: str, data: bytes) -> bool:
+        """True if the page (as `readable_text` reads it) and its name hold no value: its text
+        between tags, then its tags not yet known clean. Text is unescaped part by part, which
+        is the same: an entity never spans a line break, and the parts are joined by one."""
+        parts = _TAG.split(data.decode("utf-8", errors="ignore"))
+        new = [tag for tag in dict.fromkeys(parts[1::2]) if tag not in self._clean_tags]
+        for text in ("".join(parts[0::2]), "\n".join(new)):
+            if "&" in text:
+                import html
+
+                text = html.unescape(text)
+            if next(self._automaton.iter(normalise(text)), None) is not None:
+                return False
+        if next(self._automaton.iter(normalise(name)), None) is not None:
+            return False
+        self._clean_tags.update(new)
+        return True
 
     def scan_file(self, path: Path, name: str) -> list[Leak]:
         if self._automaton is None:
@@ -317,7 +353,7 @@ class LeakScanner:
         for name, path in files_under(folder):
             if name not in skipped:
                 with open(path, "rb") as file:
-                    leaks += self.scan_text(name, readable_text(name, file.read()))
+                    leaks += self.scan_bytes(name, file.read())
         return leaks
 
 
