@@ -180,9 +180,13 @@ class CompiledTemplates(BytecodeCache):
 
 def _private_folder(folder: Path) -> bool:
     """Create `folder` (only the user may enter it) if it is missing; True if it is a folder of
-    the user's that nobody else can write to, along with the folder that holds it."""
+    the user's that nobody else can write to, along with the folder that holds it (where owners
+    cannot be told, as on Windows, no folder is)."""
+    if not hasattr(os, "getuid"):
+        return False
     try:
-        folder.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)
+        folder.parent.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)
+        folder.mkdir(mode=stat.S_IRWXU, exist_ok=True)
         for each in (folder, folder.parent):
             info = os.lstat(each)
             if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
