@@ -96,6 +96,7 @@ def test_a_folder_is_listed_as_rglob_lists_it(tmp_path: Path) -> None:
     (site / "linked-folder").symlink_to(site / "real")  # not entered, as rglob does not
     (site / "linked-file.html").symlink_to(site / "real" / "f.json")  # read through
     (site / "broken.html").symlink_to(site / "nowhere")
+    (site / "loop.html").symlink_to(site / "loop.html")
     expected = [(p.relative_to(site).as_posix(), str(p)) for p in sorted(site.rglob("*")) if p.is_file()]
     assert files_under(site) == expected
     assert [name for name, _ in expected] == [

@@ -17,6 +17,7 @@ values too short to be told from ordinary prose (see `searchable`).
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import json
 import os
@@ -370,12 +371,22 @@ def files_under(folder: Path) -> list[tuple[str, str]]:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append((f"{prefix}{entry.name}/", entry.path))
-                    elif entry.is_file():
+                    elif _is_file(entry):
                         found.append((prefix + entry.name, entry.path))
         except PermissionError:
             continue
     found.sort(key=lambda item: item[0].split("/"))
     return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """`Path.is_file` of a listed entry: a link that leads nowhere or to itself is no file."""
+    try:
+        return entry.is_file()
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return False
+        raise
 
 
 def scan_for_leaks(
