@@ -8,8 +8,8 @@ pairs a program has.
 Every build through the plugin (`handbook build`, `handbook serve`, plain `mkdocs build` and
 `mkdocs serve`) scans each page's final HTML before it is written, and every other file the
 build wrote (search index, sitemap, calendars, assets, a page changed after its scan) at its
-end, for the program's
-confidential values: a hit stops the build, or while serving replaces what would show it.
+end, for the program's confidential values: a hit stops the build, or while serving replaces
+what would show it.
 """
 
 from __future__ import annotations
