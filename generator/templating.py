@@ -5,19 +5,28 @@ site (built-in templates, which a program may override file by file with `[site]
 and the owner's HTML reports. Both environments are sandboxed: override templates are written
 by a program's authors, and a template has no business reaching Python's internals.
 
-An environment is made by a call and handed to whatever renders with it; nothing is cached here.
+An environment is made by a call and handed to whatever renders with it. What a template
+compiles to is kept in the user's cache folder (`template_cache_folder`), so a build does not
+compile the same templates again: only a template whose source changed is compiled.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
+import sys
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import jinja2
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.diagnostics import relative
+from generator.safe_files import CannotWrite, write_bytes_atomically
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SITE_TEMPLATES = TEMPLATES / "site"
@@ -79,14 +88,18 @@ def markdown_environment(overrides: Path | None = None) -> ImmutableSandboxedEnv
     that say so where they print a value. Undefined names are errors, not empty text.
     """
     folders = [str(overrides)] if overrides is not None else []
+    settings: dict[str, Any] = {
+        "finalize": escape_markdown,
+        "autoescape": False,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "undefined": jinja2.StrictUndefined,
+    }
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]),
-        finalize=escape_markdown,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
+        bytecode_cache=CompiledTemplates.in_folder(template_cache_folder(), settings),
+        **settings,
     )
     env.filters["md"] = escape_markdown
     return env
@@ -94,14 +107,93 @@ def markdown_environment(overrides: Path | None = None) -> ImmutableSandboxedEnv
 
 def report_environment() -> ImmutableSandboxedEnvironment:
     """Templates for the owner's HTML reports: every printed value is HTML-escaped (autoescape)."""
+    settings: dict[str, Any] = {
+        "autoescape": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+        "undefined": jinja2.StrictUndefined,
+    }
     return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
+        bytecode_cache=CompiledTemplates.in_folder(template_cache_folder(), settings),
+        **settings,
     )
+
+
+def template_cache_folder() -> Path | None:
+    """Where compiled templates are kept: `$XDG_CACHE_HOME/mentorship-handbook/templates`
+    (by default under `~/.cache`); None when `HANDBOOK_NO_CACHE` is set or there is no home."""
+    if os.environ.get("HANDBOOK_NO_CACHE"):
+        return None
+    root = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(root):
+        home = os.path.expanduser("~")
+        if not os.path.isabs(home):
+            return None
+        root = os.path.join(home, ".cache")
+    return Path(root) / "mentorship-handbook" / "templates"
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept between runs in a folder only the user can write.
+
+    Jinja checks each entry against the template's source and recompiles one that changed. What
+    a template compiles to also depends on the environment (the sandbox, escaping, whitespace
+    settings, the Jinja and Python versions), so each kind of environment has entries of its
+    own. A cached entry is code the tool runs: a folder that another user could write to is not
+    used, nor is anything in it. A cache that cannot be written is no error; templates are then
+    compiled as without one.
+    """
+
+    def __init__(self, folder: Path, environment_key: str) -> None:
+        self.folder = folder
+        self.environment_key = environment_key
+
+    @classmethod
+    def in_folder(cls, folder: Path | None, settings: dict[str, Any]) -> CompiledTemplates | None:
+        """The cache for an environment of these settings, or None where no safe folder is."""
+        if folder is None or not _private_folder(folder):
+            return None
+        described = [jinja2.__version__, sys.implementation.cache_tag, ImmutableSandboxedEnvironment.__name__]
+        for name, value in sorted(settings.items()):
+            described.append(f"{name}={getattr(value, '__qualname__', value)!r}")
+        return cls(folder, hashlib.sha256("\n".join(described).encode()).hexdigest()[:16])
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"{self.environment_key}-{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self._path(bucket), "rb") as cached:
+                if os.fstat(cached.fileno()).st_uid == os.getuid():
+                    bucket.load_bytecode(cached)
+        except OSError:
+            return
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            write_bytes_atomically(self._path(bucket), bucket.bytecode_to_string())
+        except CannotWrite:
+            return
+
+
+def _private_folder(folder: Path) -> bool:
+    """Create `folder` (only the user may enter it) if it is missing; True if it is a folder of
+    the user's that nobody else can write to, along with the folder that holds it (where owners
+    cannot be told, as on Windows, no folder is)."""
+    if not hasattr(os, "getuid"):
+        return False
+    try:
+        folder.parent.mkdir(mode=stat.S_IRWXU, parents=True, exist_ok=True)
+        folder.mkdir(mode=stat.S_IRWXU, exist_ok=True)
+        for each in (folder, folder.parent):
+            info = os.lstat(each)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _template_frames(error: jinja2.TemplateError) -> list[tuple[Path, int]]:

@@ -366,3 +366,22 @@ def test_each_entry_is_icalendars_serialisation_of_the_whole_event() -> None:
     assert {(True, False), (False, True)} <= kinds  # all-day entries and times in a zone
     for entry in entries.values():
         assert writer._event_bytes(entry, 0) == _event(entry, stamp, writer.base_url).to_ical()
+
+
+@given(
+    name=st.sampled_from(["summary", "description", "uid", "x-wr-calname"]),
+    text=st.text(alphabet=st.sampled_from('ab ,;:\\^"\n\r\t\x00\x85\u2028é€😀N'), max_size=200)
+    | st.text(max_size=120),
+)
+def test_a_text_line_is_icalendars_own(name: str, text: str) -> None:
+    """Text lines are written without building a component for each: the bytes must be the ones
+    icalendar writes for the property inside a component (escapes, line breaks, folding)."""
+    from icalendar import Calendar, Event
+
+    from generator.site.calendar import CalendarWriter, _component, folded
+
+    writer = CalendarWriter("Program", stamp=dt.datetime(2026, 11, 18, tzinfo=dt.UTC))
+    kind = Calendar if name == "x-wr-calname" else Event
+    component = _component(kind, [(name, text)])
+    ((stored_name, stored),) = component.items()
+    assert writer._line(kind, name, text) == folded(component.content_line(stored_name, stored))

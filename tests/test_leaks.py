@@ -499,6 +499,26 @@ def test_a_public_field_that_repeats_a_value_stops_every_path_at_the_rules(
     assert _canaries_in(project / "site") == []
 
 
+def test_a_page_changed_after_its_scan_is_scanned_again(planted: Path, tmp_path: Path) -> None:
+    """Plain `mkdocs build` scans each page as the plugin sees it and, at the end, only the pages
+    whose file differs from what it scanned: a later hook that adds a value is still caught."""
+    project = _copy(planted, tmp_path)
+    (project / "late_hook.py").write_text(
+        "def on_post_page(output, page, config):\n"
+        "    if page.file.src_uri == 'about.md':\n"
+        f"        return output.replace('</article>', '<p>{PERSON_CANARIES['notes']}</p></article>')\n"
+        "    return output\n",
+        encoding="utf-8",
+    )
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - late_hook.py\n", encoding="utf-8")
+    mkdocs = _mkdocs_build(project)
+    assert mkdocs.returncode == 1, mkdocs.stderr
+    assert "\n  about/index.html: confidential notes of zoe-muller\n" in mkdocs.stderr
+    assert _canaries_in(project / "site") == []
+    assert (project / "site" / "index.html").is_file()  # the pages that passed stay
+
+
 @pytest.mark.parametrize(
     "hidden",
     [

@@ -13,10 +13,16 @@ import pytest
 import yaml
 from jinja2.exceptions import SecurityError
 
+from generator.diagnostics import relative
 from generator.project import open_project
 from generator.site import dashboards
 from generator.site.pages import site_pages
-from generator.templating import escape_markdown, markdown_environment, report_environment
+from generator.templating import (
+    describe_template_error,
+    escape_markdown,
+    markdown_environment,
+    report_environment,
+)
 from tests.conftest import ROOT, copy_example, run_handbook
 from tests.test_records_aggregates import write_program
 
@@ -168,3 +174,75 @@ def test_a_mistake_in_an_override_template_names_its_line(tmp_path: Path) -> Non
         assert result.code == 2, result.output
         assert message in result.err
         assert "internal error" not in result.err
+
+
+# --- compiled templates kept between runs ---------------------------------------------------------
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own, as `$XDG_CACHE_HOME`; returns where templates go."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HANDBOOK_NO_CACHE", raising=False)
+    return tmp_path / "cache" / "mentorship-handbook" / "templates"
+
+
+def _no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template was compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+
+
+def test_a_template_is_compiled_once_and_again_when_it_changes(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "note.md.j2").write_text("Note: {{ text }}\n", encoding="utf-8")
+    assert markdown_environment(overrides).get_template("note.md.j2").render(text="*a*") == "Note: \\*a\\*\n"
+    assert len(list(cache_home.iterdir())) == 1
+    assert cache_home.stat().st_mode & 0o077 == 0
+    with monkeypatch.context() as patched:
+        _no_compiling(patched)
+        # A new run renders from the kept code, escaping and sandbox included.
+        env = markdown_environment(overrides)
+        assert env.get_template("note.md.j2").render(text="*a*") == "Note: \\*a\\*\n"
+    (overrides / "note.md.j2").write_text("Changed: {{ text.__class__ }}\n", encoding="utf-8")
+    with pytest.raises(SecurityError):
+        markdown_environment(overrides).get_template("note.md.j2").render(text="a")
+    with monkeypatch.context() as patched:
+        _no_compiling(patched)
+        with pytest.raises(SecurityError) as raised:
+            markdown_environment(overrides).get_template("note.md.j2").render(text="a")
+    assert describe_template_error(raised.value, overrides) == (
+        f"{relative(str(overrides / 'note.md.j2'))}:1: access to attribute '__class__' of 'str' object is "
+        "unsafe (templates run in a sandbox: use the values a page is given)"
+    )
+
+
+def test_the_site_and_the_reports_keep_their_templates_apart(cache_home: Path) -> None:
+    """The same source compiles differently with HTML escaping and with Markdown escaping."""
+    site, report = markdown_environment(), report_environment()
+    assert site.bytecode_cache is not None and report.bytecode_cache is not None
+    assert site.get_template("home.md.j2") and report.get_template("match.html.j2")
+    prefixes = {path.name.split("-")[0] for path in cache_home.iterdir()}
+    assert len(prefixes) == 2
+
+
+@pytest.mark.parametrize("problem", ["writable by others", "a file", "turned off"])
+def test_templates_render_without_a_safe_cache_folder(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    if problem == "writable by others":
+        cache_home.mkdir(parents=True)
+        cache_home.chmod(0o777)
+    elif problem == "a file":
+        cache_home.parent.mkdir(parents=True)
+        cache_home.write_text("not a folder", encoding="utf-8")
+    else:
+        monkeypatch.setenv("HANDBOOK_NO_CACHE", "1")
+    env = markdown_environment()
+    assert env.bytecode_cache is None
+    assert env.get_template("home.md.j2")
+    assert not cache_home.is_dir() or list(cache_home.iterdir()) == []

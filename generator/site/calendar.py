@@ -39,7 +39,7 @@ class Entry:
 
 
 def _uid(*parts: str) -> str:
-    return ".".join(p.replace("/", "-").replace(":", "-") for p in parts) + f"@{DOMAIN}"
+    return ".".join(parts).replace("/", "-").replace(":", "-") + f"@{DOMAIN}"
 
 
 def _checklist(session: Session) -> list[str]:
@@ -79,10 +79,13 @@ def _pair_entries(cohort: PublicCohort, pair: PublicPair, role: str) -> list[Ent
     return entries
 
 
-def person_entries(cohort: PublicCohort, person: PublicPerson) -> list[Entry]:
+def person_entries(
+    cohort: PublicCohort, person: PublicPerson, of_cohort: list[Entry] | None = None
+) -> list[Entry]:
     """A participant's own calendar: their pairs' sessions they attend and milestones, then the
     cohort's events and whole-cohort sessions, and for the cohort's sponsor the sessions a sponsor
-    attends (a cadence their pair already has is not repeated)."""
+    attends (a cadence their pair already has is not repeated). `of_cohort`: the cohort's
+    entries, when the caller has them already."""
     entries = []
     own_cadences: set[str] = set()
     for pair in cohort.pairs:
@@ -92,7 +95,7 @@ def person_entries(cohort: PublicCohort, person: PublicPerson) -> list[Entry]:
                 own_cadences |= {e.session.cadence for e in found if e.session.cadence}
                 entries += found
     sponsor = cohort.sponsor is not None and cohort.sponsor.id == person.id
-    for entry in cohort_entries(cohort):
+    for entry in cohort_entries(cohort) if of_cohort is None else of_cohort:
         s = entry.session
         if s.cadence not in own_cadences and ("cohort" in s.roles or (sponsor and "sponsor" in s.roles)):
             entries.append(entry)
@@ -217,6 +220,7 @@ class CalendarWriter:
         self._zones: dict[tuple[str, int, int], bytes] = {}
         self._lines: dict[tuple[str, str, type, str], bytes] = {}
         self._orders: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        self._cohort_entries: dict[str, list[Entry]] = {}
 
     def _line(self, kind: type[Component], name: str, value: Value) -> bytes:
         """One property's content line, folded, as icalendar writes it inside `kind`. A datetime
@@ -225,6 +229,15 @@ class CalendarWriter:
         key = (kind.__name__, name, type(value), value if isinstance(value, str) else repr(value))
         line = self._lines.get(key)
         if line is None:
+            if name in _TEXT and isinstance(value, str):
+                # Text has no parameters: its line is the name and the escaped text, as
+                # icalendar's `content_line` writes it, without building a component for it.
+                from icalendar import vText
+                from icalendar.parser import Contentline
+
+                text = vText(_calendar_text(value)).to_ical().decode("utf-8")
+                line = self._lines[key] = folded(Contentline(f"{name.upper()}:{text}"))
+                return line
             component = _component(kind, [(name, value)])
             ((stored_name, stored),) = component.items()
             line = self._lines[key] = folded(component.content_line(stored_name, stored))
@@ -232,11 +245,11 @@ class CalendarWriter:
 
     def _serialised(self, kind: type[Component], properties: list[tuple[str, Value]]) -> bytes:
         """`_component(kind, properties).to_ical()`, from lines serialised once each."""
-        from icalendar.caselessdict import canonsort_keys
-
         names = tuple(name.upper() for name, _ in properties)
         order = self._orders.get((kind.__name__, names))
         if order is None:
+            from icalendar.caselessdict import canonsort_keys
+
             position = {name: i for i, name in enumerate(names)}
             sorted_names = canonsort_keys(names, kind.canonical_order)
             order = self._orders[(kind.__name__, names)] = [position[name] for name in sorted_names]
@@ -311,12 +324,20 @@ class CalendarWriter:
     def cohort(self, cohort: PublicCohort) -> bytes:
         """The cohort's calendar, without reminders: its size is bounded by the schedule's (at
         most `MAX_SESSIONS_PER_CADENCE` per cadence)."""
-        return self._calendar(f"{self.program_name}: {cohort.name}", cohort_entries(cohort), 0)
+        return self._calendar(f"{self.program_name}: {cohort.name}", self._entries_of(cohort), 0)
+
+    def _entries_of(self, cohort: PublicCohort) -> list[Entry]:
+        """The cohort's entries, made once for its calendar and every member's."""
+        if cohort.slug not in self._cohort_entries:
+            self._cohort_entries[cohort.slug] = cohort_entries(cohort)
+        return self._cohort_entries[cohort.slug]
 
     def person(self, cohort: PublicCohort, person: PublicPerson) -> bytes:
         """A participant's own calendar in one cohort, reminding `remind_days` before each entry."""
         name = f"{self.program_name}: {cohort.name}, {person.name}"
-        return self._calendar(name, person_entries(cohort, person), self.remind_days)
+        return self._calendar(
+            name, person_entries(cohort, person, self._entries_of(cohort)), self.remind_days
+        )
 
 
 def cohort_calendar(

@@ -7,12 +7,15 @@ pairs a program has.
 
 Every build through the plugin (`handbook build`, `handbook serve`, plain `mkdocs build` and
 `mkdocs serve`) scans each page's final HTML before it is written, and every other file the
-build wrote (search index, sitemap, calendars, assets) at its end, for the program's
-confidential values: a hit stops the build, or while serving replaces what would show it.
+build wrote (search index, sitemap, calendars, assets, a page changed after its scan) at its
+end, for the program's confidential values: a hit stops the build, or while serving replaces
+what would show it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
 import sys
 import time
@@ -36,7 +39,7 @@ from generator.site.docs_folder import refused_links
 from generator.site.markup import label_task_checkboxes
 from generator.site.pages import Page, in_navigation, navigation, site_pages
 from generator.site.public_view import cohort_slugs
-from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
+from generator.site.scan import Leak, LeakScanner, leak_report
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
@@ -95,6 +98,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.problems: list[str] = []
         self.scanner: LeakScanner | None = None
         self.scanned: set[str] = set()
+        self.page_digests: dict[str, bytes] = {}
         self.theme_copies: dict[str, Path] = {}
         self.handed_over = False
         self.site_dir: Path | None = None
@@ -132,6 +136,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         self.program_path = (base / self.config.program).resolve()
         self.scanned = set()
+        self.page_digests = {}
         self.scanner = None
         self.handed_over = not self.serving and self.project is not None
         self.site_dir = Path(config.site_dir)
@@ -168,8 +173,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.scanner is None:
             return output
         name = page.file.dest_uri
-        leaks = self.scanner.scan_text(name, readable_text(name, output.encode("utf-8")))
+        data = output.encode("utf-8")
+        leaks = self.scanner.scan_bytes(name, data)
         if not leaks:
+            self.page_digests[name] = hashlib.blake2b(data).digest()
             return output
         if not self.serving:
             raise PluginError(leak_report(leaks, kept=self.handed_over))
@@ -182,7 +189,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         how long it took and whether it is clean."""
         if self.scanner is not None:
             site = Path(config.site_dir)
-            leaks = self._remove_leaks(site)
+            leaks = self._remove_leaks(site, skip=self._pages_as_scanned(site))
             if leaks and not self.serving:
                 raise PluginError(leak_report(leaks, kept=self.handed_over))
             if leaks:
@@ -210,11 +217,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if self.scanner is not None and self.site_dir is not None:
             self._remove_leaks(self.site_dir)
 
-    def _remove_leaks(self, site: Path) -> list[Leak]:
-        """Scan every file the build wrote (pages again: one that passed the page scan may still
-        be deleted here on a build error) but the installed theme's; delete those that show a value."""
+    def _remove_leaks(self, site: Path, skip: set[str] | None = None) -> list[Leak]:
+        """Scan every file the build wrote but the installed theme's and `skip`; delete those
+        that show a value. On a build error pages are scanned again: one that passed the page
+        scan may still be deleted here."""
         assert self.scanner is not None
-        leaks = self.scanner.scan_folder(site, skip=self.scanned)
+        leaks = self.scanner.scan_folder(site, skip=self.scanned | (skip or set()))
         for leak in leaks:
             path = site / leak.file
             path.unlink(missing_ok=True)
@@ -223,6 +231,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     break
                 parent.rmdir()
         return leaks
+
+    def _pages_as_scanned(self, site: Path) -> set[str]:
+        """Pages whose file holds exactly the HTML `on_post_page` scanned (a hash compared costs
+        far less than a scan): nothing new can be found in them. A page that anything changed
+        after the scan (a later plugin or hook) is scanned again."""
+        same = set()
+        for name, digest in self.page_digests.items():
+            with contextlib.suppress(OSError):
+                if hashlib.blake2b((site / name).read_bytes()).digest() == digest:
+                    same.add(name)
+        return same
 
     def _report_while_serving(self, leaks: list[Leak]) -> None:
         lines = [leak.message() for leak in leaks]
