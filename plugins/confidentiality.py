@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, chain, compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,20 +34,63 @@ _REFERENCE_LOWER = re.compile(r"confidential\s*(?:\.|\[)\s*['\"]?\w+")
 """`_REFERENCE` for lowercased text without its leading word boundary, which would make the regex
 engine try every position of a 10 MB text: `_word_starts` checks the word start itself."""
 _WORD_CHARACTER = re.compile(r"\w")
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+"""Where `_SENTENCE` splits a value, found with a pattern the regex engine scans for quickly."""
+_ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+"""What `str.split()` splits ASCII text at besides the space."""
+
+
+def _collapsible(text: str) -> bool:
+    """Whether `" ".join(text.split())` would change this ASCII text: a run of spaces, another
+    whitespace character, or a space at either end. Each is a quick search for a substring."""
+    return (
+        "  " in text
+        or text[:1] == " "
+        or text[-1:] == " "
+        or any(character in text for character in _ASCII_WHITESPACE)
+    )
+
+
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 
 
-def _sentences(values: list[str]) -> list[list[str]]:
-    """For each value, the whole value and each of its sentences, normalised, those distinctive
-    enough to search. The values are normalised as one string (NUL never survives in a value)."""
-    if not values:
-        return []
-    normals = normalise("\x00".join(v.replace("\x00", " ") for v in values)).split("\x00")
-    out = []
-    for normal in normals:
-        parts = [normal.strip(_WRAPPERS), *(p.strip(_WRAPPERS) for p in _SENTENCE.split(normal))]
-        out.append([p for p in dict.fromkeys(parts) if searchable(p)])
-    return out
+class _Secrets:
+    """The sentences of the confidential values that are searched for, each value and each of its
+    sentences in the scan's normal form (those `searchable` accepts), in order of first use.
+
+    Which value a sentence comes from is worked out only for a finding: a large program has
+    40,000 values and hardly ever one in public text. Values are normalised as one string (NUL
+    never survives in a value) and split into sentences only when they have more than one."""
+
+    def __init__(self, values: list[str]) -> None:
+        joined = "\x00".join(values)
+        if joined.count("\x00") != len(values) - 1:
+            joined = "\x00".join(value.replace("\x00", " ") for value in values)
+        blob = normalise(joined)
+        self.normals = blob.split("\x00") if values else []
+        self.wholes = [normal.strip(_WRAPPERS) for normal in self.normals]
+        self.split: set[int] = set()  # the values with a sentence break inside
+        ends = [m.start() for m in _SENTENCE_END.finditer(blob)]
+        if ends:
+            starts = list(accumulate((len(n) + 1 for n in self.normals), initial=0))
+            self.split = {bisect.bisect_right(starts, end) - 1 for end in ends}
+        if not self.split:
+            found: Iterable[str] = compress(self.wholes, map(searchable, self.wholes))
+        else:
+            found = chain.from_iterable(map(self.sentences_of, range(len(self.normals))))
+        self.sentences = list(dict.fromkeys(found))
+
+    def sentences_of(self, index: int) -> list[str]:
+        """The whole value at `index` and each of its sentences, those distinctive enough to search."""
+        whole = self.wholes[index]
+        if index not in self.split:
+            return [whole] if searchable(whole) else []
+        parts = [whole, *(p.strip(_WRAPPERS) for p in _SENTENCE.split(self.normals[index]))]
+        return [p for p in dict.fromkeys(parts) if searchable(p)]
+
+    def origin(self, sentence: str) -> int:
+        """The index of the first value that has this sentence."""
+        return next(i for i in range(len(self.normals)) if sentence in self.sentences_of(i))
 
 
 def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
@@ -57,35 +101,50 @@ def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
             continue
         if key == "people" and isinstance(value, list):
             for i, person in enumerate(value):
-                if isinstance(person, dict):
-                    for field, item in person.items():
-                        if field != "confidential":
-                            yield ("people", i, field), item
-                else:
-                    yield ("people", i), person
+                if isinstance(person, dict) and "confidential" in person:
+                    person = person.copy()  # the profile without its confidential part
+                    del person["confidential"]
+                yield ("people", i), person
         else:
             yield (key,), value
 
 
-def _public_texts(data: dict[str, Any]) -> list[str]:
-    """Every string of the public parts, in file order. Paths are not built here: a large
-    program has 300,000 texts and hardly ever a finding, so `_path_of` finds the few needed."""
+def _public_texts(data: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Every string of the public parts, in file order, and the value of every `id` key among
+    them. Paths are not built here: a large program has 300,000 texts and hardly ever a
+    finding, so `_path_of` and `_ids` find the few needed."""
     texts: list[str] = []
+    ids: list[str] = []
     add = texts.append
 
     def walk(value: Any) -> None:
-        if isinstance(value, str):
-            add(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
+        # Exact types first: this visits every value of a 10 MB program, and tomli makes no others.
+        if isinstance(value, dict):
+            ident = value.get("id")
+            if isinstance(ident, str):
+                ids.append(ident)
+            value = value.values()
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                add(item)
+            elif kind is list:
+                for inner in item:
+                    if isinstance(inner, str):
+                        add(inner)
+                    elif isinstance(inner, dict | list):
+                        walk(inner)
+            elif isinstance(item, str):
+                add(item)
+            elif isinstance(item, dict | list):
                 walk(item)
 
     for _, part in _public_parts(data):
-        walk(part)
-    return texts
+        if isinstance(part, str):
+            add(part)
+        elif isinstance(part, dict | list):
+            walk(part)
+    return texts, ids
 
 
 def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
@@ -157,26 +216,23 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                     "confidentiality norms: add them to [guardrails] confidentiality or [contract]",
                 )
     # 2. A confidential value copied into a public field.
-    secrets: dict[str, KeyPath] = {}
-    addresses: dict[str, KeyPath] = {}
-    origins: list[KeyPath] = []
-    values: list[str] = []
     fields = confidential_free_text_fields()
-    for i, person in enumerate(program.people):
-        for field in fields:
-            value = getattr(person.confidential, field)
-            if isinstance(value, str) and value:
-                origins.append(("people", i, "confidential", field))
-                values.append(value)
-    for origin, sentences in zip(origins, _sentences(values), strict=True):
-        for sentence in sentences:
-            secrets.setdefault(sentence, origin)
-    for sentence, origin in secrets.items():
-        addresses.setdefault(slug(sentence), origin)
+    values = [
+        value if isinstance(value := getattr(person.confidential, field), str) else ""
+        for person in program.people
+        for field in fields
+    ]
+    secrets = _Secrets(values)
+
+    def origin(sentence: str) -> KeyPath:
+        person, field = divmod(secrets.origin(sentence), len(fields))
+        return ("people", person, "confidential", fields[field])
+
     data = project.source.data
-    texts = _PublicTexts(_public_texts(data))
+    public, ids = _public_texts(data)
+    texts = _PublicTexts(public)
     referring = texts.words_matching(_REFERENCE_LOWER)
-    hits = dict(texts.first_hits(_automaton(secrets), skip=referring))
+    hits = dict(texts.first_hits(_automaton(secrets.sentences), skip=referring))
     where = _path_of(data, set(referring) | set(hits))
     for index in sorted(set(referring) | set(hits)):
         path = where[index]
@@ -191,10 +247,13 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                 path,
                 "this public text repeats a confidential value word for word: remove it; "
                 "assessments and private notes never appear in the handbook",
-                ((secrets[hits[index]], "the confidential value"),),
+                ((origin(hits[index]), "the confidential value"),),
             )
     # 2b. A confidential value used as an id: ids become page addresses, calendars and the sitemap.
-    id_automaton = _automaton(addresses)
+    addresses: dict[str, str] = {}
+    for sentence in _maybe_in_ids(secrets.sentences, ids):
+        addresses.setdefault(slug(sentence), sentence)
+    id_automaton = _automaton(list(addresses))
     if id_automaton is not None:
         for path, value in _ids(data, ()):
             for _, address in id_automaton.iter(slug(value)):
@@ -202,7 +261,7 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                     path,
                     "this id spells a confidential value, and ids become page addresses, the sitemap "
                     "and calendars: choose a neutral id",
-                    ((addresses[address], "the confidential value"),),
+                    ((origin(addresses[address]), "the confidential value"),),
                 )
                 break
     # 3. Custom templates and hand-written pages that reach into the confidential section.
@@ -261,10 +320,15 @@ class _PublicTexts:
         texts at `skip`, compared in the scan's normal form."""
         if automaton is None or not self.texts:
             return
-        normal = " ".join(self.lowered.split()) if self.lowered is not None else normalise(self.blob)
+        if self.lowered is None:
+            normal = normalise(self.blob)
+        elif _collapsible(self.lowered):
+            normal = " ".join(self.lowered.split())
+        else:
+            normal = self.lowered  # already in the normal form: nothing to collapse
         index: Callable[[int], int] | None = None
         reported: set[int] = set(skip)
-        for end, value in automaton.iter(normal):
+        for end, value in _search(automaton, normal):
             index = index or self._index(normal)
             at = index(end)
             if at not in reported:
@@ -272,7 +336,7 @@ class _PublicTexts:
                 yield at, value
 
 
-def _automaton(words: dict[str, KeyPath]) -> Any:
+def _automaton(words: list[str]) -> Any:
     """An Aho-Corasick automaton of the words (each its own value), or None when there are none."""
     if not words:
         return None
@@ -283,6 +347,60 @@ def _automaton(words: dict[str, KeyPath]) -> Any:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
+
+
+_CHUNK = 16_384
+"""Characters searched at a time: the automaton copies what it searches into 4 bytes a character,
+and a copy of 10 MB costs more (in fresh memory) than the search itself."""
+
+
+def _search(automaton: Any, text: str) -> Iterator[tuple[int, str]]:
+    """`automaton.iter(text)`, a part of the text at a time; parts end at a NUL, which no word
+    holds, so no match is lost or split."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\x00", start + _CHUNK)
+        end = size if end < 0 else end
+        for at, word in automaton.iter(text[start:end]):
+            yield start + at, word
+        start = end
+
+
+def _maybe_in_ids(sentences: list[str], ids: list[str]) -> list[str]:
+    """The sentences whose address form (`slug`) may be part of an id's address form.
+
+    A generous test that needs no address: a part of an address has its letters and digits in
+    a row within the other's letters and digits, and no more of them. So only the few sentences
+    that pass it get their address worked out, not the 40,000 sentences of a large program."""
+    if not sentences or not ids:
+        return []
+    in_ids = _address_letters(ids)
+    longest = max(map(len, in_ids))
+    letters = _address_letters(sentences)
+    words = list(dict.fromkeys(word for word in letters if len(word) <= longest))
+    if not words:
+        return []
+    found = {word for _, word in _search(_automaton(words), "\x00".join(in_ids))}
+    return [sentence for sentence, word in zip(sentences, letters, strict=True) if word in found]
+
+
+_LOWERCASE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_NOT_LETTERS = bytes(c for c in range(128) if not (chr(c).isalnum() or c == 0))
+
+
+def _address_letters(values: list[str]) -> list[str]:
+    """The letters and digits of each value's address (`slug`): for an ASCII value, its own
+    letters and digits, lowercased, in order (found for all of them at once)."""
+    joined = "\x00".join(values)
+    parts = [""] * len(values)
+    if joined.isascii():
+        found = joined.encode("ascii").translate(_LOWERCASE, _NOT_LETTERS).decode("ascii").split("\x00")
+        if len(found) == len(values):  # no NUL inside a value
+            parts = found
+    return [
+        part if part and value.isascii() else slug(value).replace("-", "")
+        for part, value in zip(parts, values, strict=True)
+    ]
 
 
 def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:
