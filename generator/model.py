@@ -34,8 +34,13 @@ from pydantic_core import PydanticCustomError
 _SAFE_ID = re.compile(r"^[\w][\w.-]*$")
 
 
+_PLAIN_ID = re.compile(r"[\w][\w.-]*")
+
+
 def _check_id(value: str) -> str:
     """Ids become file names and page addresses, so they must be safe in both."""
+    if ".." not in value and _PLAIN_ID.fullmatch(value):
+        return value  # the common case, decided by one test: every check below passes
     if value == "":
         raise PydanticCustomError("unsafe_id", "id is empty: give it a short name such as 'emea-2027'")
     if ".." in value or "/" in value or "\\" in value:
@@ -87,6 +92,8 @@ def _check_line(value: str) -> str:
     """Names, titles and labels are one line: they become page headings, table cells and
     calendar summaries, where a line break or a control character breaks the output (an
     unescaped newline in an .ics property is a malformed calendar)."""
+    if value.isprintable():
+        return value  # the common case, quicker to tell: every character _CONTROL finds is unprintable
     found = _CONTROL.search(value)
     if found:
         ch = found.group()

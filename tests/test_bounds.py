@@ -8,10 +8,13 @@ import typing
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
 from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
 
-from generator.model import Cadence, Program
+from generator.model import _CONTROL, _SAFE_ID, Cadence, Program, _check_id, _check_line
 from generator.project import FREE_FORM
 from generator.site.calendar import cohort_calendar
 from generator.site.public_view import PublicCohort
@@ -274,6 +277,39 @@ def test_an_id_with_a_line_separator_is_refused(tmp_path: Path, minimal_text: st
         "program.toml:45:6: id 'pi\\u2028lot' contains a control character: use letters, digits, '-', '_' "
         "and '.' only",
     )
+
+
+CHARACTERS = st.characters(codec="utf-8") | st.sampled_from(
+    ["\n", "\x85", "\u2028", "\u00a0", ".", "/", "-", "_"]
+)
+
+
+@given(st.text(CHARACTERS, max_size=8))
+def test_a_one_line_text_is_refused_exactly_when_it_holds_a_control_character(value: str) -> None:
+    refused = _CONTROL.search(value) is not None
+    try:
+        assert _check_line(value) == value
+    except PydanticCustomError as error:
+        assert refused and error.type == "single_line"
+    else:
+        assert not refused
+
+
+@given(st.text(CHARACTERS, max_size=8))
+def test_an_id_is_accepted_exactly_when_every_rule_for_ids_holds(value: str) -> None:
+    safe = (
+        value != ""
+        and not any(bad in value for bad in ("..", "/", "\\"))
+        and not value.startswith(".")
+        and _CONTROL.search(value) is None
+        and _SAFE_ID.match(value) is not None
+    )
+    try:
+        assert _check_id(value) == value
+    except PydanticCustomError as error:
+        assert not safe and error.type == "unsafe_id"
+    else:
+        assert safe
 
 
 def test_descriptions_may_span_lines(tmp_path: Path, minimal_text: str) -> None:
