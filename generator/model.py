@@ -346,8 +346,15 @@ class Section(BaseModel):
 
     # defer_build: a table's validator is built on first use, not on import, so a command that
     # never validates a table does not pay for it and nested tables are built once, in place.
+    # cache_strings off: nearly every string of a program is different, so looking each one up
+    # in pydantic's cache of recent strings only costs time (a tenth of validating a large one).
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, strict=True, allow_inf_nan=False, defer_build=True
+        extra="forbid",
+        str_strip_whitespace=True,
+        strict=True,
+        allow_inf_nan=False,
+        defer_build=True,
+        cache_strings=False,
     )
 
 
