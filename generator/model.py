@@ -5,9 +5,11 @@ home here. Models reject unknown keys so a typo never silently drops a setting; 
 pydantic's errors into located, compiler-style messages. Cross-references between sections
 (person ids in pairs, competency tags, cadence ids) are resolved in `references.py`, which
 works on the raw TOML so that it can report alongside any structural error.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated as the classes are defined (no `from __future__ import
+annotations`): pydantic reads them either way, and evaluating 250 of them from strings would
+add to the start of every command that loads a program.
+"""
 
 import datetime as dt
 import re
