@@ -40,6 +40,16 @@ _ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 """What `str.split()` splits ASCII text at besides the space."""
 
 
+def _normal(text: str) -> str:
+    """`normalise(text)`: for ASCII text that is its lowercase form with whitespace collapsed,
+    and the collapsing (which splits the text into words) is skipped when there is nothing to
+    collapse, as in the values and public texts of most programs."""
+    if text.isascii():
+        lowered = text.lower()
+        return " ".join(lowered.split()) if _collapsible(lowered) else lowered
+    return normalise(text)
+
+
 def _collapsible(text: str) -> bool:
     """Whether `" ".join(text.split())` would change this ASCII text: a run of spaces, another
     whitespace character, or a space at either end. Each is a quick search for a substring."""
@@ -66,7 +76,7 @@ class _Secrets:
         joined = "\x00".join(values)
         if joined.count("\x00") != len(values) - 1:
             joined = "\x00".join(value.replace("\x00", " ") for value in values)
-        blob = normalise(joined)
+        blob = _normal(joined)
         self.normals = blob.split("\x00") if values else []
         self.wholes = [normal.strip(_WRAPPERS) for normal in self.normals]
         self.split: set[int] = set()  # the values with a sentence break inside
@@ -109,13 +119,13 @@ def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
             yield (key,), value
 
 
-def _public_texts(data: dict[str, Any]) -> tuple[list[str], list[str]]:
-    """Every string of the public parts, in file order, and the value of every `id` key among
-    them. Paths are not built here: a large program has 300,000 texts and hardly ever a
-    finding, so `_path_of` and `_ids` find the few needed."""
-    texts: list[str] = []
+def _public_texts(data: dict[str, Any]) -> tuple[dict[str, None], list[str]]:
+    """Every different string of the public parts, in order of first use, and the value of
+    every `id` key among them. A large program has 300,000 texts, most of them repeated
+    (divisions, goals, competency ids), and hardly ever a finding: where a text stands is
+    worked out only for a finding (`_located_texts`, `_ids`)."""
+    texts: dict[str, None] = {}
     ids: list[str] = []
-    add = texts.append
 
     def walk(value: Any) -> None:
         # Exact types first: this visits every value of a 10 MB program, and tomli makes no others.
@@ -127,32 +137,32 @@ def _public_texts(data: dict[str, Any]) -> tuple[list[str], list[str]]:
         for item in value:
             kind = type(item)
             if kind is str:
-                add(item)
+                texts[item] = None
             elif kind is list:
                 for inner in item:
                     if isinstance(inner, str):
-                        add(inner)
+                        texts[inner] = None
                     elif isinstance(inner, dict | list):
                         walk(inner)
             elif isinstance(item, str):
-                add(item)
+                texts[item] = None
             elif isinstance(item, dict | list):
                 walk(item)
 
     for _, part in _public_parts(data):
         if isinstance(part, str):
-            add(part)
+            texts[part] = None
         elif isinstance(part, dict | list):
             walk(part)
     return texts, ids
 
 
-def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
-    """The key path of each text `_public_texts` returns, in the same order."""
+def _located_texts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, str]]:
+    """Each string of the public parts with its key path, in file order."""
 
-    def walk(value: Any, path: KeyPath) -> Iterator[KeyPath]:
+    def walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
         if isinstance(value, str):
-            yield path
+            yield path, value
         elif isinstance(value, dict):
             for key, item in value.items():
                 yield from walk(item, (*path, key))
@@ -162,20 +172,6 @@ def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
 
     for path, part in _public_parts(data):
         yield from walk(part, path)
-
-
-def _path_of(data: dict[str, Any], wanted: set[int]) -> dict[int, KeyPath]:
-    """The key paths of the texts at these positions of `_public_texts`."""
-    found: dict[int, KeyPath] = {}
-    if not wanted:
-        return found
-    last = max(wanted)
-    for index, path in enumerate(_paths(data)):
-        if index in wanted:
-            found[index] = path
-        if index >= last:
-            break
-    return found
 
 
 def _ids(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
@@ -230,24 +226,22 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
 
     data = project.source.data
     public, ids = _public_texts(data)
-    texts = _PublicTexts(public)
+    texts = _PublicTexts(list(public))
     referring = texts.words_matching(_REFERENCE_LOWER)
-    hits = dict(texts.first_hits(_automaton(secrets.sentences), skip=referring))
-    where = _path_of(data, set(referring) | set(hits))
-    for index in sorted(set(referring) | set(hits)):
-        path = where[index]
-        if index in referring:
+    hits = texts.first_hits(_automaton(secrets.sentences), skip=referring)
+    for path, text in _located_texts(data) if referring or hits else ():
+        if text in referring:
             yield Violation(
                 path,
                 "this public text refers to a person's confidential section: "
                 "public pages must not show assessments or private notes",
             )
-        elif path[-1:] != ("id",):  # ids: below, in their address form
+        elif text in hits and path[-1:] != ("id",):  # ids: below, in their address form
             yield Violation(
                 path,
                 "this public text repeats a confidential value word for word: remove it; "
                 "assessments and private notes never appear in the handbook",
-                ((origin(hits[index]), "the confidential value"),),
+                ((origin(hits[text]), "the confidential value"),),
             )
     # 2b. A confidential value used as an id: ids become page addresses, calendars and the sitemap.
     addresses: dict[str, str] = {}
@@ -286,54 +280,54 @@ def _word_starts(pattern: re.Pattern[str], text: str) -> list[int]:
 
 
 class _PublicTexts:
-    """The public texts joined into one string by NUL, so that each search is one pass over all
-    of them (a large program has 300,000) and no match spans two texts (a NUL inside a text reads
-    as a space). Where each text starts is worked out only when something is found."""
+    """Different public texts joined into one string by NUL, so that each search is one pass
+    over all of them and no match spans two texts (a NUL inside a text reads as a space).
+    Where each text starts is worked out only when something is found."""
 
     def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
         blob = "\x00".join(texts)
         if blob.count("\x00") != len(texts) - 1:
             blob = "\x00".join(text.replace("\x00", " ") for text in texts)
-        self.texts = texts
         # ASCII lowercases without changing lengths, so positions in it are positions in the texts.
         self.lowered = blob.lower() if blob.isascii() else None
         self.blob = blob
 
-    @staticmethod
-    def _index(blob: str) -> Callable[[int], int]:
+    def _index(self, blob: str) -> Callable[[int], str]:
+        """The text at a position of the blob (or of its normal form)."""
         starts = [m.start() for m in re.finditer("\x00", blob)]
-        return lambda position: bisect.bisect_left(starts, position)
+        return lambda position: self.texts[bisect.bisect_left(starts, position)]
 
-    def words_matching(self, lowercase_pattern: re.Pattern[str]) -> set[int]:
-        """The positions of the texts in which the pattern (written for lowercase text) matches
-        at the start of a word."""
+    def words_matching(self, lowercase_pattern: re.Pattern[str]) -> set[str]:
+        """The texts in which the pattern (written for lowercase text) matches at the start of a
+        word."""
         if self.lowered is None:
-            return {i for i, text in enumerate(self.texts) if _word_starts(lowercase_pattern, text.lower())}
-        found = _word_starts(lowercase_pattern, self.lowered)
-        if not found:
+            return {text for text in self.texts if _word_starts(lowercase_pattern, text.lower())}
+        starts = _word_starts(lowercase_pattern, self.lowered)
+        if not starts:
             return set()
-        index = self._index(self.lowered)
-        return {index(position) for position in found}
+        text_at = self._index(self.lowered)
+        return {text_at(start) for start in starts}
 
-    def first_hits(self, automaton: Any, skip: set[int]) -> Iterator[tuple[int, str]]:
-        """(index, value) of the first confidential value in each text that holds one, except the
-        texts at `skip`, compared in the scan's normal form."""
+    def first_hits(self, automaton: Any, skip: set[str]) -> dict[str, str]:
+        """The first confidential value in each text that holds one, except the texts in
+        `skip`, compared in the scan's normal form."""
         if automaton is None or not self.texts:
-            return
+            return {}
         if self.lowered is None:
             normal = normalise(self.blob)
         elif _collapsible(self.lowered):
             normal = " ".join(self.lowered.split())
         else:
-            normal = self.lowered  # already in the normal form: nothing to collapse
-        index: Callable[[int], int] | None = None
-        reported: set[int] = set(skip)
+            normal = self.lowered  # `_normal`, with the lowercase text already at hand
+        text_at: Callable[[int], str] | None = None
+        first: dict[str, str] = {}
         for end, value in _search(automaton, normal):
-            index = index or self._index(normal)
-            at = index(end)
-            if at not in reported:
-                reported.add(at)
-                yield at, value
+            text_at = text_at or self._index(normal)
+            text = text_at(end)
+            if text not in skip:
+                first.setdefault(text, value)
+        return first
 
 
 def _automaton(words: list[str]) -> Any:
@@ -397,6 +391,8 @@ def _address_letters(values: list[str]) -> list[str]:
         found = joined.encode("ascii").translate(_LOWERCASE, _NOT_LETTERS).decode("ascii").split("\x00")
         if len(found) == len(values):  # no NUL inside a value
             parts = found
+            if "" not in parts:
+                return parts  # all ASCII, each with a letter or digit: the common case
     return [
         part if part and value.isascii() else slug(value).replace("-", "")
         for part, value in zip(parts, values, strict=True)
