@@ -86,13 +86,16 @@ def report_error(error: HandbookError, program: str = "") -> int:
     return error.exit_code
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, kept: list[object] | None = None) -> int:
+    """Run one command; `kept` receives what the command built (its project) so that the caller
+    decides when it is freed (`run` never frees it: the process ends first)."""
     # A command runs for seconds and builds a large, acyclic tree of validated objects: the cyclic
     # garbage collector would only re-scan it over and over (a quarter of the time on a large
     # program). Long-running commands (`serve`) switch it back on.
     gc.disable()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.kept = [] if kept is None else kept
     try:
         return int(args.run(args))
     except HandbookError as exc:
@@ -117,8 +120,10 @@ def run() -> NoReturn:
     """The `handbook` command: `main`, then leave without tearing down the interpreter.
 
     Every file a command writes is closed by then, so nothing is lost; freeing a large program's
-    objects one by one on the way out would only add a tenth of a second to each run."""
-    code = main()
+    objects one by one on the way out would only add a tenth of a second to each run, so what
+    the command built is kept here until the process ends."""
+    kept: list[object] = []
+    code = main(kept=kept)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone, a stream closed
             stream.flush()

@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     except UnreadableProgram as error:
         report = Report.of_unreadable(error, args.program)
     else:
+        args.kept.append(project)  # left for the process's end to free (see `generator.cli.run`)
         return check_and_report(project, args.program, args.format, args.output, args.fail_on, only_new)
     if only_new is not None:
         report = only_new(report)
