@@ -13,21 +13,22 @@ add to the start of every command that loads a program.
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
     create_model,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 # --------------------------------------------------------------------------------------------
 # Scalar types
@@ -74,7 +75,19 @@ def _check_id(value: str) -> str:
     return value
 
 
-Id = Annotated[str, AfterValidator(_check_id)]
+class _After:
+    """`AfterValidator(check)` for a check of the value alone, said up front: pydantic otherwise
+    reads the check's signature again at every field that uses it, a third of the time it takes
+    to build the program's validator on every run."""
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+Id = Annotated[str, _After(_check_id)]
 """A stable identifier: used in cross-references, file names and page addresses."""
 
 _LINE_BREAKS = {
@@ -109,10 +122,10 @@ def _check_line(value: str) -> str:
     return value
 
 
-Line = Annotated[str, AfterValidator(_check_line)]
+Line = Annotated[str, _After(_check_line)]
 """Text shown on one line (a label, a title): no line breaks or control characters."""
 
-Text = Annotated[str, Field(min_length=1), AfterValidator(_check_line)]
+Text = Annotated[str, Field(min_length=1), _After(_check_line)]
 """A required one-line text: a name or title."""
 
 Prose = Annotated[str, Field(min_length=1)]
@@ -148,7 +161,7 @@ def _check_date(value: dt.date) -> dt.date:
 
 Date = Annotated[
     dt.date,
-    AfterValidator(_check_date),
+    _After(_check_date),
     Field(description=f"A date from {EARLIEST.isoformat()} to {LATEST.isoformat()}, e.g. 2027-01-15."),
 ]
 """A calendar date within the range a program may use."""
@@ -175,7 +188,7 @@ def _check_timezone(value: str) -> str:
 
 TimeZone = Annotated[
     str,
-    AfterValidator(_check_timezone),
+    _After(_check_timezone),
     Field(description="An IANA time zone name, e.g. 'Europe/Berlin'."),
 ]
 """An IANA time zone name, or empty when not given."""
@@ -219,7 +232,7 @@ def _check_working_hours(value: str) -> str:
 
 WorkingHours = Annotated[
     str,
-    AfterValidator(_check_working_hours),
+    _After(_check_working_hours),
     Field(
         json_schema_extra={"pattern": r"^(|\d\d:\d\d-\d\d:\d\d)$"},
         description="Local working hours as 'HH:MM-HH:MM', e.g. '09:00-17:00' (default with a "
