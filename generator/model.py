@@ -999,7 +999,7 @@ class MustPair(Section):
 class Matching(Section):
     """`[matching]`: weights and options for `handbook match` (all optional, defaults documented)."""
 
-    weights: MatchWeights = Field(default_factory=MatchWeights)
+    weights: MatchWeights = Field(default_factory=MatchWeights.model_construct)  # see Program
     objective: Literal["total", "weakest-pair"] = Field(
         "total",
         description="'total': most mentees matched, then the highest total score. 'weakest-pair': "
@@ -1202,26 +1202,30 @@ class PrivateFile(Section):
 class Program(Section):
     """The root of program.toml."""
 
+    # A table the file leaves out is its defaults, built with `model_construct`: defaults are
+    # valid as written (no validator runs on them), and validating them would build each
+    # table's validator a second time, on every run, after the program's own.
+
     program: ProgramInfo
-    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary.model_construct)
     people: list[Person] = Field(default_factory=list)
     cohorts: list[Cohort] = Field(default_factory=list)
     cadences: list[Cadence] = Field(default_factory=list)
-    guardrails: Guardrails = Field(default_factory=Guardrails)
+    guardrails: Guardrails = Field(default_factory=Guardrails.model_construct)
     milestones: list[Milestone] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
-    contract: ContractTerms = Field(default_factory=ContractTerms)
-    mentor_guide: MentorGuide = Field(default_factory=MentorGuide)
-    mentee_guide: MenteeGuide = Field(default_factory=MenteeGuide)
-    recognition: Recognition = Field(default_factory=Recognition)
-    templates: Templates = Field(default_factory=Templates)
-    checks: Checks = Field(default_factory=Checks)
-    matching: Matching = Field(default_factory=Matching)
-    site: Site = Field(default_factory=Site)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    records: Records = Field(default_factory=Records)
-    intake: Intake = Field(default_factory=Intake)
-    private: Private = Field(default_factory=Private)
+    contract: ContractTerms = Field(default_factory=ContractTerms.model_construct)
+    mentor_guide: MentorGuide = Field(default_factory=MentorGuide.model_construct)
+    mentee_guide: MenteeGuide = Field(default_factory=MenteeGuide.model_construct)
+    recognition: Recognition = Field(default_factory=Recognition.model_construct)
+    templates: Templates = Field(default_factory=Templates.model_construct)
+    checks: Checks = Field(default_factory=Checks.model_construct)
+    matching: Matching = Field(default_factory=Matching.model_construct)
+    site: Site = Field(default_factory=Site.model_construct)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings.model_construct)
+    records: Records = Field(default_factory=Records.model_construct)
+    intake: Intake = Field(default_factory=Intake.model_construct)
+    private: Private = Field(default_factory=Private.model_construct)
 
     def person(self, person_id: str) -> Person:
         return self._people_by_id()[person_id]

@@ -358,3 +358,28 @@ def test_ten_megabyte_program_is_handled(tmp_path: Path) -> None:
     program = load_program_text(text)
     assert len(program.people) == 10_000
     assert sum(len(c.pairs) for c in program.cohorts) == 5_000
+
+
+def test_a_table_left_out_equals_the_same_table_written_empty(tmp_path: Path, minimal_text: str) -> None:
+    """Tables a program leaves out get their defaults without validation; each must be exactly
+    what validating an empty table gives, as a later step cannot tell the two apart."""
+    from pydantic import BaseModel
+
+    from generator.loader import load_program_text
+    from generator.model import Program
+
+    left_out = load_program_text(minimal_text)
+    tables = [
+        name
+        for name, field in Program.model_fields.items()
+        if isinstance(field.annotation, type)
+        and issubclass(field.annotation, BaseModel)
+        and name not in left_out.model_fields_set
+    ]
+    assert {"site", "matching", "intake", "private", "mentor_guide"} <= set(tables)
+    written = load_program_text(minimal_text + "".join(f"\n[{name}]\n" for name in tables))
+    for name in tables:
+        default, empty = getattr(left_out, name), getattr(written, name)
+        assert default == empty, name
+        assert default.model_fields_set == empty.model_fields_set == set(), name
+        assert default.model_extra == empty.model_extra, name
