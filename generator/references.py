@@ -180,8 +180,9 @@ def check_references(source: Source) -> list[Problem]:
                 _check_sides(c, at, pair, people, member_set, roles)
             if "contract" in pair:
                 _check_contract(c, (*at, "contract"), pair["contract"], cadences, milestones)
-            _check_window(c, at, cohort, pair)
-            for k, activity in _items(pair, "activities"):
+            if "start" in pair or "end" in pair:  # else the cohort's own window: validation bounds it
+                _check_window(c, at, cohort, pair)
+            for k, activity in _items(pair, "activities") if "activities" in pair else ():
                 c.resolve(
                     "person",
                     people,
