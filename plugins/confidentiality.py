@@ -34,6 +34,7 @@ _REFERENCE_LOWER = re.compile(r"confidential\s*(?:\.|\[)\s*['\"]?\w+")
 """`_REFERENCE` for lowercased text without its leading word boundary, which would make the regex
 engine try every position of a 10 MB text: `_word_starts` checks the word start itself."""
 _WORD_CHARACTER = re.compile(r"\w")
+_PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 _SENTENCE_END = re.compile(r"[.!?;]\s")
 """Where `_SENTENCE` splits a value, found with a pattern the regex engine scans for quickly."""
 _ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
@@ -59,9 +60,6 @@ def _collapsible(text: str) -> bool:
         or text[-1:] == " "
         or any(character in text for character in _ASCII_WHITESPACE)
     )
-
-
-_PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 
 
 class _Secrets:
