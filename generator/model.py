@@ -5,27 +5,30 @@ home here. Models reject unknown keys so a typo never silently drops a setting; 
 pydantic's errors into located, compiler-style messages. Cross-references between sections
 (person ids in pairs, competency tags, cadence ids) are resolved in `references.py`, which
 works on the raw TOML so that it can report alongside any structural error.
-"""
 
-from __future__ import annotations
+Annotations here are evaluated as the classes are defined (no `from __future__ import
+annotations`): pydantic reads them either way, and evaluating 250 of them from strings would
+add to the start of every command that loads a program.
+"""
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     PlainSerializer,
     ValidationInfo,
     WithJsonSchema,
     create_model,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 # --------------------------------------------------------------------------------------------
 # Scalar types
@@ -34,8 +37,13 @@ from pydantic_core import PydanticCustomError
 _SAFE_ID = re.compile(r"^[\w][\w.-]*$")
 
 
+_PLAIN_ID = re.compile(r"[\w][\w.-]*")
+
+
 def _check_id(value: str) -> str:
     """Ids become file names and page addresses, so they must be safe in both."""
+    if ".." not in value and _PLAIN_ID.fullmatch(value):
+        return value  # the common case, decided by one test: every check below passes
     if value == "":
         raise PydanticCustomError("unsafe_id", "id is empty: give it a short name such as 'emea-2027'")
     if ".." in value or "/" in value or "\\" in value:
@@ -67,7 +75,19 @@ def _check_id(value: str) -> str:
     return value
 
 
-Id = Annotated[str, AfterValidator(_check_id)]
+class _After:
+    """`AfterValidator(check)` for a check of the value alone, said up front: pydantic otherwise
+    reads the check's signature again at every field that uses it, a third of the time it takes
+    to build the program's validator on every run."""
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+Id = Annotated[str, _After(_check_id)]
 """A stable identifier: used in cross-references, file names and page addresses."""
 
 _LINE_BREAKS = {
@@ -87,6 +107,8 @@ def _check_line(value: str) -> str:
     """Names, titles and labels are one line: they become page headings, table cells and
     calendar summaries, where a line break or a control character breaks the output (an
     unescaped newline in an .ics property is a malformed calendar)."""
+    if value.isprintable():
+        return value  # the common case, quicker to tell: every character _CONTROL finds is unprintable
     found = _CONTROL.search(value)
     if found:
         ch = found.group()
@@ -100,10 +122,10 @@ def _check_line(value: str) -> str:
     return value
 
 
-Line = Annotated[str, AfterValidator(_check_line)]
+Line = Annotated[str, _After(_check_line)]
 """Text shown on one line (a label, a title): no line breaks or control characters."""
 
-Text = Annotated[str, Field(min_length=1), AfterValidator(_check_line)]
+Text = Annotated[str, Field(min_length=1), _After(_check_line)]
 """A required one-line text: a name or title."""
 
 Prose = Annotated[str, Field(min_length=1)]
@@ -139,7 +161,7 @@ def _check_date(value: dt.date) -> dt.date:
 
 Date = Annotated[
     dt.date,
-    AfterValidator(_check_date),
+    _After(_check_date),
     Field(description=f"A date from {EARLIEST.isoformat()} to {LATEST.isoformat()}, e.g. 2027-01-15."),
 ]
 """A calendar date within the range a program may use."""
@@ -166,7 +188,7 @@ def _check_timezone(value: str) -> str:
 
 TimeZone = Annotated[
     str,
-    AfterValidator(_check_timezone),
+    _After(_check_timezone),
     Field(description="An IANA time zone name, e.g. 'Europe/Berlin'."),
 ]
 """An IANA time zone name, or empty when not given."""
@@ -210,7 +232,7 @@ def _check_working_hours(value: str) -> str:
 
 WorkingHours = Annotated[
     str,
-    AfterValidator(_check_working_hours),
+    _After(_check_working_hours),
     Field(
         json_schema_extra={"pattern": r"^(|\d\d:\d\d-\d\d:\d\d)$"},
         description="Local working hours as 'HH:MM-HH:MM', e.g. '09:00-17:00' (default with a "
@@ -339,8 +361,15 @@ class Section(BaseModel):
 
     # defer_build: a table's validator is built on first use, not on import, so a command that
     # never validates a table does not pay for it and nested tables are built once, in place.
+    # cache_strings off: nearly every string of a program is different, so looking each one up
+    # in pydantic's cache of recent strings only costs time (a tenth of validating a large one).
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, strict=True, allow_inf_nan=False, defer_build=True
+        extra="forbid",
+        str_strip_whitespace=True,
+        strict=True,
+        allow_inf_nan=False,
+        defer_build=True,
+        cache_strings=False,
     )
 
 
@@ -970,7 +999,7 @@ class MustPair(Section):
 class Matching(Section):
     """`[matching]`: weights and options for `handbook match` (all optional, defaults documented)."""
 
-    weights: MatchWeights = Field(default_factory=MatchWeights)
+    weights: MatchWeights = Field(default_factory=MatchWeights.model_construct)  # see Program
     objective: Literal["total", "weakest-pair"] = Field(
         "total",
         description="'total': most mentees matched, then the highest total score. 'weakest-pair': "
@@ -1173,26 +1202,30 @@ class PrivateFile(Section):
 class Program(Section):
     """The root of program.toml."""
 
+    # A table the file leaves out is its defaults, built with `model_construct`: defaults are
+    # valid as written (no validator runs on them), and validating them would build each
+    # table's validator a second time, on every run, after the program's own.
+
     program: ProgramInfo
-    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary.model_construct)
     people: list[Person] = Field(default_factory=list)
     cohorts: list[Cohort] = Field(default_factory=list)
     cadences: list[Cadence] = Field(default_factory=list)
-    guardrails: Guardrails = Field(default_factory=Guardrails)
+    guardrails: Guardrails = Field(default_factory=Guardrails.model_construct)
     milestones: list[Milestone] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
-    contract: ContractTerms = Field(default_factory=ContractTerms)
-    mentor_guide: MentorGuide = Field(default_factory=MentorGuide)
-    mentee_guide: MenteeGuide = Field(default_factory=MenteeGuide)
-    recognition: Recognition = Field(default_factory=Recognition)
-    templates: Templates = Field(default_factory=Templates)
-    checks: Checks = Field(default_factory=Checks)
-    matching: Matching = Field(default_factory=Matching)
-    site: Site = Field(default_factory=Site)
-    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
-    records: Records = Field(default_factory=Records)
-    intake: Intake = Field(default_factory=Intake)
-    private: Private = Field(default_factory=Private)
+    contract: ContractTerms = Field(default_factory=ContractTerms.model_construct)
+    mentor_guide: MentorGuide = Field(default_factory=MentorGuide.model_construct)
+    mentee_guide: MenteeGuide = Field(default_factory=MenteeGuide.model_construct)
+    recognition: Recognition = Field(default_factory=Recognition.model_construct)
+    templates: Templates = Field(default_factory=Templates.model_construct)
+    checks: Checks = Field(default_factory=Checks.model_construct)
+    matching: Matching = Field(default_factory=Matching.model_construct)
+    site: Site = Field(default_factory=Site.model_construct)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings.model_construct)
+    records: Records = Field(default_factory=Records.model_construct)
+    intake: Intake = Field(default_factory=Intake.model_construct)
+    private: Private = Field(default_factory=Private.model_construct)
 
     def person(self, person_id: str) -> Person:
         return self._people_by_id()[person_id]

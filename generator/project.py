@@ -125,10 +125,7 @@ def project_from_source(
     plugins: bool | None = None,
 ) -> Project:
     """A project from a source already read (tests, editors, a program held in memory)."""
-    deep = _first_too_deep(source.data, (), 0) if _too_deep(source.data, 0) else None
-    if deep is not None:
-        raise ProgramError([source.problem(deep, _TOO_DEEP)])
-    program = validate_source(source)
+    program = _validated(source)
     if plugins is None:
         plugins = not plugins_off()
     if autoload is None:
@@ -212,9 +209,38 @@ _TOO_DEEP = (
 )
 
 
+FREE_FORM = ("checks", "matching")
+"""The top-level tables whose models keep keys they do not know as written (`extra="allow"`:
+each rule's options, plugin score weights), for the rules and matching to validate later."""
+
+
+def _validated(source: Source) -> Program:
+    """The validated program, or ProgramError; a value nested more than MAX_DEPTH levels deep
+    is refused on its own, located, as the one problem of the file.
+
+    Validation never descends below the model's few levels (a deeper value is the wrong type
+    where it stands), so depth is looked for only where it can matter: in a file that does
+    not validate, to refuse it for the right reason, and in the free-form tables, which later
+    steps read as written. A valid program pays nothing for the walk."""
+    try:
+        program = validate_source(source)
+    except ProgramError:
+        _refuse_too_deep(source, source.data, 0)
+        raise
+    for key in FREE_FORM:
+        _refuse_too_deep(source, source.data.get(key), 1)
+    return program
+
+
+def _refuse_too_deep(source: Source, value: Any, depth: int) -> None:
+    if isinstance(value, dict | list) and _too_deep(value, depth):
+        deep = _first_too_deep(source.data, (), 0)
+        raise ProgramError([source.problem(deep or (), _TOO_DEEP)]) from None
+
+
 def _too_deep(value: Any, depth: int) -> bool:
-    """Whether any value is nested deeper than MAX_DEPTH: the fast test every load pays
-    (about 15 ms for 10,000 people); `_first_too_deep` then finds where."""
+    """Whether any value is nested deeper than MAX_DEPTH: a quick test (about 15 ms for
+    10,000 people); `_first_too_deep` then finds where."""
     if depth > MAX_DEPTH:
         return True
     for item in value.values() if type(value) is dict else value:

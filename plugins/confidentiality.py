@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, chain, compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,19 +35,70 @@ _REFERENCE_LOWER = re.compile(r"confidential\s*(?:\.|\[)\s*['\"]?\w+")
 engine try every position of a 10 MB text: `_word_starts` checks the word start itself."""
 _WORD_CHARACTER = re.compile(r"\w")
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
+_SENTENCE_END = re.compile(r"[.!?;]\s")
+"""Where `_SENTENCE` splits a value, found with a pattern the regex engine scans for quickly."""
+_ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+"""What `str.split()` splits ASCII text at besides the space."""
 
 
-def _sentences(values: list[str]) -> list[list[str]]:
-    """For each value, the whole value and each of its sentences, normalised, those distinctive
-    enough to search. The values are normalised as one string (NUL never survives in a value)."""
-    if not values:
-        return []
-    normals = normalise("\x00".join(v.replace("\x00", " ") for v in values)).split("\x00")
-    out = []
-    for normal in normals:
-        parts = [normal.strip(_WRAPPERS), *(p.strip(_WRAPPERS) for p in _SENTENCE.split(normal))]
-        out.append([p for p in dict.fromkeys(parts) if searchable(p)])
-    return out
+def _normal(text: str) -> str:
+    """`normalise(text)`: for ASCII text that is its lowercase form with whitespace collapsed,
+    and the collapsing (which splits the text into words) is skipped when there is nothing to
+    collapse, as in the values and public texts of most programs."""
+    if text.isascii():
+        lowered = text.lower()
+        return " ".join(lowered.split()) if _collapsible(lowered) else lowered
+    return normalise(text)
+
+
+def _collapsible(text: str) -> bool:
+    """Whether `" ".join(text.split())` would change this ASCII text: a run of spaces, another
+    whitespace character, or a space at either end. Each is a quick search for a substring."""
+    return (
+        "  " in text
+        or text[:1] == " "
+        or text[-1:] == " "
+        or any(character in text for character in _ASCII_WHITESPACE)
+    )
+
+
+class _Secrets:
+    """The sentences of the confidential values that are searched for, each value and each of its
+    sentences in the scan's normal form (those `searchable` accepts), in order of first use.
+
+    Which value a sentence comes from is worked out only for a finding: a large program has
+    40,000 values and hardly ever one in public text. Values are normalised as one string (NUL
+    never survives in a value) and split into sentences only when they have more than one."""
+
+    def __init__(self, values: list[str]) -> None:
+        joined = "\x00".join(values)
+        if joined.count("\x00") != len(values) - 1:
+            joined = "\x00".join(value.replace("\x00", " ") for value in values)
+        blob = _normal(joined)
+        self.normals = blob.split("\x00") if values else []
+        self.wholes = [normal.strip(_WRAPPERS) for normal in self.normals]
+        self.split: set[int] = set()  # the values with a sentence break inside
+        ends = [m.start() for m in _SENTENCE_END.finditer(blob)]
+        if ends:
+            starts = list(accumulate((len(n) + 1 for n in self.normals), initial=0))
+            self.split = {bisect.bisect_right(starts, end) - 1 for end in ends}
+        if not self.split:
+            found: Iterable[str] = compress(self.wholes, map(searchable, self.wholes))
+        else:
+            found = chain.from_iterable(map(self.sentences_of, range(len(self.normals))))
+        self.sentences = list(dict.fromkeys(found))
+
+    def sentences_of(self, index: int) -> list[str]:
+        """The whole value at `index` and each of its sentences, those distinctive enough to search."""
+        whole = self.wholes[index]
+        if index not in self.split:
+            return [whole] if searchable(whole) else []
+        parts = [whole, *(p.strip(_WRAPPERS) for p in _SENTENCE.split(self.normals[index]))]
+        return [p for p in dict.fromkeys(parts) if searchable(p)]
+
+    def origin(self, sentence: str) -> int:
+        """The index of the first value that has this sentence."""
+        return next(i for i in range(len(self.normals)) if sentence in self.sentences_of(i))
 
 
 def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
@@ -57,43 +109,58 @@ def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
             continue
         if key == "people" and isinstance(value, list):
             for i, person in enumerate(value):
-                if isinstance(person, dict):
-                    for field, item in person.items():
-                        if field != "confidential":
-                            yield ("people", i, field), item
-                else:
-                    yield ("people", i), person
+                if isinstance(person, dict) and "confidential" in person:
+                    person = person.copy()  # the profile without its confidential part
+                    del person["confidential"]
+                yield ("people", i), person
         else:
             yield (key,), value
 
 
-def _public_texts(data: dict[str, Any]) -> list[str]:
-    """Every string of the public parts, in file order. Paths are not built here: a large
-    program has 300,000 texts and hardly ever a finding, so `_path_of` finds the few needed."""
-    texts: list[str] = []
-    add = texts.append
+def _public_texts(data: dict[str, Any]) -> tuple[dict[str, None], list[str]]:
+    """Every different string of the public parts, in order of first use, and the value of
+    every `id` key among them. A large program has 300,000 texts, most of them repeated
+    (divisions, goals, competency ids), and hardly ever a finding: where a text stands is
+    worked out only for a finding (`_located_texts`, `_ids`)."""
+    texts: dict[str, None] = {}
+    ids: list[str] = []
 
     def walk(value: Any) -> None:
-        if isinstance(value, str):
-            add(value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, list):
-            for item in value:
+        # Exact types first: this visits every value of a 10 MB program, and tomli makes no others.
+        if isinstance(value, dict):
+            ident = value.get("id")
+            if isinstance(ident, str):
+                ids.append(ident)
+            value = value.values()
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                texts[item] = None
+            elif kind is list:
+                for inner in item:
+                    if isinstance(inner, str):
+                        texts[inner] = None
+                    elif isinstance(inner, dict | list):
+                        walk(inner)
+            elif isinstance(item, str):
+                texts[item] = None
+            elif isinstance(item, dict | list):
                 walk(item)
 
     for _, part in _public_parts(data):
-        walk(part)
-    return texts
+        if isinstance(part, str):
+            texts[part] = None
+        elif isinstance(part, dict | list):
+            walk(part)
+    return texts, ids
 
 
-def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
-    """The key path of each text `_public_texts` returns, in the same order."""
+def _located_texts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, str]]:
+    """Each string of the public parts with its key path, in file order."""
 
-    def walk(value: Any, path: KeyPath) -> Iterator[KeyPath]:
+    def walk(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
         if isinstance(value, str):
-            yield path
+            yield path, value
         elif isinstance(value, dict):
             for key, item in value.items():
                 yield from walk(item, (*path, key))
@@ -103,20 +170,6 @@ def _paths(data: dict[str, Any]) -> Iterator[KeyPath]:
 
     for path, part in _public_parts(data):
         yield from walk(part, path)
-
-
-def _path_of(data: dict[str, Any], wanted: set[int]) -> dict[int, KeyPath]:
-    """The key paths of the texts at these positions of `_public_texts`."""
-    found: dict[int, KeyPath] = {}
-    if not wanted:
-        return found
-    last = max(wanted)
-    for index, path in enumerate(_paths(data)):
-        if index in wanted:
-            found[index] = path
-        if index >= last:
-            break
-    return found
 
 
 def _ids(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
@@ -157,44 +210,42 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                     "confidentiality norms: add them to [guardrails] confidentiality or [contract]",
                 )
     # 2. A confidential value copied into a public field.
-    secrets: dict[str, KeyPath] = {}
-    addresses: dict[str, KeyPath] = {}
-    origins: list[KeyPath] = []
-    values: list[str] = []
     fields = confidential_free_text_fields()
-    for i, person in enumerate(program.people):
-        for field in fields:
-            value = getattr(person.confidential, field)
-            if isinstance(value, str) and value:
-                origins.append(("people", i, "confidential", field))
-                values.append(value)
-    for origin, sentences in zip(origins, _sentences(values), strict=True):
-        for sentence in sentences:
-            secrets.setdefault(sentence, origin)
-    for sentence, origin in secrets.items():
-        addresses.setdefault(slug(sentence), origin)
+    values = [
+        value if isinstance(value := getattr(person.confidential, field), str) else ""
+        for person in program.people
+        for field in fields
+    ]
+    secrets = _Secrets(values)
+
+    def origin(sentence: str) -> KeyPath:
+        person, field = divmod(secrets.origin(sentence), len(fields))
+        return ("people", person, "confidential", fields[field])
+
     data = project.source.data
-    texts = _PublicTexts(_public_texts(data))
+    public, ids = _public_texts(data)
+    texts = _PublicTexts(list(public))
     referring = texts.words_matching(_REFERENCE_LOWER)
-    hits = dict(texts.first_hits(_automaton(secrets), skip=referring))
-    where = _path_of(data, set(referring) | set(hits))
-    for index in sorted(set(referring) | set(hits)):
-        path = where[index]
-        if index in referring:
+    hits = texts.first_hits(_automaton(secrets.sentences), skip=referring)
+    for path, text in _located_texts(data) if referring or hits else ():
+        if text in referring:
             yield Violation(
                 path,
                 "this public text refers to a person's confidential section: "
                 "public pages must not show assessments or private notes",
             )
-        elif path[-1:] != ("id",):  # ids: below, in their address form
+        elif text in hits and path[-1:] != ("id",):  # ids: below, in their address form
             yield Violation(
                 path,
                 "this public text repeats a confidential value word for word: remove it; "
                 "assessments and private notes never appear in the handbook",
-                ((secrets[hits[index]], "the confidential value"),),
+                ((origin(hits[text]), "the confidential value"),),
             )
     # 2b. A confidential value used as an id: ids become page addresses, calendars and the sitemap.
-    id_automaton = _automaton(addresses)
+    addresses: dict[str, str] = {}
+    for sentence in _maybe_in_ids(secrets.sentences, ids):
+        addresses.setdefault(slug(sentence), sentence)
+    id_automaton = _automaton(list(addresses))
     if id_automaton is not None:
         for path, value in _ids(data, ()):
             for _, address in id_automaton.iter(slug(value)):
@@ -202,7 +253,7 @@ def check_confidentiality(project: Project, options: ConfidentialityOptions) -> 
                     path,
                     "this id spells a confidential value, and ids become page addresses, the sitemap "
                     "and calendars: choose a neutral id",
-                    ((addresses[address], "the confidential value"),),
+                    ((origin(addresses[address]), "the confidential value"),),
                 )
                 break
     # 3. Custom templates and hand-written pages that reach into the confidential section.
@@ -227,52 +278,57 @@ def _word_starts(pattern: re.Pattern[str], text: str) -> list[int]:
 
 
 class _PublicTexts:
-    """The public texts joined into one string by NUL, so that each search is one pass over all
-    of them (a large program has 300,000) and no match spans two texts (a NUL inside a text reads
-    as a space). Where each text starts is worked out only when something is found."""
+    """Different public texts joined into one string by NUL, so that each search is one pass
+    over all of them and no match spans two texts (a NUL inside a text reads as a space).
+    Where each text starts is worked out only when something is found."""
 
     def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
         blob = "\x00".join(texts)
         if blob.count("\x00") != len(texts) - 1:
             blob = "\x00".join(text.replace("\x00", " ") for text in texts)
-        self.texts = texts
         # ASCII lowercases without changing lengths, so positions in it are positions in the texts.
         self.lowered = blob.lower() if blob.isascii() else None
         self.blob = blob
 
-    @staticmethod
-    def _index(blob: str) -> Callable[[int], int]:
+    def _index(self, blob: str) -> Callable[[int], str]:
+        """The text at a position of the blob (or of its normal form)."""
         starts = [m.start() for m in re.finditer("\x00", blob)]
-        return lambda position: bisect.bisect_left(starts, position)
+        return lambda position: self.texts[bisect.bisect_left(starts, position)]
 
-    def words_matching(self, lowercase_pattern: re.Pattern[str]) -> set[int]:
-        """The positions of the texts in which the pattern (written for lowercase text) matches
-        at the start of a word."""
+    def words_matching(self, lowercase_pattern: re.Pattern[str]) -> set[str]:
+        """The texts in which the pattern (written for lowercase text) matches at the start of a
+        word."""
         if self.lowered is None:
-            return {i for i, text in enumerate(self.texts) if _word_starts(lowercase_pattern, text.lower())}
-        found = _word_starts(lowercase_pattern, self.lowered)
-        if not found:
+            return {text for text in self.texts if _word_starts(lowercase_pattern, text.lower())}
+        starts = _word_starts(lowercase_pattern, self.lowered)
+        if not starts:
             return set()
-        index = self._index(self.lowered)
-        return {index(position) for position in found}
+        text_at = self._index(self.lowered)
+        return {text_at(start) for start in starts}
 
-    def first_hits(self, automaton: Any, skip: set[int]) -> Iterator[tuple[int, str]]:
-        """(index, value) of the first confidential value in each text that holds one, except the
-        texts at `skip`, compared in the scan's normal form."""
+    def first_hits(self, automaton: Any, skip: set[str]) -> dict[str, str]:
+        """The first confidential value in each text that holds one, except the texts in
+        `skip`, compared in the scan's normal form."""
         if automaton is None or not self.texts:
-            return
-        normal = " ".join(self.lowered.split()) if self.lowered is not None else normalise(self.blob)
-        index: Callable[[int], int] | None = None
-        reported: set[int] = set(skip)
-        for end, value in automaton.iter(normal):
-            index = index or self._index(normal)
-            at = index(end)
-            if at not in reported:
-                reported.add(at)
-                yield at, value
+            return {}
+        if self.lowered is None:
+            normal = normalise(self.blob)
+        elif _collapsible(self.lowered):
+            normal = " ".join(self.lowered.split())
+        else:
+            normal = self.lowered  # `_normal`, with the lowercase text already at hand
+        text_at: Callable[[int], str] | None = None
+        first: dict[str, str] = {}
+        for end, value in _search(automaton, normal):
+            text_at = text_at or self._index(normal)
+            text = text_at(end)
+            if text not in skip:
+                first.setdefault(text, value)
+        return first
 
 
-def _automaton(words: dict[str, KeyPath]) -> Any:
+def _automaton(words: list[str]) -> Any:
     """An Aho-Corasick automaton of the words (each its own value), or None when there are none."""
     if not words:
         return None
@@ -283,6 +339,62 @@ def _automaton(words: dict[str, KeyPath]) -> Any:
         automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
+
+
+_CHUNK = 16_384
+"""Characters searched at a time: the automaton copies what it searches into 4 bytes a character,
+and a copy of 10 MB costs more (in fresh memory) than the search itself."""
+
+
+def _search(automaton: Any, text: str) -> Iterator[tuple[int, str]]:
+    """`automaton.iter(text)`, a part of the text at a time; parts end at a NUL, which no word
+    holds, so no match is lost or split."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\x00", start + _CHUNK)
+        end = size if end < 0 else end
+        for at, word in automaton.iter(text[start:end]):
+            yield start + at, word
+        start = end
+
+
+def _maybe_in_ids(sentences: list[str], ids: list[str]) -> list[str]:
+    """The sentences whose address form (`slug`) may be part of an id's address form.
+
+    A generous test that needs no address: a part of an address has its letters and digits in
+    a row within the other's letters and digits, and no more of them. So only the few sentences
+    that pass it get their address worked out, not the 40,000 sentences of a large program."""
+    if not sentences or not ids:
+        return []
+    in_ids = _address_letters(ids)
+    longest = max(map(len, in_ids))
+    letters = _address_letters(sentences)
+    words = list(dict.fromkeys(word for word in letters if len(word) <= longest))
+    if not words:
+        return []
+    found = {word for _, word in _search(_automaton(words), "\x00".join(in_ids))}
+    return [sentence for sentence, word in zip(sentences, letters, strict=True) if word in found]
+
+
+_LOWERCASE = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_NOT_LETTERS = bytes(c for c in range(128) if not (chr(c).isalnum() or c == 0))
+
+
+def _address_letters(values: list[str]) -> list[str]:
+    """The letters and digits of each value's address (`slug`): for an ASCII value, its own
+    letters and digits, lowercased, in order (found for all of them at once)."""
+    joined = "\x00".join(values)
+    parts = [""] * len(values)
+    if joined.isascii():
+        found = joined.encode("ascii").translate(_LOWERCASE, _NOT_LETTERS).decode("ascii").split("\x00")
+        if len(found) == len(values):  # no NUL inside a value
+            parts = found
+            if "" not in parts:
+                return parts  # all ASCII, each with a letter or digit: the common case
+    return [
+        part if part and value.isascii() else slug(value).replace("-", "")
+        for part, value in zip(parts, values, strict=True)
+    ]
 
 
 def _scan_folder(folder: Path, root: Path) -> Iterator[Violation]:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def check_mentor_load(project: Project, options: MentorLoadOptions) -> Iterator[Violation]:
     program = project.program
     limit = limit_for(program, options)
-    index = {person.id: i for i, person in enumerate(program.people)}
+    index: dict[str, int] = {}  # person id -> position in [[people]], worked out for a first finding
     for mentor, spans in mentor_windows(program).items():
         peak = busiest(spans)
         if not peak:
@@ -49,6 +49,7 @@ def check_mentor_load(project: Project, options: MentorLoadOptions) -> Iterator[
                 if person.hours_per_month and person.hours_per_month < limit.max_hours
                 else f"the guardrail of {limit.max_hours:g} hours a month"
             )
+            index = index or {p.id: i for i, p in enumerate(program.people)}
             yield Violation(
                 ("people", index[mentor], "hours_per_month"),
                 f"{person.name}'s {len(peak)} concurrent pairs take {hours:g} hours a month "

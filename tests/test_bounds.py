@@ -4,12 +4,18 @@ could crash or blow up a later step is refused by `handbook check`, at its line.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from icalendar import Calendar
+from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
 
-from generator.model import Cadence
+from generator.model import _CONTROL, _SAFE_ID, Cadence, Program, _check_id, _check_line
+from generator.project import FREE_FORM
 from generator.site.calendar import cohort_calendar
 from generator.site.public_view import PublicCohort
 from generator.site.schedule import MAX_SESSIONS_PER_CADENCE, Session, cohort_schedule
@@ -185,6 +191,47 @@ def test_a_value_nested_past_the_parser_limit_is_located_not_a_crash(
     refused(tmp_path, text, f"program.toml:125:{column}: {TOO_DEEP}")
 
 
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("[checks.mentor-load]", "max_mentees"),
+        ("[checks.acme-rule]", "option"),
+        ("[matching.weights]", "acme"),
+    ],
+    ids=["rule-option", "unknown-rule", "plugin-weight"],
+)
+def test_a_deep_value_in_a_table_kept_as_written_is_refused_in_a_valid_program(
+    tmp_path: Path, minimal_text: str, table: str, key: str
+) -> None:
+    """`[checks]` and `[matching]` keep keys they do not know for later steps, so a program
+    that validates is still refused, at the value, when one of those is too deep."""
+    text = minimal_text + f"\n{table}\n{key} = " + "[" * 70 + "]" * 70 + "\n"
+    line = text.count("\n")
+    refused(tmp_path, text, f"program.toml:{line}:{len(key) + 3 + 63}: {TOO_DEEP}")  # depth 3 + 62 lists
+
+
+def test_the_tables_kept_as_written_are_the_ones_checked_for_depth() -> None:
+    """Every model that keeps unknown keys (`extra="allow"`) lies under a table in FREE_FORM:
+    elsewhere a too-deep value fails validation, and only then is depth looked for."""
+    found: set[str] = set()
+
+    def visit(model: type[BaseModel], top: str) -> None:
+        if model.model_config.get("extra") == "allow":
+            found.add(top)
+        for name, info in model.model_fields.items():
+            for inner in _models_in(info.annotation):
+                visit(inner, top or name)
+
+    visit(Program, "")
+    assert found == set(FREE_FORM)
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
 def test_deeply_nested_records_are_located_in_their_file(tmp_path: Path, minimal_text: str) -> None:
     (tmp_path / "records").mkdir()
     records = tmp_path / "records" / "pilot.toml"
@@ -230,6 +277,39 @@ def test_an_id_with_a_line_separator_is_refused(tmp_path: Path, minimal_text: st
         "program.toml:45:6: id 'pi\\u2028lot' contains a control character: use letters, digits, '-', '_' "
         "and '.' only",
     )
+
+
+CHARACTERS = st.characters(codec="utf-8") | st.sampled_from(
+    ["\n", "\x85", "\u2028", "\u00a0", ".", "/", "-", "_"]
+)
+
+
+@given(st.text(CHARACTERS, max_size=8))
+def test_a_one_line_text_is_refused_exactly_when_it_holds_a_control_character(value: str) -> None:
+    refused = _CONTROL.search(value) is not None
+    try:
+        assert _check_line(value) == value
+    except PydanticCustomError as error:
+        assert refused and error.type == "single_line"
+    else:
+        assert not refused
+
+
+@given(st.text(CHARACTERS, max_size=8))
+def test_an_id_is_accepted_exactly_when_every_rule_for_ids_holds(value: str) -> None:
+    safe = (
+        value != ""
+        and not any(bad in value for bad in ("..", "/", "\\"))
+        and not value.startswith(".")
+        and _CONTROL.search(value) is None
+        and _SAFE_ID.match(value) is not None
+    )
+    try:
+        assert _check_id(value) == value
+    except PydanticCustomError as error:
+        assert not safe and error.type == "unsafe_id"
+    else:
+        assert safe
 
 
 def test_descriptions_may_span_lines(tmp_path: Path, minimal_text: str) -> None:

@@ -164,6 +164,42 @@ def test_dangling_reference(tmp_path: Path, minimal_text: str) -> None:
     )
 
 
+def test_a_paired_person_outside_the_cohorts_members(tmp_path: Path, minimal_text: str) -> None:
+    text = replace_once(minimal_text, 'mentee = "mentee-b"', 'mentee = "mentor-c"')
+    result = check(tmp_path, text)
+    assert result.code == 1
+    assert result.out.splitlines()[:2] == [
+        "program.toml:54:10: 'mentor-c' is paired here but is not in this cohort's members: "
+        "add 'mentor-c' to members",
+        '    mentee = "mentor-c"',
+    ]
+    assert result.out.count("program.toml:") == 1
+    assert (tmp_path / "program.toml").read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["program.toml"]
+
+
+def test_a_pair_with_its_sides_swapped(tmp_path: Path, minimal_text: str) -> None:
+    text = replace_once(
+        minimal_text, 'mentor = "mentor-a"\nmentee = "mentee-b"', 'mentor = "mentee-b"\nmentee = "mentor-a"'
+    )
+    result = check(tmp_path, text)
+    assert result.code == 1
+    assert [line for line in result.out.splitlines() if line.startswith("program.toml:")] == [
+        "program.toml:53:10: 'mentee-b' is paired as mentor but their role is 'mentee': "
+        "set their role to 'mentor' or 'both', or swap the pair",
+        "program.toml:54:10: 'mentor-a' is paired as mentee but their role is 'mentor': "
+        "set their role to 'mentee' or 'both', or swap the pair",
+    ]
+
+
+def test_a_pair_side_that_is_not_text(tmp_path: Path, minimal_text: str) -> None:
+    result = check(tmp_path, replace_once(minimal_text, 'mentor = "mentor-a"', 'mentor = ["mentor-a"]'))
+    assert result.code == 1
+    assert [line for line in result.out.splitlines() if line.startswith("program.toml:")] == [
+        "program.toml:53:10: mentor must be text (a quoted string), not a list"
+    ]
+
+
 def test_unknown_tag_did_you_mean(tmp_path: Path, minimal_text: str) -> None:
     text = replace_once(
         minimal_text,
@@ -322,3 +358,28 @@ def test_ten_megabyte_program_is_handled(tmp_path: Path) -> None:
     program = load_program_text(text)
     assert len(program.people) == 10_000
     assert sum(len(c.pairs) for c in program.cohorts) == 5_000
+
+
+def test_a_table_left_out_equals_the_same_table_written_empty(tmp_path: Path, minimal_text: str) -> None:
+    """Tables a program leaves out get their defaults without validation; each must be exactly
+    what validating an empty table gives, as a later step cannot tell the two apart."""
+    from pydantic import BaseModel
+
+    from generator.loader import load_program_text
+    from generator.model import Program
+
+    left_out = load_program_text(minimal_text)
+    tables = [
+        name
+        for name, field in Program.model_fields.items()
+        if isinstance(field.annotation, type)
+        and issubclass(field.annotation, BaseModel)
+        and name not in left_out.model_fields_set
+    ]
+    assert {"site", "matching", "intake", "private", "mentor_guide"} <= set(tables)
+    written = load_program_text(minimal_text + "".join(f"\n[{name}]\n" for name in tables))
+    for name in tables:
+        default, empty = getattr(left_out, name), getattr(written, name)
+        assert default == empty, name
+        assert default.model_fields_set == empty.model_fields_set == set(), name
+        assert default.model_extra == empty.model_extra, name

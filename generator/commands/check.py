@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, cast
 from generator.cli import add_plugins_option, plugins_wanted
 from generator.diagnostics import ProgramError, UnreadableProgram
 from generator.reporting import FORMATS, Report, as_step_summary, render, use_colour
-from generator.safe_files import Protected, is_check_report, write_output
 
 if TYPE_CHECKING:
     from generator.findings import Severity
     from generator.project import Project
+    from generator.safe_files import Protected
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 """Set by GitHub Actions to a file that `--format github` appends a Markdown summary to."""
@@ -70,11 +70,12 @@ def run(args: argparse.Namespace) -> int:
     except UnreadableProgram as error:
         report = Report.of_unreadable(error, args.program)
     else:
+        args.kept.append(project)  # left for the process's end to free (see `generator.cli.run`)
         return check_and_report(project, args.program, args.format, args.output, args.fail_on, only_new)
     if only_new is not None:
         report = only_new(report)
     program = Path(args.program)
-    return emit(report, args.format, args.output, args.fail_on, protected=lambda: Protected.around(program))
+    return emit(report, args.format, args.output, args.fail_on, protected=lambda: _protected_around(program))
 
 
 def check_and_report(
@@ -95,7 +96,7 @@ def check_and_report(
     report = Report.of_result(result, shown, project.program.site.url, label=f"{shown}: ")
     if only_new is not None:
         report = only_new(report)
-    return emit(report, fmt, output, fail_on, protected=lambda: Protected.of(project))
+    return emit(report, fmt, output, fail_on, protected=lambda: _protected_of(project))
 
 
 def _only_new(args: argparse.Namespace) -> Callable[[Report], Report]:
@@ -123,7 +124,9 @@ def emit(
     colour = fmt == "text" and output in (None, "-") and use_colour(sys.stdout)
     text = render(report, fmt, colour=colour)
     if output is not None:
-        paths = protected() if protected is not None else Protected.around(Path("program.toml"))
+        from generator.safe_files import is_check_report, write_output
+
+        paths = protected() if protected is not None else _protected_around(Path("program.toml"))
         write_output(output, text, "--output", "handbook check", is_check_report, paths)
     elif not (fmt == "text" and report.unreadable):
         sys.stdout.write(text)
@@ -134,6 +137,20 @@ def emit(
     if fmt == "github" and os.environ.get(STEP_SUMMARY):
         _append_step_summary(Path(os.environ[STEP_SUMMARY]), as_step_summary(report))
     return report.exit_code(cast("Severity", fail_on))
+
+
+def _protected_around(program: Path) -> Protected:
+    """What `--output` must not replace beside a program that did not load (imported only when
+    there is a file to write: a check that prints its report does without it)."""
+    from generator.safe_files import Protected
+
+    return Protected.around(program)
+
+
+def _protected_of(project: Project) -> Protected:
+    from generator.safe_files import Protected
+
+    return Protected.of(project)
 
 
 def _append_step_summary(path: Path, markdown: str) -> None:
