@@ -8,11 +8,13 @@ plugin share one project.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cli import add_plugins_option, plugins_wanted
 from generator.errors import EXIT_OK, UsageError
+from generator.site.site_content import ENGINES
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -23,12 +25,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     build.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     build.add_argument("--site-dir", default=None, help="where to write the site (default site/)")
+    add_engine_option(build)
     add_plugins_option(build)
     build.set_defaults(run=run_build)
     serve = subparsers.add_parser("serve", help="check the program, then serve the site locally")
     serve.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     serve.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (host:port)")
+    add_engine_option(serve)
     add_plugins_option(serve)
     serve.set_defaults(run=run_serve)
     export = subparsers.add_parser("export", help="write the generated Markdown pages to a new folder")
@@ -39,6 +43,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_plugins_option(export)
     export.set_defaults(run=run_export)
+
+
+def add_engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="the site generator (default: [site] engine in program.toml, else mkdocs)",
+    )
+
+
+def _engine(args: argparse.Namespace, project: Project) -> str:
+    """`--engine`, else the program's `[site] engine`."""
+    return str(args.engine or project.program.site.engine)
+
+
+def engine_line(engine: str, command: str) -> str:
+    """Which engine built the site, and how to try the other (in place of MkDocs' banners)."""
+    names = {"mkdocs": "MkDocs", "zensical": "Zensical"}
+    other = next(name for name in ENGINES if name != engine)
+    verb = "Built" if command == "build" else "Serving"
+    return f"{verb} with {names[engine]}; try `handbook {command} --engine {other}`"
 
 
 def _checked(program: str, plugins: bool | None) -> Project | int:
@@ -63,8 +89,11 @@ def run_build(args: argparse.Namespace) -> int:
     project = _checked(args.program, plugins_wanted(args))
     if isinstance(project, int):
         return project
-    target = build_site(_config(args.config), project, Path(args.site_dir) if args.site_dir else None)
+    engine = _engine(args, project)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the line below says it instead
+    target = build_site(_config(args.config), project, Path(args.site_dir) if args.site_dir else None, engine)
     print(f"Built the handbook into {target}")
+    print(engine_line(engine, "build"))
     return EXIT_OK
 
 

@@ -33,41 +33,19 @@ from generator.errors import DataError, HandbookError
 from generator.project import Project, open_project
 from generator.site.docs_folder import refused_links
 from generator.site.markup import label_task_checkboxes
-from generator.site.pages import Page, in_navigation, navigation, site_pages
+from generator.site.pages import Page, in_navigation
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
+from generator.site.site_content import ACCESSIBILITY_JS as ACCESSIBILITY_JS  # read by benchmarks
+from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_JS_PATH
+from generator.site.site_content import PRINT_CSS as PRINT_CSS
+from generator.site.site_content import PRINT_CSS_PATH as PRINT_CSS_PATH
+from generator.site.site_content import site_content, with_assets
 from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
 
     from generator.findings import Finding
-
-PRINT_CSS_PATH = "stylesheets/handbook-print.css"
-PRINT_CSS = """@media print {
-  .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top,
-  .md-content__button, .md-source, .hb-cohort-links { display: none !important; }
-  .md-main__inner, .md-content { margin: 0 !important; max-width: none !important; }
-  .md-typeset h1, .md-typeset h2 { break-after: avoid; }
-  .md-typeset table { break-inside: avoid; }
-  /* a sponsor page fits one or two sheets: compact type, tables side by side where they fit */
-  .md-typeset:has(h1.hb-sponsor) { font-size: 9pt; line-height: 1.35; }
-  .md-typeset:has(h1.hb-sponsor) h1 { font-size: 16pt; margin: 0 0 .4em; }
-  .md-typeset:has(h1.hb-sponsor) h2 { font-size: 11pt; margin: .8em 0 .3em; }
-  .md-typeset:has(h1.hb-sponsor) table:not([class]) { font-size: 8.5pt; margin: .3em 0; }
-  .md-typeset:has(h1.hb-sponsor) table:not([class]) :is(td, th) { padding: .2em .6em; }
-  .md-typeset:has(h1.hb-sponsor) .admonition { margin: .4em 0; font-size: 8.5pt; }
-}
-@page { size: auto; margin: 18mm 16mm; }
-.md-typeset :is(p, li, td) > a:not(.headerlink) { text-decoration: underline; }
-.md-copyright { color: var(--md-footer-fg-color--light); }
-"""
-
-ACCESSIBILITY_JS_PATH = "javascripts/handbook-accessibility.js"
-ACCESSIBILITY_JS = """// The theme's search overlay is a dialog without a name: name it "Search".
-document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
-  dialog.setAttribute("aria-label", "Search");
-});
-"""
 
 
 class HandbookConfig(Config):
@@ -134,7 +112,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             links = refused_links(Path(config.docs_dir), project.root)
             if links:
                 raise DocsFolderRefused("\n".join(links))
-            pages = site_pages(project)
+            content = site_content(project)
             if not self.handed_over:  # `handbook build` scans everything it publishes itself
                 self.scanner = LeakScanner.for_program(project.program, project.records)
             self.problems = []
@@ -143,16 +121,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if not self.serving:
                 raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
             print("\n".join(self.problems), file=sys.stderr, flush=True)
-            pages = [Page("index.md", problems_page(self.problems))]
-        self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS), Page(ACCESSIBILITY_JS_PATH, ACCESSIBILITY_JS)]
-        config.extra_css.append(PRINT_CSS_PATH)
-        config.extra_javascript.append(ACCESSIBILITY_JS_PATH)
+            content = with_assets([Page("index.md", problems_page(self.problems))])
+        self.pages = content.pages
+        config.extra_css.extend(content.extra_css)
+        config.extra_javascript.extend(content.extra_javascript)
         if config.nav is None:
-            docs = Path(config.docs_dir)
-            hand_written = (
-                sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
-            )
-            config.nav = [*navigation(self.pages), *hand_written]
+            config.nav = content.navigation(Path(config.docs_dir))
         return config
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
