@@ -8,6 +8,7 @@ plugin share one project.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,25 +107,48 @@ def run_serve(args: argparse.Namespace) -> int:
         return project
     config = _config(args.config)
     _check_port_free(host, port)
+    if plugins_wanted(args) is False:
+        from generator.plugin_host import NO_PLUGINS
+
+        os.environ[NO_PLUGINS] = "1"  # each rebuild opens the program again
+    engine = _engine(args, project)
+    if engine == "zensical":
+        from generator.safe_files import docs_folder
+        from generator.site.zensical_serve import serve as serve_zensical
+
+        print(
+            f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "
+            "records or the pages regenerates the pages it changes. Ctrl+C stops.",
+            flush=True,
+        )
+        print(engine_line(engine, "serve"), flush=True)
+        docs = docs_folder(config)
+        assert docs is not None  # the configuration exists
+        return serve_zensical(config, docs, project.path, args.program, f"{host}:{port}")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the engine line says it instead
     import gc
 
     from mkdocs.commands.serve import serve
 
     gc.enable()  # the server runs for hours: collect garbage as usual
-    if plugins_wanted(args) is False:
-        import os
-
-        from generator.plugin_host import NO_PLUGINS
-
-        os.environ[NO_PLUGINS] = "1"  # each rebuild opens the program again, in the MkDocs plugin
 
     print(
         f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "
         "records or the pages rebuilds it and re-runs the rules. Ctrl+C stops.",
         flush=True,
     )
-    serve(config_file=str(config), dev_addr=f"{host}:{port}")
+    print(engine_line(engine, "serve"), flush=True)
+    # Dirty builds: the plugin rewrites only the generated pages whose content changed, so an edit
+    # re-renders those pages (and the hand-written ones changed), not the whole site.
+    logging.getLogger("mkdocs.commands.build").addFilter(_without_dirty_notice)
+    serve(config_file=str(config), dev_addr=f"{host}:{port}", build_type="dirty")
     return EXIT_OK
+
+
+def _without_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build that links may go stale: the plugin renders every page
+    again when the navigation changes, and strict mode would count the warning as a failure."""
+    return "A 'dirty' build is being performed" not in record.getMessage()
 
 
 def _address(text: str) -> tuple[str, int]:

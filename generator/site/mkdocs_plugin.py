@@ -14,7 +14,9 @@ confidential values: a hit stops the build, or while serving replaces what would
 from __future__ import annotations
 
 import html
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,24 +30,22 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.diagnostics import ProgramError, format_problem
 from generator.errors import DataError, HandbookError
-from generator.project import Project, open_project
+from generator.project import Project
 from generator.site.docs_folder import refused_links
 from generator.site.markup import label_task_checkboxes
+from generator.site.page_cache import PageCache
 from generator.site.pages import Page, in_navigation
+from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.site.site_content import ACCESSIBILITY_JS as ACCESSIBILITY_JS  # read by benchmarks
 from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_JS_PATH
 from generator.site.site_content import PRINT_CSS as PRINT_CSS
 from generator.site.site_content import PRINT_CSS_PATH as PRINT_CSS_PATH
 from generator.site.site_content import site_content, with_assets
-from generator.templating import escape_markdown
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
-
-    from generator.findings import Finding
 
 
 class HandbookConfig(Config):
@@ -74,28 +74,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.theme_copies: dict[str, Path] = {}
         self.handed_over = False
         self.site_dir: Path | None = None
+        self.page_cache: PageCache | None = None
+        self.navigation: list[Any] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin that has this hook for the whole of `serve`, so it knows it serves."""
         self.serving = command == "serve"
         self.project = None
+        if self.serving and dirty:  # `handbook serve`: only pages whose content changed re-render
+            self.page_cache = PageCache(Path(tempfile.mkdtemp(prefix="handbook-pages-")))
 
     def on_shutdown(self) -> None:
         self.serving = False
         self.project = None
+        if self.page_cache is not None:
+            shutil.rmtree(self.page_cache.folder, ignore_errors=True)
+            self.page_cache = None
 
     def _checked_project(self) -> Project:
         """The project handed over by `handbook build`, else one opened and checked now."""
         if not self.serving and self.project is not None and self.project.path.resolve() == self.program_path:
             return self.project
-        from generator.rules import run_checks
-
-        project = open_project(self.program_path, display=self.config.program)
-        result = run_checks(project)
-        failing = result.failing("error")
-        if failing or result.plugin_problems:
-            lines = [format_finding(f) for f in failing] + [str(p) for p in result.plugin_problems]
-            raise ChecksFailed("\n".join(lines))
+        project = checked_project(self.program_path, self.config.program)
         self.project = project
         return project
 
@@ -117,7 +117,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 self.scanner = LeakScanner.for_program(project.program, project.records)
             self.problems = []
         except HandbookError as exc:
-            self.problems = _problem_lines(exc)
+            self.problems = problem_lines(exc)
             if not self.serving:
                 raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
             print("\n".join(self.problems), file=sys.stderr, flush=True)
@@ -127,6 +127,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.extra_javascript.extend(content.extra_javascript)
         if config.nav is None:
             config.nav = content.navigation(Path(config.docs_dir))
+        if self.page_cache is not None and config.nav != self.navigation:
+            self.page_cache.forget()  # every page shows the navigation: render them all again
+            self.navigation = config.nav
         return config
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -197,6 +200,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         print("\n".join(lines), file=sys.stderr, flush=True)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if self.page_cache is not None:
+            self.page_cache.update(self.pages)
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -204,7 +209,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     "of a generated page; rename or move it (generated pages are never overwritten)"
                 )
             inclusion = InclusionLevel.UNDEFINED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+            if self.page_cache is None:
+                files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+            else:  # a file MkDocs' dirty build skips while it is older than the page it built
+                source = str(self.page_cache.path(page))
+                files.append(File.generated(config, page.path, abs_src_path=source, inclusion=inclusion))
         self.theme_copies = _installed_theme_files(files, config)
         self.scanned |= set(self.theme_copies)
         return files
@@ -234,20 +243,6 @@ class DocsFolderRefused(DataError):
     """The docs folder links to files outside the project: they would be published."""
 
 
-class ChecksFailed(DataError):
-    """Error-level findings: nothing is published from a program that fails its checks."""
-
-
-def format_finding(finding: Finding) -> str:
-    return f"{finding.location}: {finding.code} [{finding.name}] {finding.message}"
-
-
-def _problem_lines(error: HandbookError) -> list[str]:
-    if isinstance(error, ProgramError):
-        return [format_problem(p) for p in error.problems]
-    return [str(error)]
-
-
 def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path]:
     """Files copied verbatim from the installed theme package (its scripts, styles, source maps):
     nothing from the program can be in them, so the end-of-build scan skips them (`handbook
@@ -262,22 +257,3 @@ def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path
             if any(source.is_relative_to(folder) for folder in installed):
                 found[file.dest_uri] = source
     return found
-
-
-def problems_html(problems: list[str]) -> str:
-    """A served page that would have shown a confidential value: the problems instead."""
-    items = "".join(f"<pre>{html.escape(problem)}</pre>" for problem in problems)
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>The handbook cannot be built yet</title></head><body>"
-        "<h1>The handbook cannot be built yet</h1>"
-        "<p>This page would show confidential text: fix the problems and save to rebuild.</p>"
-        f"{items}</body></html>"
-    )
-
-
-def problems_page(problems: list[str]) -> str:
-    """The one page a served site shows while the program has problems: each, located."""
-    blocks = "\n\n".join("```text\n" + problem.replace("```", "` ` `") + "\n```" for problem in problems)
-    summary = escape_markdown(f"{len(problems)} problem(s) in the program: fix them and save to rebuild.")
-    return f"# The handbook cannot be built yet\n\n{summary}\n\n{blocks}\n"

@@ -181,10 +181,14 @@ def explain(output: str, docs: Path) -> str:
 def label_checkboxes(site: Path) -> None:
     """Name every task-list checkbox after its item, as the MkDocs plugin does while rendering."""
     for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        labelled = label_task_checkboxes(text)
-        if labelled != text:
-            page.write_text(labelled, encoding="utf-8")
+        label_page(page)
+
+
+def label_page(page: Path) -> None:
+    text = page.read_text(encoding="utf-8", errors="replace")
+    labelled = label_task_checkboxes(text)
+    if labelled != text:
+        page.write_text(labelled, encoding="utf-8")
 
 
 def theme_copies(site: Path) -> set[str]:
