@@ -59,11 +59,11 @@ def _serve(folder: Path):
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    """The example handbook with its progress records, built as an owner builds it."""
-    project = copy_example(tmp_path_factory.mktemp("browser"))
-    result = run_handbook("build", "program.toml", cwd=project)
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def site_url(tmp_path_factory, request):
+    """The example handbook with its progress records, built as an owner builds it, by each engine."""
+    project = copy_example(tmp_path_factory.mktemp(f"browser-{request.param}"))
+    result = run_handbook("build", "program.toml", "--engine", request.param, cwd=project)
     assert result.code == 0, result.output
     server, url = _serve(project / "site")
     yield url, project / "site"

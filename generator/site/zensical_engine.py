@@ -165,9 +165,8 @@ def explain(output: str, docs: Path) -> str:
         ):
             continue
         lines.append(line)
-    tail = [raw for raw in _ANSI.sub("", output).splitlines() if raw.strip()][-1:]
-    if tail and tail[0] not in lines and not tail[0].startswith(" "):
-        lines.append(tail[0])
+    if not lines:  # nothing but a traceback: its last line says what went wrong
+        lines = [raw.strip() for raw in _ANSI.sub("", output).splitlines() if raw.strip()][-1:]
     text = "\n".join(lines) or "Zensical stopped without saying why"
     return re.sub(
         r"\[ ([^\s\]]+\.md)(:\d+:\d+) \]",
