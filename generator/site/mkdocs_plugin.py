@@ -37,6 +37,7 @@ from generator.site.markup import label_task_checkboxes
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page, in_navigation
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
+from generator.site.regeneration import Regeneration
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.site.site_content import ACCESSIBILITY_JS as ACCESSIBILITY_JS  # read by benchmarks
 from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_JS_PATH
@@ -75,6 +76,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.handed_over = False
         self.site_dir: Path | None = None
         self.page_cache: PageCache | None = None
+        self.regeneration = Regeneration()
         self.navigation: list[Any] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -112,7 +114,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             links = refused_links(Path(config.docs_dir), project.root)
             if links:
                 raise DocsFolderRefused("\n".join(links))
-            content = site_content(project)
+            # while serving, only the cohorts whose inputs changed are rendered again
+            content = self.regeneration.content(project) if self.page_cache else site_content(project)
             if not self.handed_over:  # `handbook build` scans everything it publishes itself
                 self.scanner = LeakScanner.for_program(project.program, project.records)
             self.problems = []

@@ -38,6 +38,11 @@ PRINT_CSS = """@media print {
 @page { size: auto; margin: 18mm 16mm; }
 .md-typeset :is(p, li, td) > a:not(.headerlink) { text-decoration: underline; }
 .md-copyright { color: var(--md-footer-fg-color--light); }
+/* the current page in the navigation: Zensical tints its background in the link colour, too
+   faint a contrast for the link colour itself; the text colour and bold mark it in both themes */
+.md-nav__link--active, .md-nav__link--active > * {
+  color: var(--md-default-fg-color) !important; font-weight: 700;
+}
 """
 
 ACCESSIBILITY_JS_PATH = "javascripts/handbook-accessibility.js"

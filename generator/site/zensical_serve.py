@@ -27,8 +27,9 @@ from generator.project import Project
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
+from generator.site.regeneration import Regeneration
 from generator.site.scan import LeakScanner, readable_text
-from generator.site.site_content import SiteContent, site_content, with_assets
+from generator.site.site_content import SiteContent, with_assets
 from generator.site.zensical_engine import (
     CONFIG_NAME,
     ZensicalFailed,
@@ -59,6 +60,7 @@ class Preview:
         self.skip: set[str] = set()
         self.scanner: LeakScanner | None = None
         self.watched: list[Path] = [program]
+        self.regeneration = Regeneration()
 
     def changed(self) -> bool:
         """Whether any input (program, records, templates, hand-written pages) changed."""
@@ -83,7 +85,7 @@ class Preview:
         try:
             project = checked_project(self.program, self.display)
             self._watch(project)
-            content = site_content(project)
+            content = self.regeneration.content(project)
             self.scanner = LeakScanner.for_program(project.program, project.records)
         except HandbookError as exc:
             problems = problem_lines(exc)
