@@ -37,7 +37,7 @@ from generator.site.markup import label_task_checkboxes
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page, in_navigation
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
-from generator.site.regeneration import Regeneration
+from generator.site.regeneration import Regeneration, fingerprint
 from generator.site.scan import Leak, LeakScanner, leak_report, readable_text
 from generator.site.site_content import ACCESSIBILITY_JS as ACCESSIBILITY_JS  # read by benchmarks
 from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_JS_PATH
@@ -77,6 +77,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.site_dir: Path | None = None
         self.page_cache: PageCache | None = None
         self.regeneration = Regeneration()
+        self.site_seen: dict[str, int] = {}
+        self.secrets: object = None
         self.navigation: list[Any] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -118,6 +120,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             content = self.regeneration.content(project) if self.page_cache else site_content(project)
             if not self.handed_over:  # `handbook build` scans everything it publishes itself
                 self.scanner = LeakScanner.for_program(project.program, project.records)
+                secrets = (
+                    project.program.model_dump_json(include={"people"}),
+                    fingerprint(project.root / project.program.records.folder),
+                )
+                if secrets != self.secrets:  # new confidential values: every file is scanned again
+                    self.site_seen, self.secrets = {}, secrets
             self.problems = []
         except HandbookError as exc:
             self.problems = problem_lines(exc)
@@ -187,7 +195,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Scan every file the build wrote (pages again: one that passed the page scan may still
         be deleted here on a build error) but the installed theme's; delete those that show a value."""
         assert self.scanner is not None
-        leaks = self.scanner.scan_folder(site, skip=self.scanned)
+        skip = set(self.scanned)
+        if self.page_cache is not None:  # serving: a file unchanged since its last scan is clean
+            written = {
+                p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()
+            }
+            skip |= {name for name, mtime in written.items() if self.site_seen.get(name) == mtime}
+        leaks = self.scanner.scan_folder(site, skip=skip)
         for leak in leaks:
             path = site / leak.file
             path.unlink(missing_ok=True)
@@ -195,6 +209,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 if parent == site or not parent.is_relative_to(site) or any(parent.iterdir()):
                     break
                 parent.rmdir()
+        if self.page_cache is not None:
+            self.site_seen = {name: mtime for name, mtime in written.items() if (site / name).is_file()}
         return leaks
 
     def _report_while_serving(self, leaks: list[Leak]) -> None:

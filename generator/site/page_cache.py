@@ -9,6 +9,7 @@ one-line edit of one contract into one page to render instead of every page.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.site.pages import Page
@@ -24,9 +25,10 @@ class PageCache:
     def path(self, page: Page) -> Path:
         return self.folder / page.path
 
-    def update(self, pages: list[Page]) -> list[str]:
-        """Write the pages whose content changed (or that are new), remove those no longer
-        generated; return the paths written or removed."""
+    def update(self, pages: list[Page], vet: Callable[[Page], Page] | None = None) -> list[str]:
+        """Write the pages whose content changed (or that are new), each as `vet` returns it
+        (the leak scan: only changed pages need it), remove those no longer generated; return
+        the paths written or removed."""
         changed = []
         wanted = set()
         for page in pages:
@@ -37,6 +39,9 @@ class PageCache:
                 continue
             path = self.path(page)
             path.parent.mkdir(parents=True, exist_ok=True)
+            if vet is not None:
+                vetted = vet(page).content
+                data = vetted.encode() if isinstance(vetted, str) else vetted
             path.write_bytes(data)
             self.digests[page.path] = digest
             changed.append(page.path)

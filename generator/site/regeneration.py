@@ -43,9 +43,10 @@ class Regeneration:
             self.stamp = build_stamp()
         program = project.program
         shared = (
-            program.model_copy(update={"cohorts": [c.id for c in program.cohorts]}).model_dump_json(),
-            _fingerprint(project.root / program.records.folder),
-            _fingerprint(project.root / program.site.templates) if program.site.templates else None,
+            program.model_dump_json(exclude={"cohorts"}),
+            tuple(c.id for c in program.cohorts),
+            fingerprint(project.root / program.records.folder),
+            fingerprint(project.root / program.site.templates) if program.site.templates else None,
             project.today,
         )
         keys = {c.id: c.model_dump_json() for c in program.cohorts}
@@ -65,7 +66,7 @@ class Regeneration:
         return with_assets([*common, *(page for c in keys for page in self.cohort_pages[c])])
 
 
-def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, modification times and sizes of the files under `folder`: cheap, and changes
     with any edit."""
     if not folder.is_dir():

@@ -27,7 +27,7 @@ from generator.project import Project
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
-from generator.site.regeneration import Regeneration
+from generator.site.regeneration import Regeneration, fingerprint
 from generator.site.scan import LeakScanner, readable_text
 from generator.site.site_content import SiteContent, with_assets
 from generator.site.zensical_engine import (
@@ -59,6 +59,7 @@ class Preview:
         self.site_seen: dict[str, int] = {}
         self.skip: set[str] = set()
         self.scanner: LeakScanner | None = None
+        self.secrets: object = None
         self.watched: list[Path] = [program]
         self.regeneration = Regeneration()
 
@@ -86,13 +87,19 @@ class Preview:
             project = checked_project(self.program, self.display)
             self._watch(project)
             content = self.regeneration.content(project)
-            self.scanner = LeakScanner.for_program(project.program, project.records)
+            secrets = (
+                project.program.model_dump_json(include={"people"}),
+                fingerprint(project.root / project.program.records.folder),
+            )
+            if secrets != self.secrets:  # new confidential values: every page is scanned again
+                self.scanner = LeakScanner.for_program(project.program, project.records)
+                self.secrets = secrets
+                self.pages.forget()
         except HandbookError as exc:
             problems = problem_lines(exc)
             print("\n".join(problems), file=sys.stderr, flush=True)
             content = with_assets([Page("index.md", problems_page(problems))])
-        pages = self._safe([*self._hand_written(content), *content.pages])
-        self.pages.update(pages)
+        self.pages.update([*self._hand_written(content), *content.pages], vet=self._safe)
         config = yaml.safe_dump(configuration(self.config_file, self.docs, content))
         path = self.work / CONFIG_NAME
         if not path.is_file() or path.read_text(encoding="utf-8") != config:
@@ -124,20 +131,17 @@ class Preview:
                 pages.append(Page(name, path.read_bytes()))
         return pages
 
-    def _safe(self, pages: list[Page]) -> list[Page]:
-        """Each page, or in place of one that shows a confidential value, the problems."""
+    def _safe(self, page: Page) -> Page:
+        """The page, or in place of one that shows a confidential value, the problems."""
         if self.scanner is None:
-            return pages
-        safe = []
-        for page in pages:
-            data = page.content.encode() if isinstance(page.content, str) else page.content
-            leaks = self.scanner.scan_text(page.path, readable_text(page.path, data))
-            if leaks:
-                lines = [leak.message() for leak in leaks]
-                print("\n".join(lines), file=sys.stderr, flush=True)
-                page = Page(page.path, problems_page(lines) if page.path.endswith(".md") else b"")
-            safe.append(page)
-        return safe
+            return page
+        data = page.content.encode() if isinstance(page.content, str) else page.content
+        leaks = self.scanner.scan_text(page.path, readable_text(page.path, data))
+        if not leaks:
+            return page
+        lines = [leak.message() for leak in leaks]
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        return Page(page.path, problems_page(lines) if page.path.endswith(".md") else b"")
 
     def check_site(self) -> None:
         """Scan the files Zensical wrote since the last look; replace or remove a leaking one,
