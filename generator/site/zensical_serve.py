@@ -14,6 +14,7 @@ replaced (HTML) or removed. A problem in the program is printed and the home pag
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -171,12 +172,17 @@ class Preview:
             self.site_seen[name] = path.stat().st_mtime_ns if path.exists() else 0
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(config_file: Path, docs: Path, program: Path, display: str, address: str) -> int:
     """Serve until Ctrl+C; the exit code is Zensical's when it stops by itself."""
     command = zensical_command("serve", "-f", "CONFIG", "-a", address)
     work = Path(tempfile.mkdtemp(prefix="handbook-zensical-"))
     preview = Preview(work, config_file, docs, program, display)
     server: subprocess.Popen[bytes] | None = None
+    signal.signal(signal.SIGTERM, _stop)  # stopped like Ctrl+C, so Zensical stops too
     try:
         preview.changed()
         preview.refresh()
