@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Result, copy_example, run_handbook
+from tests.conftest import ROOT, Result, copy_example, replace_once, run_handbook
 
 ENV = {"HANDBOOK_TODAY": "2026-11-24", "SOURCE_DATE_EPOCH": "1795000000"}
 
@@ -210,3 +210,21 @@ def test_check_and_help_import_no_engine(tmp_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_markup_in_a_name_is_text_in_every_title(project: Path, engine: str) -> None:
+    """Zensical prints a title taken from a heading unescaped; the adapter gives it an escaped one."""
+    program = project / "program.toml"
+    old = 'name = "Northbridge Executive Mentorship Program"'
+    program.write_text(
+        replace_once(
+            program.read_text(encoding="utf-8"), old, 'name = "North </title><script>alert(1)</script>"'
+        ),
+        encoding="utf-8",
+    )
+    result = run_handbook("build", "program.toml", "--engine", engine, cwd=project, env=ENV)
+    assert result.code == 0, result.output
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in home
+    assert re.search(r"<title>North &(amp;)?lt;/title&(amp;)?gt;", home), re.findall("<title>.*", home)

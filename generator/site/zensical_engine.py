@@ -15,7 +15,9 @@ build that is killed leaves nothing a later build does not remove.
 from __future__ import annotations
 
 import filecmp
+import html
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -39,6 +41,7 @@ ZENSICAL_VERSION = "0.0.73"
 """The version pinned in pyproject.toml, named in the message when Zensical is missing."""
 CONFIG_NAME = "mkdocs.yml"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _FRAME = re.compile(r"^[\s│╭╰─┬┴╯├┤]*")
 
 
@@ -73,6 +76,8 @@ def stage(work: Path, config_file: Path, docs: Path, content: SiteContent, root:
     staged = work / "docs"
     if docs.is_dir():
         shutil.copytree(docs, staged)
+        for page in staged.rglob("*.md"):
+            page.write_text(titled(page.read_text(encoding="utf-8")), encoding="utf-8")
     write_pages(staged, docs, content, replace=False)
     config = work / CONFIG_NAME
     config.write_text(yaml.safe_dump(configuration(config_file, docs, content)), encoding="utf-8")
@@ -95,9 +100,24 @@ def write_pages(staged: Path, docs: Path, content: SiteContent, *, replace: bool
         if replace and path.is_file() and path.read_bytes() == data:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        path.write_bytes(titled(data.decode()).encode() if page.path.endswith(".md") else data)
         written.append(page.path)
     return written
+
+
+def titled(markdown: str) -> str:
+    """The page with its title in front matter, escaped for HTML, taken from its first heading.
+
+    Zensical prints a title taken from a heading into `<title>` unescaped, so a name such as
+    `</title><script>` would be markup; the MkDocs plugin escapes such titles while rendering.
+    A page whose front matter already has a title keeps it."""
+    if markdown.startswith("---\n"):
+        return markdown
+    heading = next((line for line in markdown.splitlines() if line.startswith("# ")), None)
+    if heading is None:
+        return markdown
+    text = html.unescape(_MARKDOWN_ESCAPE.sub(r"\1", heading[2:].split(" {", 1)[0].strip()))
+    return f"---\ntitle: {json.dumps(html.escape(text, quote=False))}\n---\n\n{markdown}"
 
 
 def configuration(config_file: Path, docs: Path, content: SiteContent) -> dict[str, object]:

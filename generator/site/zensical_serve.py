@@ -37,6 +37,7 @@ from generator.site.zensical_engine import (
     configuration,
     label_page,
     theme_copies,
+    titled,
     zensical_command,
 )
 
@@ -100,7 +101,7 @@ class Preview:
             problems = problem_lines(exc)
             print("\n".join(problems), file=sys.stderr, flush=True)
             content = with_assets([Page("index.md", problems_page(problems))])
-        self.pages.update([*self._hand_written(content), *content.pages], vet=self._safe)
+        self.pages.update([*self._hand_written(content), *content.pages], vet=self._vetted)
         config = yaml.safe_dump(configuration(self.config_file, self.docs, content))
         path = self.work / CONFIG_NAME
         if not path.is_file() or path.read_text(encoding="utf-8") != config:
@@ -131,6 +132,14 @@ class Preview:
                     continue
                 pages.append(Page(name, path.read_bytes()))
         return pages
+
+    def _vetted(self, page: Page) -> Page:
+        """The page as staged: scanned, and with its title escaped (see `titled`)."""
+        page = self._safe(page)
+        if page.path.endswith(".md"):
+            text = page.content.decode() if isinstance(page.content, bytes) else page.content
+            return Page(page.path, titled(text))
+        return page
 
     def _safe(self, page: Page) -> Page:
         """The page, or in place of one that shows a confidential value, the problems."""
