@@ -202,11 +202,13 @@ def test_the_pinned_zensical_is_a_dependency() -> None:
     assert f"zensical=={ZENSICAL_VERSION}" in constraints
 
 
-def test_check_and_help_import_no_engine(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["check", "program.toml"], ["--help"], ["build", "--help"]])
+def test_check_and_help_import_no_engine(args: list[str]) -> None:
     code = (
         "import sys; from generator.cli import main\n"
-        "try:\n    main(['check', 'program.toml'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'zensical', 'material', 'yaml')))"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('mkdocs', 'zensical', 'material', 'yaml', 'jinja2', 'icalendar')))"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr

@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cli import add_plugins_option, plugins_wanted
 from generator.errors import EXIT_OK, UsageError
-from generator.site.site_content import ENGINES
+from generator.model import Site
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -44,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_plugins_option(export)
     export.set_defaults(run=run_export)
+
+
+ENGINES: tuple[str, ...] = typing.get_args(Site.model_fields["engine"].annotation)
+"""The site engines, as `[site] engine` allows them: one list for the option and the model."""
 
 
 def add_engine_option(parser: argparse.ArgumentParser) -> None:

@@ -17,9 +17,6 @@ from generator.site.pages import NavItem, Page, navigation, site_pages
 if TYPE_CHECKING:
     from generator.project import Project
 
-ENGINES = ("mkdocs", "zensical")
-"""The site engines `handbook build` and `serve` can use (`--engine`, `[site] engine`)."""
-
 PRINT_CSS_PATH = "stylesheets/handbook-print.css"
 PRINT_CSS = """@media print {
   .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top,
