@@ -78,31 +78,25 @@ def stage(work: Path, config_file: Path, docs: Path, content: SiteContent, root:
         shutil.copytree(docs, staged)
         for page in staged.rglob("*.md"):
             page.write_text(titled(page.read_text(encoding="utf-8")), encoding="utf-8")
-    write_pages(staged, docs, content, replace=False)
+    write_pages(staged, docs, content)
     config = work / CONFIG_NAME
     config.write_text(yaml.safe_dump(configuration(config_file, docs, content)), encoding="utf-8")
     return config
 
 
-def write_pages(staged: Path, docs: Path, content: SiteContent, *, replace: bool) -> list[str]:
-    """Write each generated page whose bytes differ from what `staged` holds; return their paths.
-    A hand-written page at a generated path is refused, never overwritten (unless `replace`: a
-    staged folder this module filled before)."""
-    written = []
+def write_pages(staged: Path, docs: Path, content: SiteContent) -> None:
+    """Write each generated page beside the hand-written copies; a hand-written page at a
+    generated path is refused, never overwritten."""
     for page in content.pages:
         path = staged / page.path
-        data = page.content.encode() if isinstance(page.content, str) else page.content
-        if not replace and path.exists():
+        if path.exists():
             raise ZensicalFailed(
                 f"{docs.name}/{page.path}: this hand-written page has the path of a generated page; "
                 "rename or move it (generated pages are never overwritten)"
             )
-        if replace and path.is_file() and path.read_bytes() == data:
-            continue
+        data = page.content.encode() if isinstance(page.content, str) else page.content
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(titled(data.decode()).encode() if page.path.endswith(".md") else data)
-        written.append(page.path)
-    return written
 
 
 def titled(markdown: str) -> str:

@@ -42,6 +42,8 @@ from generator.site.zensical_engine import (
 )
 
 POLL_SECONDS = 0.05
+SITE_SCAN_SECONDS = 0.5
+"""How often the files Zensical wrote are looked at (a walk of the whole site folder)."""
 
 
 class Preview:
@@ -56,7 +58,6 @@ class Preview:
         self.staged = work / "docs"
         self.site = work / "site"
         self.pages = PageCache(self.staged)
-        self.copied: dict[str, bytes] = {}
         self.inputs: dict[str, tuple[int, int]] = {}
         self.site_seen: dict[str, int] = {}
         self.skip: set[str] = set()
@@ -197,12 +198,15 @@ def serve(config_file: Path, docs: Path, program: Path, display: str, address: s
         preview.refresh()
         command[command.index("CONFIG")] = str(work / CONFIG_NAME)
         server = subprocess.Popen(command, cwd=work)
+        looked = 0.0
         while server.poll() is None:
             time.sleep(POLL_SECONDS)
             if preview.changed():
                 took = preview.refresh()
                 print(f"{time.strftime('%H:%M:%S')} regenerated in {took:.2f} s", file=sys.stderr, flush=True)
-            preview.check_site()
+            if time.monotonic() - looked > SITE_SCAN_SECONDS:
+                preview.check_site()
+                looked = time.monotonic()
         raise ZensicalFailed(
             f"zensical serve stopped (exit code {server.returncode}); see its messages above"
         )
