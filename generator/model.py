@@ -1059,6 +1059,10 @@ class Site(Section):
     )
     language: Line = "en"
     url: Line = Field("", description="Where the handbook is hosted; rule findings link to its rules page.")
+    engine: Literal["mkdocs", "zensical"] = Field(
+        "mkdocs",
+        description="The site generator `handbook build` and `serve` use unless `--engine` says otherwise.",
+    )
 
 
 class CalendarSettings(Section):

@@ -385,3 +385,19 @@ def test_a_text_line_is_icalendars_own(name: str, text: str) -> None:
     component = _component(kind, [(name, text)])
     ((stored_name, stored),) = component.items()
     assert writer._line(kind, name, text) == folded(component.content_line(stored_name, stored))
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_each_engine_publishes_exactly_the_feeds_checked_here(
+    tmp_path: Path, feeds: dict[str, bytes], engine: str
+) -> None:
+    """Calendars are generated once, for both engines: every feed a built site holds is, byte for
+    byte, one the tests above read, and none is missing, so those tests hold for both outputs."""
+    project = copy_example(tmp_path / "project", records=False)
+    result = run_handbook("build", "program.toml", "--engine", engine, cwd=project, env=ENV)
+    assert result.code == 0, result.output
+    site = project / "site"
+    built = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.ics")}
+    assert built.keys() == feeds.keys()
+    assert all(built[path] == feeds[path] for path in feeds)
+    assert all(_events(ics) == _vobject_events(ics) for ics in built.values())

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -320,13 +321,50 @@ def test_every_publish_path_refuses_a_leak(planted: Path, tmp_path: Path, varian
     assert not (project / "out").exists()
 
 
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_a_zensical_build_goes_through_the_same_gate(planted: Path, tmp_path: Path, variant: str) -> None:
+    """Zensical builds the same pages into a staging folder; the same scan refuses the site."""
+    edit, built_leak, _ = VARIANTS[variant]
+    project = _copy(planted, tmp_path)
+    edit(project)
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("previous site", encoding="utf-8")
+    result = run_handbook("build", "program.toml", "--engine", "zensical", cwd=project, env=ENV)
+    assert result.code == 1, result.output
+    report = result.err.splitlines()
+    assert (
+        report[0]
+        == "handbook: build failed: the built site contains confidential values; the previous site is kept:"
+    )
+    assert f"  {built_leak}" in report
+    assert "Traceback" not in result.output
+    assert [p.name for p in (project / "site").iterdir()] == ["index.html"]
+    assert (project / "site" / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert [p.name for p in project.iterdir() if p.name.startswith(".site-")] == []  # no work folder left
+
+
+def test_the_planted_project_builds_cleanly_with_zensical(planted: Path, tmp_path: Path) -> None:
+    project = _copy(planted, tmp_path)
+    result = run_handbook("build", "program.toml", "--engine", "zensical", cwd=project, env=ENV)
+    assert result.code == 0, result.output
+    assert _canaries_in(project / "site") == []
+
+
+@pytest.mark.parametrize(
+    ("engine", "where", "index"),
+    [
+        ("mkdocs", "about/index.html", "search/search_index.json"),
+        # Zensical is handed only scanned pages: the hand-written page is caught before it renders.
+        ("zensical", "about.md", "search.json"),
+    ],
+)
 def test_a_served_rebuild_shows_the_problem_instead_of_the_leaking_page(
-    planted: Path, tmp_path: Path
+    planted: Path, tmp_path: Path, engine: str, where: str, index: str
 ) -> None:
     project = _copy(planted, tmp_path)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "generator", "serve", "--engine", engine, "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
         env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", **ENV},
         stdout=subprocess.PIPE,
@@ -340,15 +378,16 @@ def test_a_served_rebuild_shows_the_problem_instead_of_the_leaking_page(
         _save(about, about.read_text(encoding="utf-8") + f"\n\n{PERSON_CANARIES['notes'].upper()}\n")
         _wait_for(lambda: "The handbook cannot be built yet" in _get(url + "about/"))
         page = _get(url + "about/")
-        assert f"about/index.html: confidential notes of {PERSON}" in page
+        assert f"{where}: confidential notes of {PERSON}" in page
         assert normalise(PERSON_CANARIES["notes"]) not in normalise(page)
-        index = _get(url + "search/search_index.json") if _exists(url + "search/search_index.json") else ""
-        assert normalise(PERSON_CANARIES["notes"]) not in normalise(index)
+        time.sleep(1)  # the search index is written after the pages
+        found = _get(url + index) if _exists(url + index) else ""
+        assert normalise(PERSON_CANARIES["notes"]) not in normalise(found)
         assert proc.poll() is None
     finally:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
-    assert f"about/index.html: confidential notes of {PERSON}" in err
+    assert f"{where}: confidential notes of {PERSON}" in err
     assert PERSON_CANARIES["notes"].upper() not in err
 
 

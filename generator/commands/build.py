@@ -8,12 +8,16 @@ plugin share one project.
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cli import add_plugins_option, plugins_wanted
 from generator.errors import EXIT_OK, UsageError
+from generator.model import Site
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -35,12 +39,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="build each cohort's own handbook into SITE/<cohort>/, and SITE/index.html for owners",
     )
+    add_engine_option(build)
     add_plugins_option(build)
     build.set_defaults(run=run_build)
     serve = subparsers.add_parser("serve", help="check the program, then serve the site locally")
     serve.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
     serve.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (host:port)")
+    add_engine_option(serve)
     add_plugins_option(serve)
     serve.set_defaults(run=run_serve)
     export = subparsers.add_parser("export", help="write the generated Markdown pages to a new folder")
@@ -51,6 +57,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_plugins_option(export)
     export.set_defaults(run=run_export)
+
+
+ENGINES: tuple[str, ...] = typing.get_args(Site.model_fields["engine"].annotation)
+"""The site engines, as `[site] engine` allows them: one list for the option and the model."""
+
+
+def add_engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="the site generator (default: [site] engine in program.toml, else mkdocs)",
+    )
+
+
+def _engine(args: argparse.Namespace, project: Project) -> str:
+    """`--engine`, else the program's `[site] engine`."""
+    return str(args.engine or project.program.site.engine)
+
+
+def engine_line(engine: str, command: str) -> str:
+    """Which engine built the site, and how to try the other (in place of MkDocs' banners)."""
+    names = {"mkdocs": "MkDocs", "zensical": "Zensical"}
+    other = next(name for name in ENGINES if name != engine)
+    verb = "Built" if command == "build" else "Serving"
+    return f"{verb} with {names[engine]}; try `handbook {command} --engine {other}`"
 
 
 def _checked(
@@ -86,9 +118,13 @@ def run_build(args: argparse.Namespace) -> int:
     project = _checked(args.program, plugins_wanted(args), usable)
     if isinstance(project, int):
         return project
+    engine = _engine(args, project)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the line below says it instead
     site_dir = Path(args.site_dir) if args.site_dir else None
     config = _config(args.config)
-    target = build_site(config, project, site_dir, cohort=args.cohort, per_cohort=args.per_cohort)
+    target = build_site(
+        config, project, site_dir, engine=engine, cohort=args.cohort, per_cohort=args.per_cohort
+    )
     if args.cohort is not None:
         print(f"Built the handbook of cohort {args.cohort} into {target}")
     elif args.per_cohort:
@@ -97,6 +133,7 @@ def run_build(args: argparse.Namespace) -> int:
         )
     else:
         print(f"Built the handbook into {target}")
+    print(engine_line(engine, "build"))
     return EXIT_OK
 
 
@@ -109,25 +146,48 @@ def run_serve(args: argparse.Namespace) -> int:
         return project
     config = _config(args.config)
     _check_port_free(host, port)
+    if plugins_wanted(args) is False:
+        from generator.plugin_host import NO_PLUGINS
+
+        os.environ[NO_PLUGINS] = "1"  # each rebuild opens the program again
+    engine = _engine(args, project)
+    if engine == "zensical":
+        from generator.safe_files import docs_folder
+        from generator.site.zensical_serve import serve as serve_zensical
+
+        print(
+            f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "
+            "records or the pages regenerates the pages it changes. Ctrl+C stops.",
+            flush=True,
+        )
+        print(engine_line(engine, "serve"), flush=True)
+        docs = docs_folder(config)
+        assert docs is not None  # the configuration exists
+        return serve_zensical(config, docs, project.path, args.program, f"{host}:{port}")
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the engine line says it instead
     import gc
 
     from mkdocs.commands.serve import serve
 
     gc.enable()  # the server runs for hours: collect garbage as usual
-    if plugins_wanted(args) is False:
-        import os
-
-        from generator.plugin_host import NO_PLUGINS
-
-        os.environ[NO_PLUGINS] = "1"  # each rebuild opens the program again, in the MkDocs plugin
 
     print(
         f"Serving the handbook at http://{host}:{port}/ ; every change to {args.program}, its "
         "records or the pages rebuilds it and re-runs the rules. Ctrl+C stops.",
         flush=True,
     )
-    serve(config_file=str(config), dev_addr=f"{host}:{port}")
+    print(engine_line(engine, "serve"), flush=True)
+    # Dirty builds: the plugin rewrites only the generated pages whose content changed, so an edit
+    # re-renders those pages (and the hand-written ones changed), not the whole site.
+    logging.getLogger("mkdocs.commands.build").addFilter(_without_dirty_notice)
+    serve(config_file=str(config), dev_addr=f"{host}:{port}", build_type="dirty")
     return EXIT_OK
+
+
+def _without_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build that links may go stale: the plugin renders every page
+    again when the navigation changes, and strict mode would count the warning as a failure."""
+    return "A 'dirty' build is being performed" not in record.getMessage()
 
 
 def _address(text: str) -> tuple[str, int]:

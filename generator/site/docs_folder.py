@@ -43,6 +43,12 @@ def resolved(path: Path) -> Path:
         return Path(os.path.normpath(path.absolute()))
 
 
+def read_configuration(path: Path) -> dict[str, Any]:
+    """The MkDocs configuration at `path` as a mapping, read without running anything (see
+    `_read_config`); {} when it is missing or unreadable."""
+    return _read_config(path)
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     """The configuration as a mapping, or {} when it is missing or unreadable (the build then
     reports it). MkDocs' tags are tolerated: `!ENV` gives the variable's value, or its default,

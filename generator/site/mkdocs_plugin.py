@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,48 +33,25 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.diagnostics import ProgramError, format_problem
 from generator.errors import DataError, HandbookError
-from generator.project import Project, open_project
+from generator.project import Project
 from generator.site.cohorts import unlink_other_cohorts
 from generator.site.docs_folder import refused_links
 from generator.site.markup import label_task_checkboxes
-from generator.site.pages import Page, in_navigation, navigation, site_pages
+from generator.site.page_cache import PageCache
+from generator.site.pages import Page, in_navigation
+from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
 from generator.site.public_view import cohort_slugs
+from generator.site.regeneration import Regeneration, fingerprint
 from generator.site.scan import Leak, LeakScanner, leak_report
-from generator.templating import escape_markdown
+from generator.site.site_content import ACCESSIBILITY_JS as ACCESSIBILITY_JS  # read by benchmarks
+from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_JS_PATH
+from generator.site.site_content import PRINT_CSS as PRINT_CSS
+from generator.site.site_content import PRINT_CSS_PATH as PRINT_CSS_PATH
+from generator.site.site_content import site_content, with_assets
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
-
-    from generator.findings import Finding
-
-PRINT_CSS_PATH = "stylesheets/handbook-print.css"
-PRINT_CSS = """@media print {
-  .md-header, .md-tabs, .md-sidebar, .md-footer, .md-search, .md-top,
-  .md-content__button, .md-source, .hb-cohort-links { display: none !important; }
-  .md-main__inner, .md-content { margin: 0 !important; max-width: none !important; }
-  .md-typeset h1, .md-typeset h2 { break-after: avoid; }
-  .md-typeset table { break-inside: avoid; }
-  /* a sponsor page fits one or two sheets: compact type, tables side by side where they fit */
-  .md-typeset:has(h1.hb-sponsor) { font-size: 9pt; line-height: 1.35; }
-  .md-typeset:has(h1.hb-sponsor) h1 { font-size: 16pt; margin: 0 0 .4em; }
-  .md-typeset:has(h1.hb-sponsor) h2 { font-size: 11pt; margin: .8em 0 .3em; }
-  .md-typeset:has(h1.hb-sponsor) table:not([class]) { font-size: 8.5pt; margin: .3em 0; }
-  .md-typeset:has(h1.hb-sponsor) table:not([class]) :is(td, th) { padding: .2em .6em; }
-  .md-typeset:has(h1.hb-sponsor) .admonition { margin: .4em 0; font-size: 8.5pt; }
-}
-@page { size: auto; margin: 18mm 16mm; }
-.md-typeset :is(p, li, td) > a:not(.headerlink) { text-decoration: underline; }
-.md-copyright { color: var(--md-footer-fg-color--light); }
-"""
-
-ACCESSIBILITY_JS_PATH = "javascripts/handbook-accessibility.js"
-ACCESSIBILITY_JS = """// The theme's search overlay is a dialog without a name: name it "Search".
-document.querySelectorAll('.md-search[role="dialog"]:not([aria-label])').forEach(function (dialog) {
-  dialog.setAttribute("aria-label", "Search");
-});
-"""
 
 
 class HandbookConfig(Config):
@@ -105,29 +84,32 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.cohort: str | None = None  # handed over by `handbook build --cohort` / `--per-cohort`
         self.base_url: str | None = None  # where that cohort's handbook is hosted, if not [site] url
         self.cohort_slugs: dict[str, str] = {}
+        self.page_cache: PageCache | None = None
+        self.regeneration = Regeneration()
+        self.site_seen: dict[str, int] = {}
+        self.secrets: object = None
+        self.navigation: list[Any] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin that has this hook for the whole of `serve`, so it knows it serves."""
         self.serving = command == "serve"
         self.project = None
         self.cohort = self.base_url = None
+        if self.serving and dirty:  # `handbook serve`: only pages whose content changed re-render
+            self.page_cache = PageCache(Path(tempfile.mkdtemp(prefix="handbook-pages-")))
 
     def on_shutdown(self) -> None:
         self.serving = False
         self.project = None
+        if self.page_cache is not None:
+            shutil.rmtree(self.page_cache.folder, ignore_errors=True)
+            self.page_cache = None
 
     def _checked_project(self) -> Project:
         """The project handed over by `handbook build`, else one opened and checked now."""
         if not self.serving and self.project is not None and self.project.path.resolve() == self.program_path:
             return self.project
-        from generator.rules import run_checks
-
-        project = open_project(self.program_path, display=self.config.program)
-        result = run_checks(project)
-        failing = result.failing("error")
-        if failing or result.plugin_problems:
-            lines = [format_finding(f) for f in failing] + [str(p) for p in result.plugin_problems]
-            raise ChecksFailed("\n".join(lines))
+        project = checked_project(self.program_path, self.config.program)
         self.project = project
         return project
 
@@ -145,26 +127,35 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             links = refused_links(Path(config.docs_dir), project.root)
             if links:
                 raise DocsFolderRefused("\n".join(links))
-            pages = site_pages(project, self.cohort, self.base_url)
+            # while serving, only the cohorts whose inputs changed are rendered again
+            if self.page_cache:
+                content = self.regeneration.content(project)
+            else:
+                content = site_content(project, self.cohort, self.base_url)
             self.cohort_slugs = cohort_slugs(project.program) if self.cohort is not None else {}
             if not self.handed_over:  # `handbook build` scans everything it publishes itself
                 self.scanner = LeakScanner.for_program(project.program, project.records)
+                secrets = (
+                    project.program.model_dump_json(include={"people"}),
+                    fingerprint(project.root / project.program.records.folder),
+                )
+                if secrets != self.secrets:  # new confidential values: every file is scanned again
+                    self.site_seen, self.secrets = {}, secrets
             self.problems = []
         except HandbookError as exc:
-            self.problems = _problem_lines(exc)
+            self.problems = problem_lines(exc)
             if not self.serving:
                 raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
             print("\n".join(self.problems), file=sys.stderr, flush=True)
-            pages = [Page("index.md", problems_page(self.problems))]
-        self.pages = [*pages, Page(PRINT_CSS_PATH, PRINT_CSS), Page(ACCESSIBILITY_JS_PATH, ACCESSIBILITY_JS)]
-        config.extra_css.append(PRINT_CSS_PATH)
-        config.extra_javascript.append(ACCESSIBILITY_JS_PATH)
+            content = with_assets([Page("index.md", problems_page(self.problems))])
+        self.pages = content.pages
+        config.extra_css.extend(content.extra_css)
+        config.extra_javascript.extend(content.extra_javascript)
         if config.nav is None:
-            docs = Path(config.docs_dir)
-            hand_written = (
-                sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")) if docs.is_dir() else []
-            )
-            config.nav = [*navigation(self.pages), *hand_written]
+            config.nav = content.navigation(Path(config.docs_dir))
+        if self.page_cache is not None and config.nav != self.navigation:
+            self.page_cache.forget()  # every page shows the navigation: render them all again
+            self.navigation = config.nav
         return config
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -222,7 +213,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         that show a value. On a build error pages are scanned again: one that passed the page
         scan may still be deleted here."""
         assert self.scanner is not None
-        leaks = self.scanner.scan_folder(site, skip=self.scanned | (skip or set()))
+        skip = self.scanned | (skip or set())
+        if self.page_cache is not None:  # serving: a file unchanged since its last scan is clean
+            written = {
+                p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()
+            }
+            skip |= {name for name, mtime in written.items() if self.site_seen.get(name) == mtime}
+        leaks = self.scanner.scan_folder(site, skip=skip)
         for leak in leaks:
             path = site / leak.file
             path.unlink(missing_ok=True)
@@ -230,6 +227,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 if parent == site or not parent.is_relative_to(site) or any(parent.iterdir()):
                     break
                 parent.rmdir()
+        if self.page_cache is not None:
+            self.site_seen = {name: mtime for name, mtime in written.items() if (site / name).is_file()}
         return leaks
 
     def _pages_as_scanned(self, site: Path) -> set[str]:
@@ -249,6 +248,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         print("\n".join(lines), file=sys.stderr, flush=True)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if self.page_cache is not None:
+            self.page_cache.update(self.pages)
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
                 raise PluginError(
@@ -256,7 +257,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     "of a generated page; rename or move it (generated pages are never overwritten)"
                 )
             inclusion = InclusionLevel.UNDEFINED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+            if self.page_cache is None:
+                files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
+            else:  # a file MkDocs' dirty build skips while it is older than the page it built
+                source = str(self.page_cache.path(page))
+                files.append(File.generated(config, page.path, abs_src_path=source, inclusion=inclusion))
         self.theme_copies = _installed_theme_files(files, config)
         self.scanned |= set(self.theme_copies)
         return files
@@ -296,20 +301,6 @@ class DocsFolderRefused(DataError):
     """The docs folder links to files outside the project: they would be published."""
 
 
-class ChecksFailed(DataError):
-    """Error-level findings: nothing is published from a program that fails its checks."""
-
-
-def format_finding(finding: Finding) -> str:
-    return f"{finding.location}: {finding.code} [{finding.name}] {finding.message}"
-
-
-def _problem_lines(error: HandbookError) -> list[str]:
-    if isinstance(error, ProgramError):
-        return [format_problem(p) for p in error.problems]
-    return [str(error)]
-
-
 def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path]:
     """Files copied verbatim from the installed theme package (its scripts, styles, source maps):
     nothing from the program can be in them, so the end-of-build scan skips them (`handbook
@@ -324,22 +315,3 @@ def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path
             if any(source.is_relative_to(folder) for folder in installed):
                 found[file.dest_uri] = source
     return found
-
-
-def problems_html(problems: list[str]) -> str:
-    """A served page that would have shown a confidential value: the problems instead."""
-    items = "".join(f"<pre>{html.escape(problem)}</pre>" for problem in problems)
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>The handbook cannot be built yet</title></head><body>"
-        "<h1>The handbook cannot be built yet</h1>"
-        "<p>This page would show confidential text: fix the problems and save to rebuild.</p>"
-        f"{items}</body></html>"
-    )
-
-
-def problems_page(problems: list[str]) -> str:
-    """The one page a served site shows while the program has problems: each, located."""
-    blocks = "\n\n".join("```text\n" + problem.replace("```", "` ` `") + "\n```" for problem in problems)
-    summary = escape_markdown(f"{len(problems)} problem(s) in the program: fix them and save to rebuild.")
-    return f"# The handbook cannot be built yet\n\n{summary}\n\n{blocks}\n"

@@ -13,7 +13,7 @@ page stays the same size as a program grows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,8 +76,11 @@ def render_pages(
     stamp: dt.datetime | None = None,
     cohort: str | None = None,
     base_url: str | None = None,
+    only_cohorts: Collection[str] | None = None,
 ) -> list[Page]:
-    """Every generated page and download of the handbook, progress dashboards included.
+    """Every generated page and download of the handbook, progress dashboards included; of the
+    cohorts' own pages, only those of `only_cohorts` (by id) when given (a served preview
+    renders again only the cohorts that changed).
 
     `stamp` is the calendars' DTSTAMP (the build time, or `SOURCE_DATE_EPOCH`); without one,
     midnight of `as_of`, so that pages rendered for a date are the same bytes each time.
@@ -120,6 +123,8 @@ def render_pages(
     statuses = {c.slug: cohort_status(c.start, c.end, on) for c in view.cohorts}
     pages.append(Page(COHORTS_PAGE, render("cohorts.md.j2", statuses=statuses)))
     for public, source in zip(view.cohorts, sources, strict=True):
+        if only_cohorts is not None and source.id not in only_cohorts:
+            continue
         base = f"cohorts/{public.slug}"
         dashboard = progress.get(COHORT_PAGE.format(cohort=source.id))
         shared = {"cohort": public, "has_progress": dashboard is not None}
@@ -161,10 +166,18 @@ def render_pages(
     return pages
 
 
-def site_pages(project: Project, cohort: str | None = None, base_url: str | None = None) -> list[Page]:
+def site_pages(
+    project: Project,
+    cohort: str | None = None,
+    base_url: str | None = None,
+    *,
+    stamp: dt.datetime | None = None,
+    only_cohorts: Collection[str] | None = None,
+) -> list[Page]:
     """The pages of a project, with its template overrides, progress records and rules.
 
-    `cohort`: only that cohort's own handbook (an id `select_cohort` has accepted)."""
+    `cohort`: only that cohort's own handbook (an id `select_cohort` has accepted); of the
+    cohorts' own pages, only those of `only_cohorts` when given (see `render_pages`)."""
     override = project.program.site.templates
     folder = (project.root / override) if override else None
     if folder is not None and not folder.is_dir():
@@ -179,9 +192,10 @@ def site_pages(project: Project, cohort: str | None = None, base_url: str | None
             records=project.records,
             as_of=project.today,
             rules=project.rules.rules,
-            stamp=build_stamp(),
+            stamp=stamp or build_stamp(),
             cohort=cohort,
             base_url=base_url,
+            only_cohorts=only_cohorts,
         )
     except jinja2.TemplateError as exc:
         # An error in one of the program's own templates is theirs to fix, so say where it is;

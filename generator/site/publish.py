@@ -1,5 +1,8 @@
-"""`handbook build`: a strict MkDocs build into a temporary folder, a scan of every built file
-for the program's confidential values, then an atomic swap into place.
+"""`handbook build`: a strict build (MkDocs or Zensical) into a temporary folder, a scan of every
+built file for the program's confidential values, then an atomic swap into place.
+
+`publish` is the one way into the site folder: each engine adapter only fills the staging folder
+it is handed; the scan, the marker and the swap are the same whichever engine built the site.
 
 A failed build or a confidential hit leaves the previous site untouched. Where the site may go
 (never the project or docs folder, never over files a build did not write) is decided by
@@ -11,12 +14,9 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import logging
+from collections.abc import Callable
 from pathlib import Path
-
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import MkDocsException
+from typing import TYPE_CHECKING
 
 from generator.errors import DataError
 from generator.project import Project
@@ -30,6 +30,9 @@ from generator.safe_files import (
     site_folder,
 )
 from generator.site.scan import leak_report, scan_for_leaks
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 class BuildFailed(DataError):
@@ -52,10 +55,12 @@ def build_site(
     project: Project,
     site_dir: Path | None = None,
     *,
+    engine: str = "mkdocs",
     cohort: str | None = None,
     per_cohort: bool = False,
 ) -> Path:
-    """Build strictly into a temporary folder beside the target, check it, then swap it in.
+    """Build with `engine` strictly into a temporary folder beside the target, check it, then
+    swap it in.
 
     The MkDocs plugin instance of this build is handed the project, so the program is not read
     a second time. `cohort`: build that cohort's own handbook; `per_cohort`: each cohort's into
@@ -66,6 +71,21 @@ def build_site(
     target = site_dir or site_folder(config_file)
     shown = f"--site-dir {site_dir}" if site_dir else f"site_dir {target} (of {config_file})"
     check_site_target(target, shown, program=project.path, docs=docs_folder(config_file))
+    if engine == "zensical":
+        from generator.site.zensical_engine import build_into
+
+        docs = docs_folder(config_file)
+        assert docs is not None  # the configuration exists: the command checked it
+
+        def zensical_into(folder: Path, cohort: str | None, base_url: str | None) -> set[str]:
+            return build_into(folder, config_file, docs, project, cohort=cohort, base_url=base_url)
+
+        if per_cohort:
+            return _publish_per_cohort(target, shown, project, zensical_into)
+        return publish(target, shown, project, lambda staging: zensical_into(staging, cohort, None), cohort)
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
     try:
         config = load_config(str(config_file), strict=True)
     except MkDocsException as exc:
@@ -75,11 +95,16 @@ def build_site(
         shown = f"site_dir {target} (of {config_file})"
     check_site_target(target, shown, program=project.path, docs=Path(config.docs_dir))
     if per_cohort:
-        return _build_per_cohort(config_file, project, target, shown)
+        return _publish_per_cohort(
+            target,
+            shown,
+            project,
+            lambda folder, one, url: _mkdocs_cohort_into(folder, config_file, project, one, url),
+        )
     config.plugins.on_startup(command="build", dirty=False)
     plugin = _handed_over(config, project, cohort)
     try:
-        return _build_checked(config, project, target, shown, plugin, cohort)
+        return publish(target, shown, project, lambda staging: _mkdocs_into(staging, config, plugin), cohort)
     finally:
         config.plugins.on_shutdown()
 
@@ -109,35 +134,38 @@ def _unchanged(site: Path, theme_copies: dict[str, Path]) -> set[str]:
     return same
 
 
-def _build_checked(
-    config: MkDocsConfig,
-    project: Project,
-    site_dir: Path,
-    shown: str,
-    plugin: object | None,
-    cohort: str | None = None,
+def publish(
+    target: Path, shown: str, project: Project, fill: Callable[[Path], set[str]], cohort: str | None = None
 ) -> Path:
-    program = project.program
-    target = site_dir.resolve()
+    """The publish gate: `fill` builds the site into the staging folder it is given and returns
+    the files it copied byte for byte from an installed theme (the scan skips those); every other
+    file is scanned for confidential values (and, for one cohort's handbook, for anything of
+    another cohort), then the folder is marked and swapped in atomically. A failed build or a
+    hit leaves the previous site untouched."""
+    resolved = target.resolve()
 
     def only_our_files() -> None:
         """Checked right before the swap, so a file added during the build is noticed too."""
-        check_folder_owned(target, f"build: {shown}", SITE_MARKER, "handbook build")
+        check_folder_owned(resolved, f"build: {shown}", SITE_MARKER, "handbook build")
 
-    with replaced_atomically(target, before_swap=only_our_files) as staging:
-        skip = _mkdocs_build(config, staging, plugin)
-        leaks = scan_for_leaks(staging, program, project.records, skip=skip)
+    with replaced_atomically(resolved, before_swap=only_our_files) as staging:
+        skip = fill(staging)
+        leaks = scan_for_leaks(staging, project.program, project.records, skip=skip)
         if leaks:
             raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
         if cohort is not None:
             _refuse_other_cohorts(project, {cohort: (staging, skip, "")})
         mark_written(staging, SITE_MARKER, "handbook build")
-    return target
+    return resolved
 
 
-def _mkdocs_build(config: MkDocsConfig, folder: Path, plugin: object | None) -> set[str]:
-    """Run MkDocs into `folder`; the theme's files it copied unchanged (the scans skip them)."""
-    config.site_dir = str(folder)
+def _mkdocs_into(staging: Path, config: MkDocsConfig, plugin: object | None) -> set[str]:
+    """The MkDocs adapter: a strict build with the handbook plugin, which adds the pages in memory.
+    Returns the theme's files it copied unchanged (the scans skip them)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    config.site_dir = str(staging)
     errors = _ErrorLog()
     logging.getLogger("mkdocs").addHandler(errors)
     try:
@@ -147,7 +175,25 @@ def _mkdocs_build(config: MkDocsConfig, folder: Path, plugin: object | None) -> 
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
     copies: dict[str, Path] = getattr(plugin, "theme_copies", {})  # known once the build ran
-    return _unchanged(folder, copies)
+    return _unchanged(staging, copies)
+
+
+def _mkdocs_cohort_into(
+    folder: Path, config_file: Path, project: Project, cohort: str, base_url: str | None
+) -> set[str]:
+    """One cohort's handbook built by MkDocs into `folder`, from a freshly loaded configuration
+    (each build changes the one it is given), its sitemap addresses in that cohort's folder."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), strict=True)
+    if config.site_url:  # the sitemap's addresses: this cohort's folder of the site
+        config.site_url = f"{config.site_url.rstrip('/')}/{folder.name}/"
+    config.plugins.on_startup(command="build", dirty=False)
+    plugin = _handed_over(config, project, cohort, base_url)
+    try:
+        return _mkdocs_into(folder, config, plugin)
+    finally:
+        config.plugins.on_shutdown()
 
 
 def _refuse_other_cohorts(project: Project, sites: dict[str, tuple[Path, set[str], str]]) -> None:
@@ -165,34 +211,31 @@ def _refuse_other_cohorts(project: Project, sites: dict[str, tuple[Path, set[str
         raise BuildFailed("build failed: " + cross_cohort_report(found, failing))
 
 
-def _build_per_cohort(config_file: Path, project: Project, site_dir: Path, shown: str) -> Path:
+def _publish_per_cohort(
+    target: Path, shown: str, project: Project, fill: Callable[[Path, str, str | None], set[str]]
+) -> Path:
     """Each cohort's handbook into `<site>/<cohort>/`, the owners' index at `<site>/index.html`:
-    every folder through the same gates, and one swap of the whole site folder."""
+    every folder through the same gates, and one swap of the whole site folder. `fill` builds
+    one cohort (by id) into the empty folder it is given, hosted at the address given (its
+    folder of `[site] url`, if set), and returns the theme's files it copied unchanged."""
     from generator.safe_files import write_text_atomically
     from generator.site.cohorts import OWNERS_INDEX, owners_index
     from generator.site.public_view import cohort_slugs
 
     program = project.program
-    target = site_dir.resolve()
+    resolved = target.resolve()
     slugs = cohort_slugs(program)
+    url = program.site.url
 
     def only_our_files() -> None:
-        check_folder_owned(target, f"build: {shown}", SITE_MARKER, "handbook build")
+        check_folder_owned(resolved, f"build: {shown}", SITE_MARKER, "handbook build")
 
-    with replaced_atomically(target, before_swap=only_our_files) as staging:
+    with replaced_atomically(resolved, before_swap=only_our_files) as staging:
         skip: dict[str, set[str]] = {}
         for cohort in program.cohorts:
             slug = slugs[cohort.id]
-            config = load_config(str(config_file), strict=True)  # a fresh one: each build changes it
-            if config.site_url:  # the sitemap's addresses: this cohort's folder of the site
-                config.site_url = f"{config.site_url.rstrip('/')}/{slug}/"
-            url = program.site.url
-            config.plugins.on_startup(command="build", dirty=False)
-            plugin = _handed_over(config, project, cohort.id, f"{url.rstrip('/')}/{slug}/" if url else None)
-            try:
-                skip[slug] = _mkdocs_build(config, staging / slug, plugin)
-            finally:
-                config.plugins.on_shutdown()
+            (staging / slug).mkdir()
+            skip[slug] = fill(staging / slug, cohort.id, f"{url.rstrip('/')}/{slug}/" if url else None)
         write_text_atomically(staging / OWNERS_INDEX, owners_index(program, project.today))
         every_skip = {f"{slug}/{name}" for slug, names in skip.items() for name in names}
         leaks = scan_for_leaks(staging, program, project.records, skip=every_skip)
@@ -201,4 +244,4 @@ def _build_per_cohort(config_file: Path, project: Project, site_dir: Path, shown
         sites = {c.id: (staging / slugs[c.id], skip[slugs[c.id]], f"{slugs[c.id]}/") for c in program.cohorts}
         _refuse_other_cohorts(project, sites)
         mark_written(staging, SITE_MARKER, "handbook build")
-    return target
+    return resolved
