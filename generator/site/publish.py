@@ -78,7 +78,15 @@ def build_site(
         assert docs is not None  # the configuration exists: the command checked it
 
         def zensical_into(folder: Path, cohort: str | None, base_url: str | None) -> set[str]:
-            return build_into(folder, config_file, docs, project, cohort=cohort, base_url=base_url)
+            return build_into(
+                folder,
+                config_file,
+                docs,
+                project,
+                cohort=cohort,
+                base_url=base_url,
+                folder_of_site=folder.name if per_cohort else None,
+            )
 
         if per_cohort:
             return _publish_per_cohort(target, shown, project, zensical_into)

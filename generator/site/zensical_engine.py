@@ -57,16 +57,18 @@ def build_into(
     *,
     cohort: str | None = None,
     base_url: str | None = None,
+    folder_of_site: str | None = None,
 ) -> set[str]:
     """Build the site with Zensical into the empty folder `staging`; return the files copied
     byte for byte from Zensical's own theme (the publish gate need not scan those). `cohort`:
-    that cohort's own handbook, hosted at `base_url` when given (see `site_pages`)."""
+    that cohort's own handbook, hosted at `base_url` when given (see `site_pages`);
+    `folder_of_site`: the folder of the site it goes into, which the sitemap's addresses name."""
     content = site_content(project, cohort, base_url)
     work = Path(
         tempfile.mkdtemp(prefix=staging.name.rsplit("-", 1)[0] + "-", suffix=".staging", dir=staging.parent)
     )
     try:
-        config = stage(work, config_file, docs, content, project.root)
+        config = stage(work, config_file, docs, content, project.root, folder_of_site)
         if cohort is not None:
             unlink_staged_pages(work / "docs", content, project, cohort)
         run_zensical("build", config, docs)
@@ -78,7 +80,14 @@ def build_into(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def stage(work: Path, config_file: Path, docs: Path, content: SiteContent, root: Path) -> Path:
+def stage(
+    work: Path,
+    config_file: Path,
+    docs: Path,
+    content: SiteContent,
+    root: Path,
+    folder_of_site: str | None = None,
+) -> Path:
     """Write the hand-written and generated pages into `work/docs` and a configuration that
     inherits `config_file` into `work`; return the configuration's path."""
     links = refused_links(docs, root)
@@ -91,7 +100,8 @@ def stage(work: Path, config_file: Path, docs: Path, content: SiteContent, root:
             page.write_text(titled(page.read_text(encoding="utf-8")), encoding="utf-8")
     write_pages(staged, docs, content)
     config = work / CONFIG_NAME
-    config.write_text(yaml.safe_dump(configuration(config_file, docs, content)), encoding="utf-8")
+    settings = configuration(config_file, docs, content, folder_of_site)
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
     return config
 
 
@@ -143,7 +153,9 @@ def titled(markdown: str) -> str:
     return f"---\ntitle: {json.dumps(html.escape(text, quote=False))}\n---\n\n{markdown}"
 
 
-def configuration(config_file: Path, docs: Path, content: SiteContent) -> dict[str, object]:
+def configuration(
+    config_file: Path, docs: Path, content: SiteContent, folder_of_site: str | None = None
+) -> dict[str, object]:
     """The owner's configuration (inherited, so its tags and settings keep their meaning) with
     the staged folders, the generated navigation (unless the owner wrote one) and the assets."""
     owner = read_configuration(config_file)
@@ -154,6 +166,8 @@ def configuration(config_file: Path, docs: Path, content: SiteContent) -> dict[s
         "extra_css": [*_strings(owner.get("extra_css")), *content.extra_css],
         "extra_javascript": [*_strings(owner.get("extra_javascript")), *content.extra_javascript],
     }
+    if folder_of_site is not None and isinstance(owner.get("site_url"), str) and owner["site_url"]:
+        settings["site_url"] = f"{str(owner['site_url']).rstrip('/')}/{folder_of_site}/"
     if owner.get("nav") is None:
         settings["nav"] = content.navigation(docs)
     theme = owner.get("theme")
