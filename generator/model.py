@@ -30,6 +30,8 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
+from generator.site.engines import Engine
+
 # --------------------------------------------------------------------------------------------
 # Scalar types
 # --------------------------------------------------------------------------------------------
@@ -1059,7 +1061,7 @@ class Site(Section):
     )
     language: Line = "en"
     url: Line = Field("", description="Where the handbook is hosted; rule findings link to its rules page.")
-    engine: Literal["mkdocs", "zensical"] = Field(
+    engine: Engine = Field(
         "mkdocs",
         description="The site generator `handbook build` and `serve` use unless `--engine` says otherwise.",
     )

@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cli import add_plugins_option, plugins_wanted
 from generator.errors import EXIT_OK, UsageError
-from generator.model import Site
+from generator.site.engines import ENGINES, NAMES
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -59,10 +58,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(run=run_export)
 
 
-ENGINES: tuple[str, ...] = typing.get_args(Site.model_fields["engine"].annotation)
-"""The site engines, as `[site] engine` allows them: one list for the option and the model."""
-
-
 def add_engine_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
@@ -79,10 +74,9 @@ def _engine(args: argparse.Namespace, project: Project) -> str:
 
 def engine_line(engine: str, command: str) -> str:
     """Which engine built the site, and how to try the other (in place of MkDocs' banners)."""
-    names = {"mkdocs": "MkDocs", "zensical": "Zensical"}
     other = next(name for name in ENGINES if name != engine)
     verb = "Built" if command == "build" else "Serving"
-    return f"{verb} with {names[engine]}; try `handbook {command} --engine {other}`"
+    return f"{verb} with {NAMES[engine]}; try `handbook {command} --engine {other}`"
 
 
 def _checked(
