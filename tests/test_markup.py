@@ -1,5 +1,5 @@
 """Generated markup is valid HTML for the W3C Nu Html Checker (vnu), the validator behind
-validator.w3.org: every built page's content and both owner reports.
+validator.w3.org: every built page's content, with either engine, and the owner reports.
 
 On built pages only the content (`<article>`, which holds everything the generator writes) is
 held to it: the theme's own header and navigation markup is the theme's to fix. The owner
@@ -80,10 +80,11 @@ def content_errors(site: Path, messages: list[dict]) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def site(tmp_path_factory, request) -> Path:
+    """The example handbook, built by each engine."""
     project = copy_example(tmp_path_factory.mktemp("markup"))
-    result = run_handbook("build", "program.toml", cwd=project)
+    result = run_handbook("build", "program.toml", "--engine", request.param, cwd=project)
     assert result.code == 0, result.output
     return project / "site"
 
