@@ -4,6 +4,8 @@ first positional argument, messages in the words of the README."""
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +112,16 @@ def test_match_write_with_nothing_to_write_is_not_an_error(tmp_path: Path) -> No
     assert result.code == 0
     assert result.err.strip() == "Nothing to write: the proposal adds no pairs; program.toml is unchanged"
     assert path.read_bytes() == before
+
+
+def test_help_lists_the_commands_without_loading_the_program_model() -> None:
+    """`handbook --help` answers at once: the model (and pydantic) load only for a command that
+    reads a program; the choices it lists, such as the site engines, come from light modules."""
+    code = (
+        "import sys; from generator.cli import main\n"
+        "try:\n    main(['build', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m == 'generator.model'))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert "--engine {mkdocs,zensical}" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "[]", proc.stdout + proc.stderr
