@@ -299,6 +299,8 @@ def test_unlinking_keeps_program_pages_own_cohort_images_and_addresses():
         "![chart](cohorts/b/chart.png) [web](https://example.org/cohorts/b/) up"
     )
     assert unlink_other_cohorts("[b](cohorts/b/pairs.md)", "index.md", "a", slugs) == "b"
+    titled = "[B](../cohorts/b/pairs.md 'B') [C](../cohorts/b/ (C)) [see [the] pairs](../cohorts/b/pairs.md)"
+    assert unlink_other_cohorts(titled, "notes/page.md", "a", slugs) == "B C see [the] pairs"
     references = '[B\'s pairs][bp], [bp][], [bp] and [a][ap].\n\n[bp]: ../cohorts/b/pairs.md "B"\n[ap]: ../cohorts/a/\n'
     assert unlink_other_cohorts(references, "notes/page.md", "a", slugs) == (
         "B's pairs, bp, bp and [a][ap].\n\n[ap]: ../cohorts/a/\n"

@@ -143,7 +143,7 @@ def test_a_failing_zensical_keeps_the_previous_site(project: Path, tmp_path: Pat
     before = _previous_site(project)
     env = _fake_zensical(
         tmp_path / "fake",
-        "import sys\nprint('Warning: page does not exist\\n    ╭─[ about.md:3:7 ]')\n"
+        "import sys\nprint('Warning: page does not exist\\n    ╭─[ about.md:7:7 ]')\n"
         "print('Traceback (most recent call last):', file=sys.stderr)\n"
         "print('RuntimeError: Aborted because --strict flag is set', file=sys.stderr)\nsys.exit(1)\n",
     )
@@ -230,3 +230,69 @@ def test_markup_in_a_name_is_text_in_every_title(project: Path, engine: str) -> 
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in home
     assert re.search(r"<title>North &(amp;)?lt;/title&(amp;)?gt;", home), re.findall("<title>.*", home)
+
+
+def test_a_byte_order_mark_keeps_front_matter_out_of_a_zensical_page(project: Path) -> None:
+    page = project / "handbook" / "team.md"
+    page.write_bytes(
+        b"\xef\xbb\xbf---\ntitle: Team page\nsearch:\n  exclude: true\nreviewer_note: draft, ask Beatriz\n---\n"
+        b"\n# Team page\n\nHello.\n"
+    )
+    result = run_handbook("build", "program.toml", "--engine", "zensical", cwd=project, env=ENV)
+    assert result.code == 0, result.output
+    html_text = (project / "site" / "team" / "index.html").read_text(encoding="utf-8")
+    assert "Hello." in html_text and "reviewer_note" not in html_text
+    assert "<title>Team page" in html_text
+    assert "reviewer_note" not in (project / "site" / "search.json").read_text(encoding="utf-8")
+
+
+def test_zensical_takes_the_folders_a_configuration_inherits(project: Path) -> None:
+    config = project / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(("docs_dir:", "site_dir:"))]
+    assert len(kept) == len(lines) - 2, "the example names docs_dir and site_dir once each"
+    config.write_text("INHERIT: base.yml\n" + "".join(kept), encoding="utf-8")
+    (project / "base.yml").write_text("docs_dir: handbook\nsite_dir: public\n", encoding="utf-8")
+    result = run_handbook("build", "program.toml", "--engine", "zensical", cwd=project, env=ENV)
+    assert result.code == 0, result.output
+    assert (project / "public" / "about" / "index.html").is_file()
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_link_to_a_missing_page_names_the_page_and_line(project: Path, engine: str) -> None:
+    before = _previous_site(project)
+    (project / "handbook" / "guides").mkdir()
+    (project / "handbook" / "guides" / "links.md").write_text(
+        "# Links\n\nSee [the missing page](nothere.md).\n", encoding="utf-8"
+    )
+    before = _files(project)
+    result = run_handbook("build", "program.toml", "--engine", engine, cwd=project, env=ENV)
+    assert result.code == 1, result.output
+    if engine == "mkdocs":
+        assert result.err.startswith(
+            "handbook: build failed: Doc file 'guides/links.md' contains a link 'nothere.md', but the "
+            "target 'guides/nothere.md' is not found among documentation files."
+        ), result.err
+    else:
+        assert "at handbook/guides/links.md:3:" in result.err, result.err
+    assert "Traceback" not in result.output
+    assert _files(project) == before
+
+
+def test_an_unknown_markdown_extension_is_named_before_zensical_runs(project: Path) -> None:
+    """The configuration is loaded as MkDocs loads it for either engine (so inherited settings
+    count), and MkDocs names what is wrong in it."""
+    before = _previous_site(project)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        replace_once(config.read_text(encoding="utf-8"), "  - admonition\n", "  - nosuchext_xyz\n"),
+        encoding="utf-8",
+    )
+    before = _files(project)
+    result = run_handbook("build", "program.toml", "--engine", "zensical", cwd=project, env=ENV)
+    assert result.code == 1, result.output
+    assert "Failed to load extension 'nosuchext_xyz'" in result.err, result.err
+    assert result.err.endswith("handbook: mkdocs.yml: Aborted with a configuration error!\n")
+    assert "Traceback" not in result.output
+    assert _files(project) == before

@@ -391,6 +391,62 @@ def test_a_served_rebuild_shows_the_problem_instead_of_the_leaking_page(
     assert PERSON_CANARIES["notes"].upper() not in err
 
 
+def test_a_theme_override_that_leaks_is_never_served_by_zensical(planted: Path, tmp_path: Path) -> None:
+    """Zensical renders theme overrides itself: it reads scanned copies only, so an override
+    edited to show a confidential value is never served, not even for the moment before the
+    scan of what Zensical wrote; the last clean copy stays in use and the problem is named."""
+    project = _copy(planted, tmp_path)
+    overrides = project / "overrides"
+    overrides.mkdir()
+    override = overrides / "main.html"
+    announce = '{{% extends "base.html" %}}\n{{% block announce %}}{}{{% endblock %}}\n'
+    override.write_text(announce.format("Welcome to the program"), encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        replace_once(
+            config.read_text(encoding="utf-8"),
+            "  name: material\n",
+            "  name: material\n  custom_dir: overrides\n",
+        ),
+        encoding="utf-8",
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--engine",
+            "zensical",
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=project,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    canary = normalise(PERSON_CANARIES["notes"])
+    try:
+        _wait_for(lambda: "Welcome to the program" in _get(url + "about/"))
+        _save(override, announce.format(PERSON_CANARIES["notes"]))
+        served = []
+        deadline = time.monotonic() + 4
+        while time.monotonic() < deadline:  # every page read while the edit is taken in
+            served += [_get(url + page) for page in ("", "about/", "program/")]
+        assert served and not [page for page in served if canary in normalise(page)]
+        assert "Welcome to the program" in _get(url + "about/")  # the last clean copy stays
+        assert proc.poll() is None
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert f"overrides/main.html: confidential notes of {PERSON}" in err
+    assert "overrides/main.html: this theme override is not used until the value is removed" in err
+
+
 def _exists(url: str) -> bool:
     try:
         _get(url)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from mkdocs.config import load_config
 
 from generator.project import open_project
-from generator.site.addresses import slug, unique_slugs
+from generator.site.addresses import MAX_SLUG, slug, unique_slugs
 from generator.site.pages import site_pages
 from generator.site.public_view import public_view
 from tests.conftest import copy_example, run_handbook
@@ -145,3 +147,33 @@ def test_progress_pages_use_the_programs_template_overrides(tmp_path: Path) -> N
     assert "our own progress page" in pages["progress/index.md"]
     cohort = pages["cohorts/2026-spring/progress.md"]
     assert cohort.startswith("# Spring 2026 cohort: our own progress page\n\n[All cohorts](../index.md)")
+
+
+@given(st.text(min_size=1, max_size=400))
+def test_a_slug_is_a_short_safe_file_name(value: str) -> None:
+    name = slug(value)
+    assert 0 < len(name) <= MAX_SLUG and re.fullmatch(r"[a-z0-9-]+", name)
+
+
+def test_cut_slugs_keep_apart_values_that_share_a_beginning() -> None:
+    first, second = slug("a" * 100 + "-one"), slug("a" * 100 + "-two")
+    assert first != second and first.startswith("a" * 60) and len(first) == MAX_SLUG
+    assert slug("a" * MAX_SLUG) == "a" * MAX_SLUG  # a slug that fits is kept whole
+
+
+def test_people_with_very_long_ids_get_a_site(tmp_path: Path) -> None:
+    """Ids that pass the checks always give file names the file system takes: a pair of two
+    200-character ids has a contract page, under a cut address."""
+    project = copy_example(tmp_path, records=False)
+    program = project / "program.toml"
+    mentor, mentee = "thabo-" + "n" * 200, "aisha-" + "b" * 200
+    text = program.read_text(encoding="utf-8")
+    for old, new in (('"thabo-nkosi"', f'"{mentor}"'), ('"aisha-bello"', f'"{mentee}"')):
+        assert text.count(old) >= 2, old  # the person and their pair, at least
+        text = text.replace(old, new)
+    program.write_text(text, encoding="utf-8")
+    result = run_handbook("build", "program.toml", cwd=project, env={"HANDBOOK_TODAY": "2026-11-24"})
+    assert result.code == 0, result.output
+    contracts = [p.name for p in (project / "site" / "cohorts" / "2026-autumn" / "contracts").iterdir()]
+    (long_pair,) = [name for name in contracts if name.startswith("thabo-nnn")]
+    assert len(long_pair) <= MAX_SLUG

@@ -12,6 +12,9 @@ import unicodedata
 from collections.abc import Sequence
 
 _UNSAFE = re.compile(r"[^a-z0-9-]+")
+MAX_SLUG = 80
+"""Longer slugs are cut and end in a short hash of the whole: a file name stays far below the
+255 bytes file systems allow, however long the ids of a pair are."""
 
 
 def _digest(value: str, length: int = 6) -> str:
@@ -22,13 +25,16 @@ def slug(value: str) -> str:
     """A readable path segment that cannot leave the site folder: ASCII letters, digits and '-'.
 
     Accents are dropped ("josé" -> "jose"); text with no ASCII form at all ("王芳") becomes
-    "item-" and a short hash of it, so two such ids do not share a page.
+    "item-" and a short hash of it, so two such ids do not share a page. A slug longer than
+    `MAX_SLUG` keeps its beginning and ends in a hash of the whole value.
     """
     if value.isascii():  # most ids and titles: decomposing them would change nothing
         ascii_form = value
     else:
         ascii_form = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
     cleaned = _UNSAFE.sub("-", ascii_form.lower()).strip("-")
+    if len(cleaned) > MAX_SLUG:
+        return f"{cleaned[: MAX_SLUG - 7].rstrip('-')}-{_digest(value)}"
     return cleaned or f"item-{_digest(value)}"
 
 

@@ -66,8 +66,12 @@ def cohort_people(program: Program, cohort: Cohort) -> set[str]:
     return people & known
 
 
-_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
-"""An inline Markdown link or image: `[text](target "title")`."""
+_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*<?([^)\s>]+)>?"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"
+)
+"""An inline Markdown link or image: `[text](target "title")`, the title in double or single
+quotes or in parentheses, the text holding brackets one level deep (`[see [the] pairs](...)`)."""
 _DEFINITION = re.compile(r"(?m)^ {0,3}\[([^\]\n]+)\]:[ \t]*<?([^\s>]+)>?(?:[ \t]+[\"'(].*)?[ \t]*\n?")
 """A reference link's definition: `[label]: target "title"`, on a line of its own."""
 

@@ -40,10 +40,12 @@ class BuildFailed(DataError):
 
 
 class _ErrorLog(logging.Handler):
-    """Keeps MkDocs' error messages so a failed build says why, not only that it aborted."""
+    """Keeps MkDocs' warnings and errors so a failed build says why (a strict build stops on a
+    warning, such as a link to a missing page, and names the page in it), not only that it
+    aborted."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -71,11 +73,22 @@ def build_site(
     target = site_dir or site_folder(config_file)
     shown = f"--site-dir {site_dir}" if site_dir else f"site_dir {target} (of {config_file})"
     check_site_target(target, shown, program=project.path, docs=docs_folder(config_file))
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    # Loaded by MkDocs for either engine, so folders a configuration inherits (`INHERIT`) count.
+    try:
+        config = load_config(str(config_file), strict=True)
+    except MkDocsException as exc:
+        raise BuildFailed(f"{config_file}: {exc.format_message()}") from None
+    if site_dir is None and Path(config.site_dir) != target:
+        target = Path(config.site_dir)
+        shown = f"site_dir {target} (of {config_file})"
+    check_site_target(target, shown, program=project.path, docs=Path(config.docs_dir))
     if engine == "zensical":
         from generator.site.zensical_engine import build_into
 
-        docs = docs_folder(config_file)
-        assert docs is not None  # the configuration exists: the command checked it
+        docs = Path(config.docs_dir)
 
         def zensical_into(folder: Path, cohort: str | None, base_url: str | None) -> set[str]:
             return build_into(
@@ -91,17 +104,6 @@ def build_site(
         if per_cohort:
             return _publish_per_cohort(target, shown, project, zensical_into)
         return publish(target, shown, project, lambda staging: zensical_into(staging, cohort, None), cohort)
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        config = load_config(str(config_file), strict=True)
-    except MkDocsException as exc:
-        raise BuildFailed(f"{config_file}: {exc.format_message()}") from None
-    if site_dir is None and Path(config.site_dir) != target:
-        target = Path(config.site_dir)
-        shown = f"site_dir {target} (of {config_file})"
-    check_site_target(target, shown, program=project.path, docs=Path(config.docs_dir))
     if per_cohort:
         return _publish_per_cohort(
             target,

@@ -14,6 +14,7 @@ build that is killed leaves nothing a later build does not remove.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import html
 import importlib.util
@@ -43,6 +44,8 @@ CONFIG_NAME = "mkdocs.yml"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _FRAME = re.compile(r"^[\s│╭╰─┬┴╯├┤]*")
+_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b")
+"""The line of a Python traceback that names what was raised (`ModuleNotFoundError: ...`)."""
 
 
 class ZensicalFailed(DataError):
@@ -143,7 +146,9 @@ def titled(markdown: str) -> str:
 
     Zensical prints a title taken from a heading into `<title>` unescaped, so a name such as
     `</title><script>` would be markup; the MkDocs plugin escapes such titles while rendering.
-    A page whose front matter already has a title keeps it."""
+    A page whose front matter already has a title keeps it. A byte-order mark is dropped, as
+    MkDocs drops it, so front matter after one is still read as front matter."""
+    markdown = markdown.removeprefix("\ufeff")
     if markdown.startswith("---\n"):
         return markdown
     heading = next((line for line in markdown.splitlines() if line.startswith("# ")), None)
@@ -222,16 +227,28 @@ def explain(output: str, docs: Path) -> str:
         ):
             continue
         lines.append(line)
-    if not lines:  # nothing but a traceback: its last line says what went wrong
-        lines = [raw.strip() for raw in _ANSI.sub("", output).splitlines() if raw.strip()][-1:]
+    if not lines:  # nothing but a traceback: its exception line says what went wrong
+        rest = [raw.strip() for raw in _ANSI.sub("", output).splitlines() if raw.strip()]
+        raised = [line for line in rest if _EXCEPTION.match(line)]
+        lines = raised[-1:] or rest[-1:]
     text = "\n".join(lines) or "Zensical stopped without saying why"
-    return re.sub(
-        r"\[ ([^\s\]]+\.md)(:\d+:\d+) \]",
-        lambda m: (
-            f"at {docs.name}/{m[1]}{m[2]}" if (docs / m[1]).is_file() else f"at {m[1]}{m[2]} (generated)"
-        ),
-        text,
-    )
+
+    def located(m: re.Match[str]) -> str:
+        page = docs / m[1]
+        if not page.is_file():
+            return f"at {m[1]}:{m[2]}:{m[3]} (generated)"
+        return f"at {docs.name}/{m[1]}:{max(1, int(m[2]) - _title_lines(page))}:{m[3]}"
+
+    return re.sub(r"\[ ([^\s\]]+\.md):(\d+):(\d+) \]", located, text)
+
+
+def _title_lines(page: Path) -> int:
+    """How many lines `titled` put before the page's own first line (Zensical's line numbers
+    count them; the owner's file does not have them)."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        text = page.read_text(encoding="utf-8").removeprefix("\ufeff")
+        return titled(text).count("\n") - text.count("\n")
+    return 0
 
 
 def label_checkboxes(site: Path) -> None:

@@ -65,6 +65,8 @@ class Preview:
         self.secrets: object = None
         self.watched: list[Path] = [program]
         self.regeneration = Regeneration()
+        self.overrides = work / "overrides"
+        """The theme overrides Zensical reads: copies of the owner's `custom_dir`, each scanned."""
 
     def changed(self) -> bool:
         """Whether any input (program, records, templates, hand-written pages) changed."""
@@ -103,7 +105,14 @@ class Preview:
             print("\n".join(problems), file=sys.stderr, flush=True)
             content = with_assets([Page("index.md", problems_page(problems))])
         self.pages.update([*self._hand_written(content), *content.pages], vet=self._vetted)
-        config = yaml.safe_dump(configuration(self.config_file, self.docs, content))
+        settings = configuration(self.config_file, self.docs, content)
+        theme = settings.get("theme")
+        if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+            owner = Path(theme["custom_dir"])
+            self.watched.append(owner)
+            self._stage_overrides(owner)
+            settings["theme"] = {"custom_dir": str(self.overrides)}
+        config = yaml.safe_dump(settings)
         path = self.work / CONFIG_NAME
         if not path.is_file() or path.read_text(encoding="utf-8") != config:
             path.write_text(config, encoding="utf-8")
@@ -114,6 +123,34 @@ class Preview:
         if project.program.site.templates:
             folders.append(project.root / project.program.site.templates)
         self.watched = folders
+
+    def _stage_overrides(self, owner: Path) -> None:
+        """Copy the owner's theme overrides to where Zensical reads them, each scanned first: an
+        override that shows a confidential value is not used (the last clean copy stays, else the
+        theme's own template) until it is fixed. Zensical never reads the owner's folder, so
+        nothing it renders from an override is served before the scan."""
+        kept: set[str] = set()
+        files = sorted(p for p in owner.rglob("*") if p.is_file()) if owner.is_dir() else []
+        for path in files:
+            name = path.relative_to(owner).as_posix()
+            kept.add(name)
+            staged = self.overrides / name
+            data = path.read_bytes()
+            if staged.is_file() and staged.read_bytes() == data:
+                continue
+            shown = f"{owner.name}/{name}"
+            leaks = self.scanner.scan_text(shown, readable_text(name, data)) if self.scanner else []
+            if leaks:
+                lines = [leak.message() for leak in leaks]
+                lines.append(f"{shown}: this theme override is not used until the value is removed")
+                print("\n".join(lines), file=sys.stderr, flush=True)
+                continue
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(data)
+        if self.overrides.is_dir():
+            for staged in sorted(self.overrides.rglob("*"), reverse=True):
+                if staged.is_file() and staged.relative_to(self.overrides).as_posix() not in kept:
+                    staged.unlink()
 
     def _hand_written(self, content: SiteContent) -> list[Page]:
         """The docs folder's files, as pages to stage; one at a generated path is a problem."""
