@@ -63,6 +63,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def add_program_argument(parser: argparse.ArgumentParser) -> None:
+    """The program file a command reads, `./program.toml` unless given."""
+    parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+
+
 def add_plugins_option(parser: argparse.ArgumentParser) -> None:
     """`--no-plugins`, for commands that open a program: pass `plugins_wanted(args)` on."""
     parser.add_argument(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 from generator.errors import EXIT_OK, UsageError
 from generator.site.engines import ENGINES, NAMES
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     build = subparsers.add_parser("build", help="check the program, then build the site into site/")
-    build.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(build)
     build.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     build.add_argument("--site-dir", default=None, help="where to write the site (default site/)")
     one_or_each = build.add_mutually_exclusive_group()
@@ -42,14 +42,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_plugins_option(build)
     build.set_defaults(run=run_build)
     serve = subparsers.add_parser("serve", help="check the program, then serve the site locally")
-    serve.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(serve)
     serve.add_argument("--config", default="mkdocs.yml", help="the MkDocs configuration file")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (host:port)")
     add_engine_option(serve)
     add_plugins_option(serve)
     serve.set_defaults(run=run_serve)
     export = subparsers.add_parser("export", help="write the generated Markdown pages to a new folder")
-    export.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(export)
     export.add_argument("directory", help="a new or empty folder, or an earlier export")
     export.add_argument(
         "--config", default="mkdocs.yml", help="the MkDocs configuration (its docs folder is never written)"

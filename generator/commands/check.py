@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 from generator.diagnostics import ProgramError, UnreadableProgram
 from generator.reporting import FORMATS, Report, as_step_summary, render, use_colour
 
@@ -29,7 +29,7 @@ STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("check", help="validate program.toml and run the rules")
-    parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(parser)
     parser.add_argument("--format", choices=FORMATS, default="text", help="default: text")
     parser.add_argument(
         "--output",

@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Add and update [[people]] in program.toml from intake-form answers.",
     )
     people.add_argument("file", metavar="FILE", help="the form's export: .csv (any delimiter) or .xlsx")
-    people.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(people)
     people.add_argument("--write", action="store_true", help="apply the change (default: dry run)")
     add_plugins_option(people)
     people.set_defaults(run=run_people)
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Add a session log or pulse-survey export to the cohort's records file.",
     )
     records.add_argument("file", metavar="FILE", help="the export: .csv (any delimiter) or .xlsx")
-    records.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(records)
     records.add_argument("--cohort", required=True, metavar="ID", help="the cohort the rows belong to")
     records.add_argument("--write", action="store_true", help="apply the change (default: dry run)")
     add_plugins_option(records)

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 from generator.errors import UsageError
 
 COMMAND = "handbook intake-form"
@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print the intake questionnaire (Markdown, HTML, CSV headers, XLSX with drop-downs)",
         description="The intake questions, choices and help text, derived from program.toml.",
     )
-    parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(parser)
     parser.add_argument(
         "--format",
         choices=("markdown", "html", "csv", "xlsx"),

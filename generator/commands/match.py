@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 from generator.diagnostics import format_problem
 from generator.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="propose optimal, explained pairings for a cohort",
         description="Propose the pairs for a cohort: the most mentees matched, then the best scores.",
     )
-    parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(parser)
     parser.add_argument("--cohort", required=True, metavar="ID", help="the cohort to match")
     parser.add_argument(
         "--format",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 from generator.errors import EXIT_OK
 
 
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "portfolio",
         help="owner-only review of outcomes across kinds of pairings (reads private records)",
     )
-    parser.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(parser)
     parser.add_argument(
         "--html",
         metavar="FILE",

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli import add_plugins_option, plugins_wanted
+from generator.cli import add_plugins_option, add_program_argument, plugins_wanted
 from generator.errors import UsageError
 
 COMMAND = "handbook private move"
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="move every [people.confidential] table from program.toml into the private file",
         description="Move every [people.confidential] table into the file [private] file names.",
     )
-    move.add_argument("program", nargs="?", default="program.toml", help="default: ./program.toml")
+    add_program_argument(move)
     add_plugins_option(move)
     move.set_defaults(run=run_move)
 

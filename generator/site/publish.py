@@ -15,6 +15,7 @@ import contextlib
 import filecmp
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,19 +103,26 @@ def build_site(
             )
 
         if per_cohort:
-            return _publish_per_cohort(target, shown, project, zensical_into)
-        return publish(target, shown, project, lambda staging: zensical_into(staging, cohort, None), cohort)
+            return publish(
+                target, shown, project, lambda staging: _each_cohort(staging, project, zensical_into)
+            )
+        return publish(
+            target, shown, project, lambda staging: Staged(zensical_into(staging, cohort, None), cohort)
+        )
     if per_cohort:
-        return _publish_per_cohort(
-            target,
-            shown,
-            project,
-            lambda folder, one, url: _mkdocs_cohort_into(folder, config_file, project, one, url),
+
+        def mkdocs_cohort_into(folder: Path, one: str, url: str | None) -> set[str]:
+            return _mkdocs_cohort_into(folder, config_file, project, one, url)
+
+        return publish(
+            target, shown, project, lambda staging: _each_cohort(staging, project, mkdocs_cohort_into)
         )
     config.plugins.on_startup(command="build", dirty=False)
     plugin = _handed_over(config, project, cohort)
     try:
-        return publish(target, shown, project, lambda staging: _mkdocs_into(staging, config, plugin), cohort)
+        return publish(
+            target, shown, project, lambda staging: Staged(_mkdocs_into(staging, config, plugin), cohort)
+        )
     finally:
         config.plugins.on_shutdown()
 
@@ -144,14 +152,23 @@ def _unchanged(site: Path, theme_copies: dict[str, Path]) -> set[str]:
     return same
 
 
-def publish(
-    target: Path, shown: str, project: Project, fill: Callable[[Path], set[str]], cohort: str | None = None
-) -> Path:
-    """The publish gate: `fill` builds the site into the staging folder it is given and returns
-    the files it copied byte for byte from an installed theme (the scan skips those); every other
-    file is scanned for confidential values (and, for one cohort's handbook, for anything of
-    another cohort), then the folder is marked and swapped in atomically. A failed build or a
-    hit leaves the previous site untouched."""
+@dataclass(frozen=True)
+class Staged:
+    """What a build put in the staging folder, as the publish gate needs to know it."""
+
+    skip: set[str]
+    """Files copied byte for byte from an installed theme: the scans skip them."""
+    cohort: str | None = None
+    """The cohort whose own handbook fills the folder, if one."""
+    cohort_folders: dict[str, str] = field(default_factory=dict)
+    """Cohort id -> the folder holding that cohort's own handbook (`--per-cohort`)."""
+
+
+def publish(target: Path, shown: str, project: Project, fill: Callable[[Path], Staged]) -> Path:
+    """The publish gate: `fill` builds the site into the staging folder it is given; every file
+    but the theme's own is scanned for confidential values, and each cohort's own handbook for
+    anything of another cohort; then the folder is marked and swapped in atomically. A failed
+    build or a hit leaves the previous site untouched."""
     resolved = target.resolve()
 
     def only_our_files() -> None:
@@ -159,12 +176,18 @@ def publish(
         check_folder_owned(resolved, f"build: {shown}", SITE_MARKER, "handbook build")
 
     with replaced_atomically(resolved, before_swap=only_our_files) as staging:
-        skip = fill(staging)
-        leaks = scan_for_leaks(staging, project.program, project.records, skip=skip)
+        staged = fill(staging)
+        leaks = scan_for_leaks(staging, project.program, project.records, skip=staged.skip)
         if leaks:
             raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
-        if cohort is not None:
-            _refuse_other_cohorts(project, {cohort: (staging, skip, "")})
+        sites = {staged.cohort: (staging, staged.skip, "")} if staged.cohort is not None else {}
+        for cohort, folder in staged.cohort_folders.items():
+            inside = {
+                name.removeprefix(f"{folder}/") for name in staged.skip if name.startswith(f"{folder}/")
+            }
+            sites[cohort] = (staging / folder, inside, f"{folder}/")
+        if sites:
+            _refuse_other_cohorts(project, sites)
         mark_written(staging, SITE_MARKER, "handbook build")
     return resolved
 
@@ -221,37 +244,24 @@ def _refuse_other_cohorts(project: Project, sites: dict[str, tuple[Path, set[str
         raise BuildFailed("build failed: " + cross_cohort_report(found, failing))
 
 
-def _publish_per_cohort(
-    target: Path, shown: str, project: Project, fill: Callable[[Path, str, str | None], set[str]]
-) -> Path:
-    """Each cohort's handbook into `<site>/<cohort>/`, the owners' index at `<site>/index.html`:
-    every folder through the same gates, and one swap of the whole site folder. `fill` builds
-    one cohort (by id) into the empty folder it is given, hosted at the address given (its
-    folder of `[site] url`, if set), and returns the theme's files it copied unchanged."""
+def _each_cohort(
+    staging: Path, project: Project, fill: Callable[[Path, str, str | None], set[str]]
+) -> Staged:
+    """Each cohort's handbook into `<staging>/<cohort>/` and the owners' index beside them.
+    `fill` builds one cohort (by id) into the empty folder it is given, hosted at the address
+    given (its folder of `[site] url`, if set), and returns the theme's files it copied unchanged."""
     from generator.safe_files import write_text_atomically
     from generator.site.cohorts import OWNERS_INDEX, owners_index
     from generator.site.public_view import cohort_slugs
 
     program = project.program
-    resolved = target.resolve()
     slugs = cohort_slugs(program)
     url = program.site.url
-
-    def only_our_files() -> None:
-        check_folder_owned(resolved, f"build: {shown}", SITE_MARKER, "handbook build")
-
-    with replaced_atomically(resolved, before_swap=only_our_files) as staging:
-        skip: dict[str, set[str]] = {}
-        for cohort in program.cohorts:
-            slug = slugs[cohort.id]
-            (staging / slug).mkdir()
-            skip[slug] = fill(staging / slug, cohort.id, f"{url.rstrip('/')}/{slug}/" if url else None)
-        write_text_atomically(staging / OWNERS_INDEX, owners_index(program, project.today))
-        every_skip = {f"{slug}/{name}" for slug, names in skip.items() for name in names}
-        leaks = scan_for_leaks(staging, program, project.records, skip=every_skip)
-        if leaks:
-            raise BuildFailed("build failed: " + leak_report(leaks, kept=True))
-        sites = {c.id: (staging / slugs[c.id], skip[slugs[c.id]], f"{slugs[c.id]}/") for c in program.cohorts}
-        _refuse_other_cohorts(project, sites)
-        mark_written(staging, SITE_MARKER, "handbook build")
-    return resolved
+    skip: set[str] = set()
+    for cohort in program.cohorts:
+        slug = slugs[cohort.id]
+        (staging / slug).mkdir()
+        copied = fill(staging / slug, cohort.id, f"{url.rstrip('/')}/{slug}/" if url else None)
+        skip |= {f"{slug}/{name}" for name in copied}
+    write_text_atomically(staging / OWNERS_INDEX, owners_index(program, project.today))
+    return Staged(skip, cohort_folders={c.id: slugs[c.id] for c in program.cohorts})
