@@ -5,7 +5,9 @@ Targets: generator overhead within 15 % of the bare build, judged on CPU time (u
 of the process and any it waits for) as every benchmark here is: on a shared machine the wall
 clock also counts waiting for a processor, and swings far more. Both are printed. Bytes per
 page flat from 100 to 1,000 pairs and under 60 KB. Each build starts from an empty site folder;
-the best of --runs alternated runs counts, as the machine may be busy. Run:
+the best of --runs alternated runs counts, as the machine may be busy. Like the handbook's own
+templates, the theme's compiled templates are kept between builds (`generator.templating`),
+which a bare build does not do: its figure includes compiling them. Run:
     python benchmarks/bench_site.py [--quick] [--runs N]
 """
 

@@ -7,7 +7,8 @@ by a program's authors, and a template has no business reaching Python's interna
 
 An environment is made by a call and handed to whatever renders with it. What a template
 compiles to is kept in the user's cache folder (`template_cache_folder`), so a build does not
-compile the same templates again: only a template whose source changed is compiled.
+compile the same templates again: only a template whose source changed is compiled. The theme's
+environment (MkDocs renders the HTML pages with it) keeps its compiled templates there too.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def escape_markdown(value: object) -> Markdown:
     return Markdown(text)
 
 
-def markdown_environment(overrides: Path | None = None) -> ImmutableSandboxedEnvironment:
+def markdown_environment(overrides: Path | None = None) -> Sandbox:
     """Templates for the site's Markdown pages: the program's override folder first, then ours.
 
     Every printed value goes through `escape_markdown` (`finalize`), so text from program.toml
@@ -96,16 +97,13 @@ def markdown_environment(overrides: Path | None = None) -> ImmutableSandboxedEnv
         "keep_trailing_newline": True,
         "undefined": jinja2.StrictUndefined,
     }
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]),
-        bytecode_cache=CompiledTemplates.in_folder(template_cache_folder(), settings),
-        **settings,
-    )
+    env = Sandbox(loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]), **settings)
+    env.bytecode_cache = CompiledTemplates.for_environment(template_cache_folder(), env)
     env.filters["md"] = escape_markdown
     return env
 
 
-def report_environment() -> ImmutableSandboxedEnvironment:
+def report_environment() -> Sandbox:
     """Templates for the owner's HTML reports: every printed value is HTML-escaped (autoescape)."""
     settings: dict[str, Any] = {
         "autoescape": True,
@@ -114,11 +112,33 @@ def report_environment() -> ImmutableSandboxedEnvironment:
         "keep_trailing_newline": True,
         "undefined": jinja2.StrictUndefined,
     }
-    return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
-        bytecode_cache=CompiledTemplates.in_folder(template_cache_folder(), settings),
-        **settings,
-    )
+    env = Sandbox(loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)), **settings)
+    env.bytecode_cache = CompiledTemplates.for_environment(template_cache_folder(), env)
+    return env
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, which decides once per kind of value and attribute name.
+
+    The sandbox asks whether an attribute is safe on every `x.y` a template evaluates, tens of
+    thousands of times per build, and Jinja's answer depends only on the value's type and the
+    name (internal names, function and frame internals, methods that change a list or a dict).
+    So the answer for a type and a name is worked out by Jinja once and kept for the
+    environment's life. A value whose `__class__` is not its type (a proxy) is asked every time.
+    """
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        kind = type(obj)
+        if obj.__class__ is not kind:
+            return super().is_safe_attribute(obj, attr, value)
+        safe = self._safe_attributes.get((kind, attr))
+        if safe is None:
+            safe = self._safe_attributes[(kind, attr)] = super().is_safe_attribute(obj, attr, value)
+        return safe
 
 
 def template_cache_folder() -> Path | None:
@@ -151,13 +171,17 @@ class CompiledTemplates(BytecodeCache):
         self.environment_key = environment_key
 
     @classmethod
-    def in_folder(cls, folder: Path | None, settings: dict[str, Any]) -> CompiledTemplates | None:
-        """The cache for an environment of these settings, or None where no safe folder is."""
+    def for_environment(cls, folder: Path | None, env: jinja2.Environment) -> CompiledTemplates | None:
+        """The cache for `env`, or None where no safe folder is. Its entries are keyed by what
+        changes the compiled code: the Jinja and Python versions, the kind of environment
+        (sandboxed or not), its syntax, whitespace and escaping settings, its extensions."""
         if folder is None or not _private_folder(folder):
             return None
-        described = [jinja2.__version__, sys.implementation.cache_tag, ImmutableSandboxedEnvironment.__name__]
-        for name, value in sorted(settings.items()):
+        described = [jinja2.__version__, sys.implementation.cache_tag, f"sandboxed={env.sandboxed}"]
+        for name in _COMPILE_SETTINGS:
+            value = getattr(env, name)
             described.append(f"{name}={getattr(value, '__qualname__', value)!r}")
+        described.append(f"extensions={sorted(env.extensions)!r}")
         return cls(folder, hashlib.sha256("\n".join(described).encode()).hexdigest()[:16])
 
     def _path(self, bucket: Bucket) -> Path:
@@ -176,6 +200,15 @@ class CompiledTemplates(BytecodeCache):
             write_bytes_atomically(self._path(bucket), bucket.bytecode_to_string())
         except CannotWrite:
             return
+
+
+_COMPILE_SETTINGS = (
+    *("block_start_string", "block_end_string", "variable_start_string", "variable_end_string"),
+    *("comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix"),
+    *("trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized"),
+    *("autoescape", "finalize", "is_async", "code_generator_class", "context_class"),
+)
+"""The settings of an environment that Jinja's compiler reads (see `jinja2.compiler`)."""
 
 
 def _private_folder(folder: Path) -> bool:

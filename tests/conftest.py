@@ -57,6 +57,21 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def use_theme_overrides(project: Path, folder: str, main_html: str) -> Path:
+    """Point the project's mkdocs.yml at a theme override folder (`custom_dir`) holding
+    `main.html`; returns that file."""
+    config = project / "mkdocs.yml"
+    text = replace_once(
+        config.read_text(encoding="utf-8"),
+        "  name: material\n",
+        f"  name: material\n  custom_dir: {folder}\n",
+    )
+    config.write_text(text, encoding="utf-8")
+    (project / folder).mkdir(exist_ok=True)
+    (project / folder / "main.html").write_text(main_html, encoding="utf-8")
+    return project / folder / "main.html"
+
+
 def copy_example(folder: Path, *, records: bool = True) -> Path:
     """A copy of the example repository in `folder` (created if need be): program.toml,
     mkdocs.yml, the hand-written pages and, unless told otherwise, the progress records."""

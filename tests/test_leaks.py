@@ -35,7 +35,7 @@ from generator.site.scan import (
     scan_for_leaks,
     searchable,
 )
-from tests.conftest import copy_example, replace_once, run_handbook
+from tests.conftest import copy_example, replace_once, run_handbook, use_theme_overrides
 from tests.test_serve import _free_port, _get, _save, _wait_for
 
 PERSON = "zoe-muller"
@@ -155,21 +155,12 @@ def _records_in_hand_written_page(project: Path) -> None:
 
 def _theme_override(project: Path) -> None:
     """A MkDocs theme override (`custom_dir`) that prints a value on every page."""
-    config = project / "mkdocs.yml"
-    config.write_text(
-        replace_once(
-            config.read_text(encoding="utf-8"),
-            "  name: material\n",
-            "  name: material\n  custom_dir: theme\n",
-        ),
-        encoding="utf-8",
-    )
-    (project / "theme").mkdir()
-    (project / "theme" / "main.html").write_text(
+    use_theme_overrides(
+        project,
+        "theme",
         '{% extends "base.html" %}\n{% block footer %}{{ super() }}<p>'
         + _wrapped(PERSON_CANARIES["communication_tone"]).title()
         + "</p>{% endblock %}\n",
-        encoding="utf-8",
     )
 
 
@@ -396,20 +387,8 @@ def test_a_theme_override_that_leaks_is_never_served_by_zensical(planted: Path, 
     edited to show a confidential value is never served, not even for the moment before the
     scan of what Zensical wrote; the last clean copy stays in use and the problem is named."""
     project = _copy(planted, tmp_path)
-    overrides = project / "overrides"
-    overrides.mkdir()
-    override = overrides / "main.html"
     announce = '{{% extends "base.html" %}}\n{{% block announce %}}{}{{% endblock %}}\n'
-    override.write_text(announce.format("Welcome to the program"), encoding="utf-8")
-    config = project / "mkdocs.yml"
-    config.write_text(
-        replace_once(
-            config.read_text(encoding="utf-8"),
-            "  name: material\n",
-            "  name: material\n  custom_dir: overrides\n",
-        ),
-        encoding="utf-8",
-    )
+    override = use_theme_overrides(project, "overrides", announce.format("Welcome to the program"))
     port = _free_port()
     proc = subprocess.Popen(
         [

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.diagnostics import relative
 from generator.project import open_project
 from generator.site import dashboards
-from generator.site.pages import site_pages
+from generator.site.pages import Page, site_pages
 from generator.templating import (
+    CompiledTemplates,
+    Sandbox,
     describe_template_error,
     escape_markdown,
     markdown_environment,
     report_environment,
 )
-from tests.conftest import ROOT, copy_example, run_handbook
+from tests.conftest import ROOT, copy_example, run_handbook, use_theme_overrides
 from tests.test_records_aggregates import write_program
 
 MARKDOWN_NAME = "# x [a](javascript:x) | *y* <b>z</b>"
@@ -246,3 +253,87 @@ def test_templates_render_without_a_safe_cache_folder(
     assert env.bytecode_cache is None
     assert env.get_template("home.md.j2")
     assert not cache_home.is_dir() or list(cache_home.iterdir()) == []
+
+
+def test_the_theme_templates_compile_once_and_again_when_an_override_changes(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    """MkDocs' theme environment keeps its compiled templates too, under its own kind of entry:
+    a second build compiles nothing, and an edited theme override shows at once."""
+    project = copy_example(tmp_path / "project")
+    override = use_theme_overrides(
+        project, "theme", '{% extends "base.html" %}{% block footer %}<p>First footer</p>{% endblock %}'
+    )
+    environment = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def build() -> str:
+        result = run_handbook("build", "program.toml", cwd=project, env=environment)
+        assert result.code == 0, result.output
+        return (project / "site" / "index.html").read_text(encoding="utf-8")
+
+    def kept() -> dict[str, int]:
+        return {path.name: path.stat().st_mtime_ns for path in cache_home.iterdir()}
+
+    assert "First footer" in build()
+    first = kept()
+    ours = markdown_environment().bytecode_cache
+    assert isinstance(ours, CompiledTemplates)
+    theme = [name for name in first if not name.startswith(ours.environment_key)]
+    assert len(theme) > 10 and len(theme) < len(first)  # Material's templates and partials
+    site = {path: path.read_bytes() for path in (project / "site").rglob("*.html")}
+    build()
+    assert kept() == first  # nothing compiled, so nothing written again
+    assert {path: path.read_bytes() for path in (project / "site").rglob("*.html")} == site
+    override.write_text(
+        '{% extends "base.html" %}{% block footer %}<p>Second footer</p>{% endblock %}', encoding="utf-8"
+    )
+    page = build()
+    assert "Second footer" in page and "First footer" not in page
+
+
+class _Proxy:
+    """A value that claims another class: `isinstance` believes its `__class__`."""
+
+    def __init__(self, target: object) -> None:
+        self._target = target
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return type(self._target)
+
+
+def _sample_values() -> list[object]:
+    def function() -> None:
+        return None
+
+    def generator() -> Iterator[int]:
+        yield 1
+
+    page = Page("index.md", "# Home\n")
+    return [
+        "text", 3, 2.5, None, [1], (1,), {"a": 1}, {1}, frozenset({1}), deque([1]), dt.date(2027, 1, 1),
+        function, page.__str__, "x".upper, str, type, page, generator(), function.__code__,
+        _Proxy(function), _Proxy([1]), _Proxy({"a": 1}), _Proxy("text"),
+    ]  # fmt: skip
+
+
+_ATTRIBUTES = sorted(
+    {"append", "pop", "update", "clear", "add", "keys", "items", "get", "upper", "format", "mro",
+     "__class__", "__globals__", "__code__", "__self__", "__func__", "gi_frame", "gi_code",
+     "f_locals", "co_code", "func_globals", "_private", "year", "path", "content", "title"}
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 22), st.sampled_from(_ATTRIBUTES)), max_size=60))
+def test_the_sandbox_decides_every_attribute_as_jinja_does(asked: list[tuple[int, str]]) -> None:
+    """The sandbox keeps its answer per type and name; in any order of questions it gives
+    Jinja's own answer, for proxies too (which it never keeps)."""
+    values = _sample_values()
+    ours, jinjas = Sandbox(), ImmutableSandboxedEnvironment()
+    for index, name in asked:
+        value = values[index]
+        assert ours.is_safe_attribute(value, name, None) == jinjas.is_safe_attribute(value, name, None), (
+            value,
+            name,
+        )

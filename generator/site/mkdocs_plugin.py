@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -49,6 +50,7 @@ from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_J
 from generator.site.site_content import PRINT_CSS as PRINT_CSS
 from generator.site.site_content import PRINT_CSS_PATH as PRINT_CSS_PATH
 from generator.site.site_content import site_content, with_assets
+from generator.templating import CompiledTemplates, template_cache_folder
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
@@ -265,6 +267,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.theme_copies = _installed_theme_files(files, config)
         self.scanned |= set(self.theme_copies)
         return files
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """The theme's templates compile once and are kept, as the handbook's own are, instead of
+        in every build and every rebuild while serving (an edited override compiles anew)."""
+        if env.bytecode_cache is None:
+            env.bytecode_cache = CompiledTemplates.for_environment(template_cache_folder(), env)
+        return env
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
