@@ -13,11 +13,13 @@ environment (MkDocs renders the HTML pages with it) keeps its compiled templates
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import stat
 import sys
+import types
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -98,7 +100,7 @@ def markdown_environment(overrides: Path | None = None) -> Sandbox:
         "undefined": jinja2.StrictUndefined,
     }
     env = Sandbox(loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]), **settings)
-    env.bytecode_cache = CompiledTemplates.for_environment(template_cache_folder(), env)
+    env.bytecode_cache = CompiledTemplates.in_folder(template_cache_folder())
     env.filters["md"] = escape_markdown
     return env
 
@@ -113,7 +115,7 @@ def report_environment() -> Sandbox:
         "undefined": jinja2.StrictUndefined,
     }
     env = Sandbox(loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)), **settings)
-    env.bytecode_cache = CompiledTemplates.for_environment(template_cache_folder(), env)
+    env.bytecode_cache = CompiledTemplates.in_folder(template_cache_folder())
     return env
 
 
@@ -125,6 +127,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
     name (internal names, function and frame internals, methods that change a list or a dict).
     So the answer for a type and a name is worked out by Jinja once and kept for the
     environment's life. A value whose `__class__` is not its type (a proxy) is asked every time.
+    (A type registered with one of `collections.abc`'s mutable kinds while an environment is in
+    use would keep its earlier answer; the tool registers none, and a template cannot.)
     """
 
     def __init__(self, **settings: Any) -> None:
@@ -159,33 +163,107 @@ class CompiledTemplates(BytecodeCache):
     """Jinja's compiled templates, kept between runs in a folder only the user can write.
 
     Jinja checks each entry against the template's source and recompiles one that changed. What
-    a template compiles to also depends on the environment (the sandbox, escaping, whitespace
-    settings, the Jinja and Python versions), so each kind of environment has entries of its
-    own. A cached entry is code the tool runs: a folder that another user could write to is not
-    used, nor is anything in it. A cache that cannot be written is no error; templates are then
-    compiled as without one.
+    a template compiles to also depends on its environment (`environment_key`), so entries are
+    kept apart by that too. A cached entry is code the tool runs: a folder that another user
+    could write to is not used, nor is anything in it. A cache that cannot be written is no
+    error; templates are then compiled as without one.
     """
 
-    def __init__(self, folder: Path, environment_key: str) -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.environment_key = environment_key
+        self._file_digests: dict[str, str] = {}
+        self._keys: dict[int, tuple[tuple[object, ...], str]] = {}
 
     @classmethod
-    def for_environment(cls, folder: Path | None, env: jinja2.Environment) -> CompiledTemplates | None:
-        """The cache for `env`, or None where no safe folder is. Its entries are keyed by what
-        changes the compiled code: the Jinja and Python versions, the kind of environment
-        (sandboxed or not), its syntax, whitespace and escaping settings, its extensions."""
+    def in_folder(cls, folder: Path | None) -> CompiledTemplates | None:
+        """The cache in `folder`, or None where there is no folder or it is not safe."""
         if folder is None or not _private_folder(folder):
             return None
-        described = [jinja2.__version__, sys.implementation.cache_tag, f"sandboxed={env.sandboxed}"]
-        for name in _COMPILE_SETTINGS:
-            value = getattr(env, name)
-            described.append(f"{name}={getattr(value, '__qualname__', value)!r}")
-        described.append(f"extensions={sorted(env.extensions)!r}")
-        return cls(folder, hashlib.sha256("\n".join(described).encode()).hexdigest()[:16])
+        return cls(folder)
+
+    def environment_key(self, env: jinja2.Environment) -> str:
+        """What a template's compiled code depends on besides its source, as a short digest:
+        the Jinja and Python versions, the kind of environment (sandboxed or not, intercepted
+        operators), its syntax, whitespace and escaping settings, extensions and policies, and
+        every function the compiler may call, named with a digest of the file defining it and
+        what it closes over: constant expressions are filtered, tested and finalized at compile
+        time (an upgraded escaper must not leave old escaping in kept templates).
+
+        Read when an entry is loaded or written, not when the cache is attached: a plugin may
+        add filters to the theme's environment later. Worked out again only when one of the
+        environment's tables changed."""
+        state = (
+            type(env),
+            tuple(env.filters.items()),
+            tuple(env.tests.items()),
+            tuple(env.policies.items()),
+            *(getattr(env, name) for name in _COMPILE_SETTINGS),
+            tuple(env.extensions),
+            getattr(env, "newstyle_gettext", None),
+        )
+        known = self._keys.get(id(env))
+        if known is not None and known[0] == state:
+            return known[1]
+        kind = type(env)
+        described = [
+            jinja2.__version__,
+            sys.implementation.cache_tag,
+            f"{kind.__module__}.{kind.__qualname__} sandboxed={env.sandboxed}",
+            f"binary operators={sorted(getattr(env, 'intercepted_binops', ()))}",
+            f"unary operators={sorted(getattr(env, 'intercepted_unops', ()))}",
+            f"extensions={sorted(env.extensions)!r}",
+            f"newstyle_gettext={getattr(env, 'newstyle_gettext', None)!r}",
+        ]
+        described += [f"{name}={self._described(getattr(env, name))}" for name in _COMPILE_SETTINGS]
+        for table in ("policies", "filters", "tests"):
+            items = sorted(getattr(env, table).items())
+            described += [f"{table}.{name}={self._described(value)}" for name, value in items]
+        key = hashlib.sha256("\n".join(described).encode()).hexdigest()[:16]
+        self._keys[id(env)] = (state, key)
+        return key
+
+    def _described(self, value: Any, seen: frozenset[int] = frozenset()) -> str:
+        """A setting or function in words that change when it does. A function: its name, a
+        digest of its file and what it closes over (`select_autoescape(["xml"])` is not
+        `select_autoescape(["html"])`). Anything else by `repr`, which for an object without a
+        meaningful one names its address: never equal in another run, so never reused."""
+        if isinstance(value, functools.partial):
+            return f"partial({self._described(value.func, seen)}, {value.args!r}, {value.keywords!r})"
+        function = getattr(value, "__func__", value)
+        code = getattr(function, "__code__", None)
+        if code is None or id(function) in seen:
+            if isinstance(value, type):
+                return f"{value.__module__}.{value.__qualname__}"
+            if isinstance(value, types.BuiltinFunctionType):  # a method of an object, or not
+                owner = value.__self__
+                bound = "" if owner is None or isinstance(owner, types.ModuleType) else f" of {owner!r}"
+                return f"{value.__module__}.{value.__qualname__}{bound}"
+            return repr(value)
+        inner = seen | {id(function)}
+        closed = []
+        for cell in getattr(function, "__closure__", None) or ():
+            try:
+                closed.append(self._described(cell.cell_contents, inner))
+            except ValueError:  # a cell not yet filled
+                closed.append("empty")
+        bound = f" of {value.__self__!r}" if function is not value else ""
+        name = f"{function.__module__}.{function.__qualname__}:{code.co_firstlineno}"
+        return (
+            f"{name}@{self._file_digest(code.co_filename)}/{_code_digest(code)}({', '.join(closed)}){bound}"
+        )
+
+    def _file_digest(self, filename: str) -> str:
+        digest = self._file_digests.get(filename)
+        if digest is None:
+            try:
+                digest = hashlib.sha256(Path(filename).read_bytes()).hexdigest()[:16]
+            except OSError:  # unknown source: a key no other run shares
+                digest = f"unread-{id(self)}"
+            self._file_digests[filename] = digest
+        return digest
 
     def _path(self, bucket: Bucket) -> Path:
-        return self.folder / f"{self.environment_key}-{bucket.key}.cache"
+        return self.folder / f"{self.environment_key(bucket.environment)}-{bucket.key}.cache"
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -202,13 +280,30 @@ class CompiledTemplates(BytecodeCache):
             return
 
 
+def _code_digest(code: types.CodeType) -> str:
+    """A function's own code: two lambdas of one file differ by it (their names do not)."""
+    constants = [_constant(c) for c in code.co_consts if not isinstance(c, types.CodeType)]
+    return hashlib.sha256(code.co_code + repr((constants, code.co_names)).encode()).hexdigest()[:12]
+
+
+def _constant(value: object) -> object:
+    """A code constant as the same text in every run: a set's order depends on string hashing,
+    which differs from one process to the next."""
+    if isinstance(value, frozenset):
+        return sorted(repr(_constant(item)) for item in value)
+    if isinstance(value, tuple):
+        return tuple(_constant(item) for item in value)
+    return value
+
+
 _COMPILE_SETTINGS = (
     *("block_start_string", "block_end_string", "variable_start_string", "variable_end_string"),
     *("comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix"),
     *("trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized"),
-    *("autoescape", "finalize", "is_async", "code_generator_class", "context_class"),
+    *("autoescape", "finalize", "is_async", "code_generator_class"),
 )
-"""The settings of an environment that Jinja's compiler reads (see `jinja2.compiler`)."""
+"""The settings of an environment that Jinja's lexer and compiler read (`jinja2.lexer`,
+`jinja2.compiler`); policies, filters and tests are read from their tables."""
 
 
 def _private_folder(folder: Path) -> bool:

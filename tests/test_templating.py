@@ -264,9 +264,10 @@ def test_the_theme_templates_compile_once_and_again_when_an_override_changes(
     override = use_theme_overrides(
         project, "theme", '{% extends "base.html" %}{% block footer %}<p>First footer</p>{% endblock %}'
     )
-    environment = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
 
-    def build() -> str:
+    def build(hash_seed: int) -> str:
+        """A build in a process of its own; entries are shared across string hash seeds."""
+        environment = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONHASHSEED": str(hash_seed)}
         result = run_handbook("build", "program.toml", cwd=project, env=environment)
         assert result.code == 0, result.output
         return (project / "site" / "index.html").read_text(encoding="utf-8")
@@ -274,20 +275,21 @@ def test_the_theme_templates_compile_once_and_again_when_an_override_changes(
     def kept() -> dict[str, int]:
         return {path.name: path.stat().st_mtime_ns for path in cache_home.iterdir()}
 
-    assert "First footer" in build()
+    assert "First footer" in build(1)
     first = kept()
-    ours = markdown_environment().bytecode_cache
-    assert isinstance(ours, CompiledTemplates)
-    theme = [name for name in first if not name.startswith(ours.environment_key)]
-    assert len(theme) > 10 and len(theme) < len(first)  # Material's templates and partials
+    env = markdown_environment()
+    assert isinstance(env.bytecode_cache, CompiledTemplates)
+    pages = env.bytecode_cache.environment_key(env)
+    (theme,) = {name.split("-")[0] for name in first} - {pages}
+    assert len([name for name in first if name.startswith(theme)]) > 10  # Material's templates
     site = {path: path.read_bytes() for path in (project / "site").rglob("*.html")}
-    build()
+    build(2)
     assert kept() == first  # nothing compiled, so nothing written again
     assert {path: path.read_bytes() for path in (project / "site").rglob("*.html")} == site
     override.write_text(
         '{% extends "base.html" %}{% block footer %}<p>Second footer</p>{% endblock %}', encoding="utf-8"
     )
-    page = build()
+    page = build(3)
     assert "Second footer" in page and "First footer" not in page
 
 
@@ -337,3 +339,99 @@ def test_the_sandbox_decides_every_attribute_as_jinja_does(asked: list[tuple[int
             value,
             name,
         )
+
+
+def _upper_filter(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters["shout"] = str.upper
+    return env
+
+
+def _lower_filter(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters["shout"] = str.lower
+    return env
+
+
+def _i18n(trimmed: bool, newstyle: bool) -> Callable[[Path], jinja2.Environment]:
+    def make(folder: Path) -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), extensions=["jinja2.ext.i18n"])
+        env.install_null_translations(newstyle=newstyle)  # type: ignore[attr-defined]
+        env.policies["ext.i18n.trimmed"] = trimmed
+        return env
+
+    return make
+
+
+class _NoPowers(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset(["**"])
+
+    def call_binop(self, context: object, operator: str, left: object, right: object) -> object:
+        return "no powers"
+
+
+def _loaded(
+    make: Callable[..., jinja2.Environment], **settings: object
+) -> Callable[[Path], jinja2.Environment]:
+    return lambda folder: make(loader=jinja2.FileSystemLoader(str(folder)), **settings)
+
+
+_DIFFERENT_COMPILERS = {
+    "autoescape for other file types": (
+        _loaded(jinja2.Environment, autoescape=jinja2.select_autoescape(["xml"])),
+        _loaded(jinja2.Environment, autoescape=jinja2.select_autoescape(["html"])),
+        "{{ x }}",
+    ),
+    "another finalize": (
+        _loaded(Sandbox, finalize=lambda v: f"[{v}]"),
+        _loaded(Sandbox, finalize=lambda v: v),
+        '{{ "constant" }}',
+    ),
+    "a filter of the same name": (
+        lambda folder: _upper_filter(jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)))),
+        lambda folder: _lower_filter(jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)))),
+        '{{ "Constant" | shout }}',
+    ),
+    "whitespace trimmed in translations": (
+        _i18n(True, False),
+        _i18n(False, False),
+        "{% trans %}a\n   b{% endtrans %}",
+    ),
+    "new-style gettext": (_i18n(False, True), _i18n(False, False), "{% trans %}100%{% endtrans %}"),
+    "an intercepted operator": (_loaded(_NoPowers), _loaded(Sandbox), "{{ n ** 2 }}"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_DIFFERENT_COMPILERS))
+def test_environments_that_compile_differently_never_share_kept_templates(
+    tmp_path: Path, cache_home: Path, case: str
+) -> None:
+    """Two environments whose compiled code differs (by a setting, a filter, a policy or an
+    extension) each render as they would with no cache, whichever compiled first."""
+    first, second, source = _DIFFERENT_COMPILERS[case]
+    (tmp_path / "page.html").write_text(source, encoding="utf-8")
+
+    def rendered(make: Callable[[Path], jinja2.Environment], kept: bool) -> str:
+        env = make(tmp_path)
+        env.bytecode_cache = CompiledTemplates.in_folder(cache_home) if kept else None
+        return env.get_template("page.html").render(x="<b>", n=3)
+
+    compiled = [make(tmp_path).compile(source, "page.html", raw=True) for make in (first, second)]
+    assert compiled[0] != compiled[1]
+    expected = rendered(second, kept=False)
+    rendered(first, kept=True)
+    assert rendered(second, kept=True) == expected
+    assert len(list(cache_home.iterdir())) == 2
+
+
+def test_a_filter_added_after_the_cache_is_attached_counts(tmp_path: Path, cache_home: Path) -> None:
+    """MkDocs plugins add filters to the theme's environment after the handbook attaches the
+    cache: the key is read when a template is loaded."""
+    (tmp_path / "page.html").write_text('{{ "Constant" | shout }}', encoding="utf-8")
+    (tmp_path / "other.html").write_text("Other", encoding="utf-8")
+    outputs, envs = [], []
+    for change in (_upper_filter, _lower_filter):
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)))
+        env.bytecode_cache = CompiledTemplates.in_folder(cache_home)
+        assert env.get_template("other.html").render() == "Other"  # a template loaded before
+        outputs.append(change(env).get_template("page.html").render())
+        envs.append(env)
+    assert outputs == ["CONSTANT", "constant"]

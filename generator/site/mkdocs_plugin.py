@@ -272,7 +272,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """The theme's templates compile once and are kept, as the handbook's own are, instead of
         in every build and every rebuild while serving (an edited override compiles anew)."""
         if env.bytecode_cache is None:
-            env.bytecode_cache = CompiledTemplates.for_environment(template_cache_folder(), env)
+            env.bytecode_cache = CompiledTemplates.in_folder(template_cache_folder())
         return env
 
     def on_page_markdown(
