@@ -1234,9 +1234,11 @@ class Program(Section):
     private: Private = Field(default_factory=Private.model_construct)
 
     def person(self, person_id: str) -> Person:
-        return self._people_by_id()[person_id]
+        return self.people_by_id()[person_id]
 
-    def _people_by_id(self) -> dict[str, Person]:
+    def people_by_id(self) -> dict[str, Person]:
+        """Every person by id, worked out once per program (pages look people up thousands of
+        times); not to be changed by the caller."""
         cache = self.__dict__.get("_people_cache")
         if cache is None:
             cache = {p.id: p for p in self.people}

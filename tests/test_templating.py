@@ -8,6 +8,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import markdown
@@ -316,6 +317,7 @@ def _sample_values() -> list[object]:
         "text", 3, 2.5, None, [1], (1,), {"a": 1}, {1}, frozenset({1}), deque([1]), dt.date(2027, 1, 1),
         function, page.__str__, "x".upper, str, type, page, generator(), function.__code__,
         _Proxy(function), _Proxy([1]), _Proxy({"a": 1}), _Proxy("text"),
+        SimpleNamespace(title="{0.__class__}".format), SimpleNamespace(title="Plain", year=2027),
     ]  # fmt: skip
 
 
@@ -327,18 +329,29 @@ _ATTRIBUTES = sorted(
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 22), st.sampled_from(_ATTRIBUTES)), max_size=60))
+@given(st.lists(st.tuples(st.integers(0, 24), st.sampled_from(_ATTRIBUTES)), max_size=60))
 def test_the_sandbox_decides_every_attribute_as_jinja_does(asked: list[tuple[int, str]]) -> None:
     """The sandbox keeps its answer per type and name; in any order of questions it gives
-    Jinja's own answer, for proxies too (which it never keeps)."""
+    Jinja's own answer and value, for proxies too (which it never keeps), and wraps a string's
+    `format` method found under any name, as Jinja does. Each question is asked twice: the
+    second time the kept answer is used."""
     values = _sample_values()
     ours, jinjas = Sandbox(), ImmutableSandboxedEnvironment()
     for index, name in asked:
         value = values[index]
-        assert ours.is_safe_attribute(value, name, None) == jinjas.is_safe_attribute(value, name, None), (
-            value,
-            name,
-        )
+        for _ in range(2):
+            assert ours.is_safe_attribute(value, name, None) == jinjas.is_safe_attribute(value, name, None)
+            assert _outcome(ours, value, name) == _outcome(jinjas, value, name), (value, name)
+
+
+def _outcome(env: jinja2.Environment, value: object, name: str) -> object:
+    """What a template gets for `value.name`: the value, or which undefined (and why)."""
+    got = env.getattr(value, name)
+    if isinstance(got, jinja2.Undefined):
+        return type(got), got._undefined_hint, got._undefined_exception
+    if getattr(got, "__name__", "") in ("format", "format_map"):
+        return "string format", type(got)  # Jinja wraps it in a new function on every access
+    return got
 
 
 def _upper_filter(env: jinja2.Environment) -> jinja2.Environment:

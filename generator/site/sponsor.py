@@ -154,7 +154,7 @@ def sponsor_summary(
     program: Program, cohort: Cohort, aggregates: Aggregates | None, as_of: str
 ) -> SponsorSummary:
     k = group_minimum(program)
-    people = {p.id: p for p in program.people}
+    people = program.people_by_id()
     pairs = [p for p in cohort.pairs if p.state != "rebalanced"]
     mentees = [people[i] for i in dict.fromkeys(p.mentee for p in pairs) if i in people]
     mentors = [people[i] for i in dict.fromkeys(p.mentor for p in pairs) if i in people]
