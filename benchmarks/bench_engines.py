@@ -136,18 +136,20 @@ def serve_latency(folder: Path, page: str, engine: str, runs: int) -> list[float
         _served(url, "Marker role 0", 600)
         for run in range(1, runs + 1):
             time.sleep(1.5)  # let the watchers settle, as between a person's edits
-            text = program.read_text(encoding="utf-8")
-            text = text.replace(ROLE.format(f"Marker role {run - 1}"), ROLE.format(f"Marker role {run}"))
-            program.write_text(text, encoding="utf-8")
+            _replace_once(program, ROLE.format(f"Marker role {run - 1}"), ROLE.format(f"Marker role {run}"))
             took.append(_served(url, f"Marker role {run}", 120))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    text = program.read_text(encoding="utf-8")
-    program.write_text(
-        text.replace(ROLE.format(f"Marker role {runs}"), ROLE.format("Marker role 0")), "utf-8"
-    )
+    _replace_once(program, ROLE.format(f"Marker role {runs}"), ROLE.format("Marker role 0"))
     return took
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    """An edit a person makes; one that finds nothing to change would time out as a slow serve."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path.name} exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def main() -> int:

@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import generate_program_text  # noqa: E402 (after the path setup)
 from generator.project import open_project  # noqa: E402
-from generator.site.mkdocs_plugin import (  # noqa: E402
+from generator.site.pages import navigation, site_pages  # noqa: E402
+from generator.site.site_content import (  # noqa: E402
     ACCESSIBILITY_JS,
     ACCESSIBILITY_JS_PATH,
     PRINT_CSS,
     PRINT_CSS_PATH,
 )
-from generator.site.pages import navigation, site_pages  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

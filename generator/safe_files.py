@@ -385,7 +385,7 @@ def replaced_atomically(target: Path, before_swap: Callable[[], None] | None = N
     Staging folders that a killed run left behind are removed first."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", suffix=_STAGING_SUFFIX, dir=target.parent))
+    staging = _staging_folder(target.parent, target.name)
     try:
         os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp's 0700 would stick to the published folder
         yield staging
@@ -449,6 +449,17 @@ def process_started() -> float:
         return boot + ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError, StopIteration):
         return _MODULE_LOADED
+
+
+def work_folder_beside(staging: Path) -> Path:
+    """A new folder beside a staging folder of `replaced_atomically`, for a build's own work
+    before it fills the staging folder; named as staging folders are, so one a killed run left
+    behind is removed with them (`remove_stale_staging`)."""
+    return _staging_folder(staging.parent, staging.name[1:].rsplit("-", 1)[0])
+
+
+def _staging_folder(parent: Path, target_name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{target_name}-", suffix=_STAGING_SUFFIX, dir=parent))
 
 
 def remove_stale_staging(target: Path) -> None:

@@ -91,32 +91,31 @@ def markdown_environment(overrides: Path | None = None) -> Sandbox:
     that say so where they print a value. Undefined names are errors, not empty text.
     """
     folders = [str(overrides)] if overrides is not None else []
-    settings: dict[str, Any] = {
-        "finalize": escape_markdown,
-        "autoescape": False,
-        "trim_blocks": True,
-        "lstrip_blocks": True,
-        "keep_trailing_newline": True,
-        "undefined": jinja2.StrictUndefined,
-    }
-    env = Sandbox(loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]), **settings)
-    env.bytecode_cache = CompiledTemplates.in_folder(template_cache_folder())
+    env = Sandbox(
+        loader=jinja2.FileSystemLoader([*folders, str(SITE_TEMPLATES)]),
+        bytecode_cache=compiled_templates(),
+        finalize=escape_markdown,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["md"] = escape_markdown
     return env
 
 
 def report_environment() -> Sandbox:
     """Templates for the owner's HTML reports: every printed value is HTML-escaped (autoescape)."""
-    settings: dict[str, Any] = {
-        "autoescape": True,
-        "trim_blocks": True,
-        "lstrip_blocks": True,
-        "keep_trailing_newline": True,
-        "undefined": jinja2.StrictUndefined,
-    }
-    env = Sandbox(loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)), **settings)
-    env.bytecode_cache = CompiledTemplates.in_folder(template_cache_folder())
-    return env
+    return Sandbox(
+        loader=jinja2.FileSystemLoader(str(REPORT_TEMPLATES)),
+        bytecode_cache=compiled_templates(),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
 
 
 _METHODS = (types.MethodType, types.BuiltinMethodType)
@@ -159,6 +158,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if safe is None:
             safe = self._safe_attributes[(kind, attr)] = super().is_safe_attribute(obj, attr, value)
         return safe
+
+
+def compiled_templates() -> CompiledTemplates | None:
+    """The user's cache of compiled templates, for any environment (entries are keyed by it),
+    or None when there is none to use (`template_cache_folder`)."""
+    return CompiledTemplates.in_folder(template_cache_folder())
 
 
 def template_cache_folder() -> Path | None:

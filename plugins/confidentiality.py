@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 from generator.source import KeyPath
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+
 _WRAPPERS = " .!?;,:"
 _REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE)
 _REFERENCE_LOWER = re.compile(r"confidential\s*(?:\.|\[)\s*['\"]?\w+")
@@ -71,10 +72,8 @@ class _Secrets:
     never survives in a value) and split into sentences only when they have more than one."""
 
     def __init__(self, values: list[str]) -> None:
-        joined = "\x00".join(values)
-        if joined.count("\x00") != len(values) - 1:
-            joined = "\x00".join(value.replace("\x00", " ") for value in values)
-        blob = _normal(joined)
+        blob = _normal(_joined(values))
+        self._origins: dict[str, int] | None = None
         self.normals = blob.split("\x00") if values else []
         self.wholes = [normal.strip(_WRAPPERS) for normal in self.normals]
         self.split: set[int] = set()  # the values with a sentence break inside
@@ -97,8 +96,23 @@ class _Secrets:
         return [p for p in dict.fromkeys(parts) if searchable(p)]
 
     def origin(self, sentence: str) -> int:
-        """The index of the first value that has this sentence."""
-        return next(i for i in range(len(self.normals)) if sentence in self.sentences_of(i))
+        """The index of the first value that has this sentence (all are indexed at the first
+        finding: a program with findings often has several)."""
+        if self._origins is None:
+            self._origins = {}
+            for index in range(len(self.normals)):
+                for each in self.sentences_of(index):
+                    self._origins.setdefault(each, index)
+        return self._origins[sentence]
+
+
+def _joined(texts: list[str]) -> str:
+    """The texts as one string, separated by NUL: one search pass covers them all, and no
+    match spans two of them (a NUL inside a text reads as a space)."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        joined = "\x00".join(text.replace("\x00", " ") for text in texts)
+    return joined
 
 
 def _public_parts(data: dict[str, Any]) -> Iterator[tuple[KeyPath, Any]]:
@@ -284,9 +298,7 @@ class _PublicTexts:
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
-        blob = "\x00".join(texts)
-        if blob.count("\x00") != len(texts) - 1:
-            blob = "\x00".join(text.replace("\x00", " ") for text in texts)
+        blob = _joined(texts)
         # ASCII lowercases without changing lengths, so positions in it are positions in the texts.
         self.lowered = blob.lower() if blob.isascii() else None
         self.blob = blob

@@ -57,16 +57,20 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def edit_once(path: Path, old: str, new: str) -> None:
+    """Edit a file of a copied fixture in place, failing loudly unless `old` is there exactly once."""
+    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative name, with its bytes: to show nothing changed."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def use_theme_overrides(project: Path, folder: str, main_html: str) -> Path:
     """Point the project's mkdocs.yml at a theme override folder (`custom_dir`) holding
     `main.html`; returns that file."""
-    config = project / "mkdocs.yml"
-    text = replace_once(
-        config.read_text(encoding="utf-8"),
-        "  name: material\n",
-        f"  name: material\n  custom_dir: {folder}\n",
-    )
-    config.write_text(text, encoding="utf-8")
+    edit_once(project / "mkdocs.yml", "  name: material\n", f"  name: material\n  custom_dir: {folder}\n")
     (project / folder).mkdir(exist_ok=True)
     (project / folder / "main.html").write_text(main_html, encoding="utf-8")
     return project / folder / "main.html"

@@ -4,10 +4,7 @@ for anything outside the sub-path, and no request fails. The owners' index passe
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -15,7 +12,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from tests.conftest import copy_example, run_handbook
-from tests.test_browser import ARGS, CHROMIUM, _axe_script, _describe
+from tests.test_browser import ARGS, CHROMIUM, _axe_script, _describe, _serve
 
 PREFIX = "/handbook/"
 THEME_CREDIT = "squidfunk.github.io"
@@ -24,11 +21,6 @@ THEME_CREDIT = "squidfunk.github.io"
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Chromium is not installed: apt-get install chromium"
 )
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +32,8 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     assert result.code == 0, result.output
     root = tmp_path_factory.mktemp("host")
     shutil.copytree(project / "site", root / PREFIX.strip("/"))
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", root / PREFIX.strip("/")
+    server, origin = _serve(root)
+    yield origin, root / PREFIX.strip("/")
     server.shutdown()
 
 

@@ -22,7 +22,7 @@ from generator.model import Program
 from generator.site.cohort_scan import OtherCohortsScanner
 from generator.site.cohorts import unlink_other_cohorts
 from generator.site.public_view import public_view
-from tests.conftest import ROOT, copy_example, replace_once, run_handbook
+from tests.conftest import ROOT, copy_example, edit_once, replace_once, run_handbook, snapshot
 
 TODAY = {"HANDBOOK_TODAY": "2026-11-24"}
 URL = "https://handbook.example.org/"
@@ -88,12 +88,8 @@ def _checked_files(site: Path) -> dict[str, str]:
 
 def _with_addresses(folder: Path) -> Path:
     """The example, hosted at URL: the sitemap and the calendars then hold full addresses."""
-    config = folder / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(replace_once(text, "site_name:", f"site_url: {URL}\nsite_name:"), encoding="utf-8")
-    program = folder / "program.toml"
-    text = program.read_text(encoding="utf-8")
-    program.write_text(replace_once(text, "\n[calendar]\n", f'\n[site]\nurl = "{URL}"\n\n[calendar]\n'))
+    edit_once(folder / "mkdocs.yml", "site_name:", f"site_url: {URL}\nsite_name:")
+    edit_once(folder / "program.toml", "\n[calendar]\n", f'\n[site]\nurl = "{URL}"\n\n[calendar]\n')
     return folder
 
 
@@ -210,15 +206,11 @@ def _only_in(cohort_id: str, not_in: str) -> str:
     return sorted(_people(_cohort(cohort_id)) - _people(_cohort(not_in)))[0]
 
 
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
 @pytest.mark.parametrize("spelling", ["name", "id"])
 def test_a_hand_written_page_naming_another_cohorts_person_fails_the_build(tmp_path, spelling):
     project = copy_example(tmp_path)
     assert run_handbook("build", "--cohort", "2026-autumn", cwd=project, env=TODAY).code == 0
-    before = _tree(project / "site")
+    before = snapshot(project / "site")
     person = _only_in("2026-spring", "2026-autumn")
     shown = NAMES[person] if spelling == "name" else person
     about = project / "handbook" / "about.md"
@@ -231,7 +223,7 @@ def test_a_hand_written_page_naming_another_cohorts_person_fails_the_build(tmp_p
     assert f"  search/search_index.json: {expected}" in result.err
     assert "the handbook of cohort 2026-autumn shows other cohorts' people, pairs or contracts" in result.err
     assert "remove the mention from the page, template or program text that shows it" in result.err
-    assert _tree(project / "site") == before
+    assert snapshot(project / "site") == before
     assert sorted(p.name for p in project.iterdir()) == [
         "handbook",
         "mkdocs.yml",
@@ -253,7 +245,7 @@ def test_program_text_naming_one_cohorts_person_fails_every_other_cohorts_build(
         json.dumps(f"{first_step} (ask {NAMES[person]})", ensure_ascii=False),
     )
     assert run_handbook("build", "--per-cohort", cwd=project, env=TODAY).code == 0
-    before = _tree(project / "site")
+    before = snapshot(project / "site")
     program.write_text(edited, encoding="utf-8")
     result = run_handbook("build", "--per-cohort", cwd=project, env=TODAY)
     assert result.code == 1, result.output
@@ -264,7 +256,7 @@ def test_program_text_naming_one_cohorts_person_fails_every_other_cohorts_build(
         where = f"  {cohort_id}/program/guardrails/index.html: {NAMES[person]} ({person}), who takes part"
         assert f"{where} in 2026-spring, not in {cohort_id}" in result.err
     assert "2026-spring/program/guardrails" not in result.err  # the person's own cohort may name them
-    assert _tree(project / "site") == before  # every cohort's site kept: one swap, or none
+    assert snapshot(project / "site") == before  # every cohort's site kept: one swap, or none
     assert [p.name for p in project.iterdir() if p.name.startswith(".")] == []
 
 
@@ -325,13 +317,13 @@ def test_the_public_view_of_one_cohort_keeps_the_program_and_that_cohort():
 
 
 def _assert_nothing_written(project: Path, before: dict[str, bytes]) -> None:
-    assert _tree(project) == before
+    assert snapshot(project) == before
     assert not (project / "site").exists()
 
 
 def test_an_unknown_cohort_is_a_usage_error_that_lists_the_cohorts(tmp_path):
     project = copy_example(tmp_path)
-    before = _tree(project)
+    before = snapshot(project)
     result = run_handbook("build", "--cohort", "2026-autum", cwd=project, env=TODAY)
     assert result.code == 2
     assert result.err == (
@@ -344,7 +336,7 @@ def test_an_unknown_cohort_is_a_usage_error_that_lists_the_cohorts(tmp_path):
 
 def test_cohort_and_per_cohort_together_are_a_usage_error(tmp_path):
     project = copy_example(tmp_path)
-    before = _tree(project)
+    before = snapshot(project)
     result = run_handbook("build", "--cohort", "2026-autumn", "--per-cohort", cwd=project, env=TODAY)
     assert result.code == 2
     assert "handbook build: error: argument --per-cohort: not allowed with argument --cohort" in result.err
@@ -357,7 +349,7 @@ def test_a_program_without_cohorts_has_no_cohort_site_to_build(tmp_path, minimal
     cohorts = minimal_text[minimal_text.index("[[cohorts]]") : minimal_text.index("[[cadences]]")]
     (tmp_path / "program.toml").write_text(replace_once(minimal_text, cohorts, ""), encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), encoding="utf-8")
-    before = _tree(tmp_path)
+    before = snapshot(tmp_path)
     result = run_handbook("build", *option, cwd=tmp_path, env=TODAY)
     assert result.code == 2, result.output
     assert (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, Result, copy_example, replace_once, run_handbook
+from tests.conftest import ROOT, Result, copy_example, edit_once, run_handbook, snapshot
 
 ENV = {"HANDBOOK_TODAY": "2026-11-24", "SOURCE_DATE_EPOCH": "1795000000"}
 
@@ -21,12 +21,6 @@ ENV = {"HANDBOOK_TODAY": "2026-11-24", "SOURCE_DATE_EPOCH": "1795000000"}
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "project", records=False)
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def _with_engine(project: Path, engine: str) -> None:
@@ -40,7 +34,7 @@ def _previous_site(project: Path) -> dict[str, bytes]:
     """A site an earlier build left, to show that a refused build keeps it."""
     result = run_handbook("build", "program.toml", cwd=project, env=ENV)
     assert result.code == 0, result.output
-    return _files(project)
+    return snapshot(project)
 
 
 def test_both_engines_publish_the_same_generated_files(project: Path) -> None:
@@ -52,10 +46,10 @@ def test_both_engines_publish_the_same_generated_files(project: Path) -> None:
             "build", "program.toml", "--engine", engine, "--site-dir", engine, cwd=project, env=ENV
         )
         assert result.code == 0, result.output
-        sites[engine] = _files(project / engine)
+        sites[engine] = snapshot(project / engine)
     exported = run_handbook("export", "out", cwd=project, env=ENV)
     assert exported.code == 0, exported.output
-    generated = [p for p in _files(project / "out") if p != ".handbook-export"]
+    generated = [p for p in snapshot(project / "out") if p != ".handbook-export"]
     for path in generated:
         if path.endswith(".md"):
             page = (
@@ -105,7 +99,7 @@ def test_site_engine_in_program_toml_is_the_default_and_the_option_wins(project:
 
 def test_an_unknown_engine_in_program_toml_is_located(project: Path) -> None:
     _with_engine(project, "hugo")
-    before = _files(project)
+    before = snapshot(project)
     line = (project / "program.toml").read_text(encoding="utf-8").splitlines().index('engine = "hugo"') + 1
     for command in ("build", "serve"):
         result = run_handbook(command, "program.toml", cwd=project, env=ENV)
@@ -115,19 +109,19 @@ def test_an_unknown_engine_in_program_toml_is_located(project: Path) -> None:
             in result.out
         )
         assert "Traceback" not in result.output
-        assert _files(project) == before
+        assert snapshot(project) == before
 
 
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_an_unknown_engine_on_the_command_line_is_refused(project: Path, command: str) -> None:
-    before = _files(project)
+    before = snapshot(project)
     result = run_handbook(command, "program.toml", "--engine", "hugo", cwd=project, env=ENV)
     assert result.code == 2, result.output
     assert result.err.splitlines()[-1] == (
         f"handbook {command}: error: argument --engine: invalid choice: 'hugo' (choose from 'mkdocs', 'zensical')"
     )
     assert "Traceback" not in result.output
-    assert _files(project) == before
+    assert snapshot(project) == before
 
 
 def _fake_zensical(folder: Path, main: str) -> dict[str, str]:
@@ -153,7 +147,7 @@ def test_a_failing_zensical_keeps_the_previous_site(project: Path, tmp_path: Pat
         "handbook: build failed (Zensical): Warning: page does not exist\nat handbook/about.md:3:7\n"
     )
     assert "Traceback" not in result.output
-    assert _files(project) == before
+    assert snapshot(project) == before
 
 
 def test_a_missing_zensical_says_how_to_install_it(project: Path) -> None:
@@ -177,7 +171,7 @@ def test_a_missing_zensical_says_how_to_install_it(project: Path) -> None:
         "install it with `pip install zensical==0.0.73`, or build with --engine mkdocs\n"
     )
     assert "Traceback" not in result.output
-    assert _files(project) == before
+    assert snapshot(project) == before
 
 
 def test_zensical_refuses_a_hand_written_page_at_a_generated_path(project: Path) -> None:
@@ -190,7 +184,7 @@ def test_zensical_refuses_a_hand_written_page_at_a_generated_path(project: Path)
         "handbook: handbook/mentor-guide.md: this hand-written page has the path of a generated page; "
         "rename or move it (generated pages are never overwritten)\n"
     )
-    assert _files(project) == before
+    assert snapshot(project) == before
 
 
 def test_the_pinned_zensical_is_a_dependency() -> None:
@@ -217,14 +211,8 @@ def test_check_and_help_import_no_engine(args: list[str]) -> None:
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_markup_in_a_name_is_text_in_every_title(project: Path, engine: str) -> None:
     """Zensical prints a title taken from a heading unescaped; the adapter gives it an escaped one."""
-    program = project / "program.toml"
     old = 'name = "Northbridge Executive Mentorship Program"'
-    program.write_text(
-        replace_once(
-            program.read_text(encoding="utf-8"), old, 'name = "North </title><script>alert(1)</script>"'
-        ),
-        encoding="utf-8",
-    )
+    edit_once(project / "program.toml", old, 'name = "North </title><script>alert(1)</script>"')
     result = run_handbook("build", "program.toml", "--engine", engine, cwd=project, env=ENV)
     assert result.code == 0, result.output
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
@@ -261,12 +249,12 @@ def test_zensical_takes_the_folders_a_configuration_inherits(project: Path) -> N
 
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_a_link_to_a_missing_page_names_the_page_and_line(project: Path, engine: str) -> None:
-    before = _previous_site(project)
+    _previous_site(project)
     (project / "handbook" / "guides").mkdir()
     (project / "handbook" / "guides" / "links.md").write_text(
         "# Links\n\nSee [the missing page](nothere.md).\n", encoding="utf-8"
     )
-    before = _files(project)
+    before = snapshot(project)
     result = run_handbook("build", "program.toml", "--engine", engine, cwd=project, env=ENV)
     assert result.code == 1, result.output
     if engine == "mkdocs":
@@ -277,22 +265,18 @@ def test_a_link_to_a_missing_page_names_the_page_and_line(project: Path, engine:
     else:
         assert "at handbook/guides/links.md:3:" in result.err, result.err
     assert "Traceback" not in result.output
-    assert _files(project) == before
+    assert snapshot(project) == before
 
 
 def test_an_unknown_markdown_extension_is_named_before_zensical_runs(project: Path) -> None:
     """The configuration is loaded as MkDocs loads it for either engine (so inherited settings
     count), and MkDocs names what is wrong in it."""
-    before = _previous_site(project)
-    config = project / "mkdocs.yml"
-    config.write_text(
-        replace_once(config.read_text(encoding="utf-8"), "  - admonition\n", "  - nosuchext_xyz\n"),
-        encoding="utf-8",
-    )
-    before = _files(project)
+    _previous_site(project)
+    edit_once(project / "mkdocs.yml", "  - admonition\n", "  - nosuchext_xyz\n")
+    before = snapshot(project)
     result = run_handbook("build", "program.toml", "--engine", "zensical", cwd=project, env=ENV)
     assert result.code == 1, result.output
     assert "Failed to load extension 'nosuchext_xyz'" in result.err, result.err
     assert result.err.endswith("handbook: mkdocs.yml: Aborted with a configuration error!\n")
     assert "Traceback" not in result.output
-    assert _files(project) == before
+    assert snapshot(project) == before

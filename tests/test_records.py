@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.project import open_project
-from tests.conftest import FIXTURES, ROOT, Result, replace_once, run_handbook
+from tests.conftest import FIXTURES, ROOT, Result, edit_once, replace_once, run_handbook
 
 SMALL = FIXTURES / "records" / "small"
 FIRST_PERSON = '[[people]]\nid = "mentor-a"\n'
@@ -22,13 +22,9 @@ def program_dir(tmp_path: Path) -> Path:
     return target
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
-
-
 def add_records_table(program_dir: Path, settings: str) -> None:
     """Add a `[records]` table to program.toml, just before its first person."""
-    edit(program_dir / "program.toml", FIRST_PERSON, f"[records]\n{settings}\n\n{FIRST_PERSON}")
+    edit_once(program_dir / "program.toml", FIRST_PERSON, f"[records]\n{settings}\n\n{FIRST_PERSON}")
 
 
 def check(program_dir: Path) -> Result:
@@ -57,7 +53,7 @@ def test_program_without_records_folder_is_fine(program_dir: Path) -> None:
 
 
 def test_unknown_pair_is_an_error_at_the_record(program_dir: Path) -> None:
-    edit(records_file(program_dir), 'mentee = "mentee-b"', 'mentee = "mentee-x"')
+    edit_once(records_file(program_dir), 'mentee = "mentee-b"', 'mentee = "mentee-x"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[:3] == [
@@ -69,7 +65,7 @@ def test_unknown_pair_is_an_error_at_the_record(program_dir: Path) -> None:
 
 
 def test_unknown_milestone_is_an_error_at_its_location(program_dir: Path) -> None:
-    edit(records_file(program_dir), 'milestone = "plan"', 'milestone = "plans"')
+    edit_once(records_file(program_dir), 'milestone = "plan"', 'milestone = "plans"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -79,7 +75,7 @@ def test_unknown_milestone_is_an_error_at_its_location(program_dir: Path) -> Non
 
 
 def test_wrong_type_on_a_feedback_scale(program_dir: Path) -> None:
-    edit(records_file(program_dir), "clarity = 2", 'clarity = "high"')
+    edit_once(records_file(program_dir), "clarity = 2", 'clarity = "high"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -88,7 +84,7 @@ def test_wrong_type_on_a_feedback_scale(program_dir: Path) -> None:
 
 
 def test_scale_outside_one_to_five(program_dir: Path) -> None:
-    edit(records_file(program_dir), "influence = 3", "influence = 7")
+    edit_once(records_file(program_dir), "influence = 3", "influence = 7")
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == "records/pilot.toml:29:13: influence must be at most 5, not 7"
@@ -96,7 +92,7 @@ def test_scale_outside_one_to_five(program_dir: Path) -> None:
 
 def test_session_before_the_pair_started(program_dir: Path) -> None:
     # the second pair starts on 2027-02-01, after its cohort
-    edit(records_file(program_dir), "{ date = 2027-02-03 }", "{ date = 2027-01-20 }")
+    edit_once(records_file(program_dir), "{ date = 2027-02-03 }", "{ date = 2027-01-20 }")
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -106,7 +102,7 @@ def test_session_before_the_pair_started(program_dir: Path) -> None:
 
 
 def test_feedback_after_the_cohort_ended(program_dir: Path) -> None:
-    edit(records_file(program_dir), "date = 2027-01-31", "date = 2027-06-30")
+    edit_once(records_file(program_dir), "date = 2027-01-31", "date = 2027-06-30")
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -121,7 +117,7 @@ def test_outcomes_may_be_measured_after_the_cohort(program_dir: Path) -> None:
 
 
 def test_unknown_key_has_a_did_you_mean(program_dir: Path) -> None:
-    edit(records_file(program_dir), "[[pairs.behaviours]]", "[[pairs.behaviors]]")
+    edit_once(records_file(program_dir), "[[pairs.behaviours]]", "[[pairs.behaviors]]")
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -130,7 +126,7 @@ def test_unknown_key_has_a_did_you_mean(program_dir: Path) -> None:
 
 
 def test_unknown_session_kind(program_dir: Path) -> None:
-    edit(records_file(program_dir), 'kind = "alignment" }', 'kind = "alignmnet" }')
+    edit_once(records_file(program_dir), 'kind = "alignment" }', 'kind = "alignmnet" }')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -140,7 +136,7 @@ def test_unknown_session_kind(program_dir: Path) -> None:
 
 
 def test_indicator_must_be_a_behaviour_metric(program_dir: Path) -> None:
-    edit(records_file(program_dir), 'indicator = "storytelling"', 'indicator = "promotion-rate"')
+    edit_once(records_file(program_dir), 'indicator = "storytelling"', 'indicator = "promotion-rate"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -150,7 +146,7 @@ def test_indicator_must_be_a_behaviour_metric(program_dir: Path) -> None:
 
 
 def test_unknown_cohort(program_dir: Path) -> None:
-    edit(records_file(program_dir), 'cohort = "pilot"', 'cohort = "pilots"')
+    edit_once(records_file(program_dir), 'cohort = "pilot"', 'cohort = "pilots"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0] == (
@@ -170,7 +166,7 @@ def test_a_cohort_is_kept_in_one_file(program_dir: Path) -> None:
 
 
 def test_milestone_recorded_twice(program_dir: Path) -> None:
-    edit(
+    edit_once(
         records_file(program_dir),
         '{ milestone = "plan", date = 2027-01-29, evidence = "Plan signed by both" },',
         '{ milestone = "plan", date = 2027-01-29, evidence = "Plan signed by both" },\n'
@@ -184,15 +180,15 @@ def test_milestone_recorded_twice(program_dir: Path) -> None:
 
 
 def test_syntax_error_in_a_records_file(program_dir: Path) -> None:
-    edit(records_file(program_dir), "clarity = 2", "clarity = ")
+    edit_once(records_file(program_dir), "clarity = 2", "clarity = ")
     result = check(program_dir)
     assert result.code == 1
     assert result.out.splitlines()[0].startswith("records/pilot.toml:19:11: TOML syntax error:")
 
 
 def test_every_problem_in_every_file_is_reported(program_dir: Path) -> None:
-    edit(records_file(program_dir), "clarity = 2", 'clarity = "high"')
-    edit(records_file(program_dir), 'mentee = "mentee-b"', 'mentee = "mentee-x"')
+    edit_once(records_file(program_dir), "clarity = 2", 'clarity = "high"')
+    edit_once(records_file(program_dir), 'mentee = "mentee-b"', 'mentee = "mentee-x"')
     result = check(program_dir)
     assert result.code == 1
     located = [line.split(": ")[0] for line in result.out.splitlines() if line.startswith("records/")]
@@ -203,7 +199,7 @@ def test_every_problem_in_every_file_is_reported(program_dir: Path) -> None:
 def test_records_folder_and_group_size_are_configurable(program_dir: Path) -> None:
     (program_dir / "records").rename(program_dir / "progress")
     add_records_table(program_dir, 'folder = "progress"')
-    edit(program_dir / "progress" / "pilot.toml", 'mentee = "mentee-b"', 'mentee = "mentee-x"')
+    edit_once(program_dir / "progress" / "pilot.toml", 'mentee = "mentee-b"', 'mentee = "mentee-x"')
     result = check(program_dir)
     assert result.code == 1
     assert result.out.startswith("progress/pilot.toml:6:10: unknown pair")
@@ -239,8 +235,8 @@ def test_the_example_program_ships_records_for_every_pair_of_its_running_and_fin
 
 
 def test_a_record_after_the_pair_ended_early(program_dir: Path) -> None:
-    edit(program_dir / "program.toml", "start = 2027-02-01\n", "start = 2027-02-01\nend = 2027-03-31\n")
-    edit(
+    edit_once(program_dir / "program.toml", "start = 2027-02-01\n", "start = 2027-02-01\nend = 2027-03-31\n")
+    edit_once(
         records_file(program_dir), "[{ date = 2027-02-03 }]", "[{ date = 2027-02-03 }, { date = 2027-04-05 }]"
     )
     result = check(program_dir)

@@ -13,13 +13,9 @@ from generator.site.page_cache import PageCache
 from generator.site.pages import Page, site_pages
 from generator.site.regeneration import Regeneration
 from generator.site.site_content import with_assets
-from tests.conftest import copy_example, replace_once
+from tests.conftest import copy_example, edit_once
 
 PAIR = 'mentor = "james-okafor"\nmentee = "rebecca-stein"\n'
-
-
-def _edit(program: Path, old: str, new: str) -> None:
-    program.write_text(replace_once(program.read_text(encoding="utf-8"), old, new), encoding="utf-8")
 
 
 def test_an_edit_in_one_cohort_renders_that_cohort_again_and_the_same_pages(tmp_path: Path) -> None:
@@ -28,7 +24,7 @@ def test_an_edit_in_one_cohort_renders_that_cohort_again_and_the_same_pages(tmp_
     regeneration = Regeneration()
     first = regeneration.content(open_project(program))
     assert len(regeneration.rendered) == 3  # every cohort, the first time
-    _edit(program, PAIR, PAIR + 'contract.mentor_role = "Sounding board for the finance plan"\n')
+    edit_once(program, PAIR, PAIR + 'contract.mentor_role = "Sounding board for the finance plan"\n')
     edited = open_project(program)
     second = regeneration.content(edited)
     assert regeneration.rendered == ["2026-autumn"]
@@ -44,7 +40,7 @@ def test_an_edit_outside_the_cohorts_renders_every_cohort_again(tmp_path: Path) 
     program = project / "program.toml"
     regeneration = Regeneration()
     regeneration.content(open_project(program))
-    _edit(program, 'name = "Northbridge Executive Mentorship Program"', 'name = "Northbridge Mentorship"')
+    edit_once(program, 'name = "Northbridge Executive Mentorship Program"', 'name = "Northbridge Mentorship"')
     edited = open_project(program)
     content = regeneration.content(edited)
     assert regeneration.rendered == ["2026-autumn", "2026-spring", "2027-spring"]

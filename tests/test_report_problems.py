@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, Result, replace_once, run_handbook
+from tests.conftest import FIXTURES, Result, edit_once, run_handbook, snapshot
 from tests.test_check_formats import validated_sarif
 
 ACME = """
@@ -39,10 +39,6 @@ PLUGIN_ERROR = "KeyError: 'budget' (at acme.py:7)"
 PLUGIN_LINE = f"acme.py: plugin acme failed in rule ACME900 [acme-check]: {PLUGIN_ERROR}"
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    path.write_text(replace_once(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
-
-
 def minimal(tmp_path: Path) -> Path:
     folder = tmp_path / "prog"
     folder.mkdir()
@@ -52,33 +48,33 @@ def minimal(tmp_path: Path) -> Path:
 
 def syntax_error(tmp_path: Path) -> Path:
     folder = minimal(tmp_path)
-    edit(folder / "program.toml", "hours_per_month = 4", "hours_per_month = = 4")
+    edit_once(folder / "program.toml", "hours_per_month = 4", "hours_per_month = = 4")
     return folder
 
 
 def unknown_key(tmp_path: Path) -> Path:
     folder = minimal(tmp_path)
-    edit(folder / "program.toml", 'geography = "Europe"', 'geography = "Europe"\nregion = "EMEA"')
+    edit_once(folder / "program.toml", 'geography = "Europe"', 'geography = "Europe"\nregion = "EMEA"')
     return folder
 
 
 def unknown_person(tmp_path: Path) -> Path:
     folder = minimal(tmp_path)
-    edit(folder / "program.toml", 'mentee = "mentee-b"', 'mentee = "nobody"')
+    edit_once(folder / "program.toml", 'mentee = "mentee-b"', 'mentee = "nobody"')
     return folder
 
 
 def records_error(tmp_path: Path) -> Path:
     folder = tmp_path / "prog"
     shutil.copytree(FIXTURES / "records" / "small", folder)
-    edit(folder / "records" / "pilot.toml", "clarity = 2", 'clarity = "high"')
+    edit_once(folder / "records" / "pilot.toml", "clarity = 2", 'clarity = "high"')
     return folder
 
 
 def plugin_raises(tmp_path: Path) -> Path:
     folder = minimal(tmp_path)
     (folder / "acme.py").write_text(ACME, encoding="utf-8")
-    edit(folder / "program.toml", "[checks]\n", '[checks]\nplugins = ["acme.py"]\n')
+    edit_once(folder / "program.toml", "[checks]\n", '[checks]\nplugins = ["acme.py"]\n')
     return folder
 
 
@@ -136,10 +132,6 @@ KINDS = {
         "1 error in program.toml and its records",
     ),
 }
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def report(folder: Path, fmt: str, output: bool) -> tuple[Result, str]:

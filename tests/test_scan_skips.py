@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 from generator.project import open_project
-from generator.site.publish import _unchanged
-from generator.site.scan import scan_for_leaks
+from generator.site.scan import scan_for_leaks, unchanged_copies
 from tests.conftest import ROOT
 
 
@@ -20,12 +19,12 @@ def test_a_theme_file_is_skipped_only_while_it_is_the_packages_own(tmp_path: Pat
     site.mkdir(parents=True)
     shutil.copy(package / "bundle.js", site / "bundle.js")
     copies = {"assets/bundle.js": package / "bundle.js"}
-    assert _unchanged(tmp_path / "site", copies) == {"assets/bundle.js"}
+    assert unchanged_copies(tmp_path / "site", copies) == {"assets/bundle.js"}
     # the same size, one byte different: a value could be in it, so it is scanned
     (site / "bundle.js").write_text("console.log('theme')\n;", encoding="utf-8")
-    assert _unchanged(tmp_path / "site", copies) == set()
+    assert unchanged_copies(tmp_path / "site", copies) == set()
     (site / "bundle.js").unlink()
-    assert _unchanged(tmp_path / "site", copies) == set()
+    assert unchanged_copies(tmp_path / "site", copies) == set()
 
 
 def test_a_confidential_value_in_a_changed_theme_file_is_found(tmp_path: Path) -> None:
@@ -37,7 +36,7 @@ def test_a_confidential_value_in_a_changed_theme_file_is_found(tmp_path: Path) -
     site = tmp_path / "site"
     site.mkdir()
     (site / "bundle.js").write_text(f"var x = {person.confidential.assessment_notes!r};\n", encoding="utf-8")
-    skip = _unchanged(site, {"bundle.js": package / "bundle.js"})
+    skip = unchanged_copies(site, {"bundle.js": package / "bundle.js"})
     leaks = scan_for_leaks(site, project.program, skip=skip)
     assert [(leak.file, leak.person, leak.field) for leak in leaks] == [
         ("bundle.js", person.id, "assessment_notes")

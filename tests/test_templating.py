@@ -31,7 +31,7 @@ from generator.templating import (
     markdown_environment,
     report_environment,
 )
-from tests.conftest import ROOT, copy_example, run_handbook, use_theme_overrides
+from tests.conftest import ROOT, copy_example, edit_once, run_handbook, use_theme_overrides
 from tests.test_records_aggregates import write_program
 
 MARKDOWN_NAME = "# x [a](javascript:x) | *y* <b>z</b>"
@@ -49,12 +49,6 @@ def _headings(page: str) -> list[str]:
     """The text of each heading of a rendered page, without the permalink the toc adds."""
     found = re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", page)
     return [html.unescape(re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", "", h)) for h in found]
-
-
-def _replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # --- the escaper ------------------------------------------------------------------------------
@@ -92,7 +86,7 @@ def test_a_cohort_name_reads_the_same_on_its_page_and_its_progress_dashboard(
 ) -> None:
     monkeypatch.setenv("HANDBOOK_TODAY", "2027-12-31")
     program = write_program(tmp_path, {"big": 8})
-    _replace_once(program, 'name = "big"', f"name = {MARKDOWN_NAME!r}")
+    edit_once(program, 'name = "big"', f"name = {MARKDOWN_NAME!r}")
     pages = {p.path: p.content for p in site_pages(open_project(program))}
     site_page, dashboard = pages["cohorts/big/index.md"], pages["cohorts/big/progress.md"]
     milestones = pages["progress/milestones.md"]
@@ -440,11 +434,10 @@ def test_a_filter_added_after_the_cache_is_attached_counts(tmp_path: Path, cache
     cache: the key is read when a template is loaded."""
     (tmp_path / "page.html").write_text('{{ "Constant" | shout }}', encoding="utf-8")
     (tmp_path / "other.html").write_text("Other", encoding="utf-8")
-    outputs, envs = [], []
+    outputs = []
     for change in (_upper_filter, _lower_filter):
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)))
         env.bytecode_cache = CompiledTemplates.in_folder(cache_home)
         assert env.get_template("other.html").render() == "Other"  # a template loaded before
         outputs.append(change(env).get_template("page.html").render())
-        envs.append(env)
     assert outputs == ["CONSTANT", "constant"]

@@ -80,7 +80,7 @@ def engine_line(engine: str, command: str) -> str:
 
 
 def _checked(
-    program: str, plugins: bool | None, usable: Callable[[Project], object] | None = None
+    program: str, plugins: bool | None, usable: Callable[[Project], None] | None = None
 ) -> Project | int:
     """The project, loaded and checked once, or the exit code after the report says why not.
     `usable` raises a usage error for a request the program cannot answer, before the checks run."""
@@ -101,13 +101,14 @@ def _config(path: str) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from generator.site.cohorts import every_cohort, select_cohort
+    from generator.site.cohorts import require_cohort, require_cohorts
     from generator.site.publish import build_site
 
-    def usable(project: Project) -> object:
+    def usable(project: Project) -> None:
         if args.cohort is not None:
-            return select_cohort(project.program, args.cohort, args.program)
-        return every_cohort(project.program, args.program) if args.per_cohort else None
+            require_cohort(project.program, args.cohort, args.program)
+        elif args.per_cohort:
+            require_cohorts(project.program, args.program)
 
     project = _checked(args.program, plugins_wanted(args), usable)
     if isinstance(project, int):

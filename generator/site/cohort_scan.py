@@ -25,7 +25,7 @@ import ahocorasick
 from generator.model import Cohort, ContractTerms, Pair, Program
 from generator.site.cohorts import cohort_people
 from generator.site.public_view import pair_slugs, person_slugs
-from generator.site.scan import _spellings, normalise, readable_text
+from generator.site.scan import _spellings, files_under, normalise, readable_text
 
 
 @dataclass(frozen=True)
@@ -164,10 +164,10 @@ class OtherCohortsScanner:
         hits: list[CrossCohortHit] = []
         if self._automaton is None:
             return hits
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            name = path.relative_to(folder).as_posix()
+        for name, path in files_under(folder):
             if name not in skip:
-                found = self.scan_text(name, readable_text(path.name, path.read_bytes()))
+                with open(path, "rb") as file:
+                    found = self.scan_text(name, readable_text(name, file.read()))
                 hits += [CrossCohortHit(shown + hit.file, hit.what) for hit in found]
         return hits
 

@@ -26,11 +26,11 @@ OWNERS_INDEX = "index.html"
 """The page a `--per-cohort` site has at its root, for program owners: links to each cohort."""
 
 
-def select_cohort(program: Program, cohort_id: str, shown: str) -> Cohort:
-    """The cohort `--cohort` names, or a usage error that lists the ids there are."""
+def require_cohort(program: Program, cohort_id: str, shown: str) -> None:
+    """A usage error that lists the ids there are, unless the cohort `--cohort` names exists."""
     ids = [c.id for c in program.cohorts]
     if cohort_id in ids:
-        return program.cohorts[ids.index(cohort_id)]
+        return
     if not ids:
         raise UsageError(
             f"--cohort {cohort_id}: {shown} has no [[cohorts]] yet; add one, or build without --cohort"
@@ -41,13 +41,12 @@ def select_cohort(program: Program, cohort_id: str, shown: str) -> Cohort:
     )
 
 
-def every_cohort(program: Program, shown: str) -> list[Cohort]:
-    """The cohorts `--per-cohort` builds: all of them, or a usage error when there are none."""
+def require_cohorts(program: Program, shown: str) -> None:
+    """A usage error when there is no cohort for `--per-cohort` to build."""
     if not program.cohorts:
         raise UsageError(
             f"--per-cohort: {shown} has no [[cohorts]] yet; add one, or build without --per-cohort"
         )
-    return list(program.cohorts)
 
 
 def cohort_people(program: Program, cohort: Cohort) -> set[str]:

@@ -25,7 +25,7 @@ def mkdocs_folders(root: Path) -> tuple[tuple[Path, str], tuple[Path, str]]:
 def configured_folders(config: Path) -> tuple[tuple[Path, str], tuple[Path, str]]:
     """The docs and site folders a MkDocs configuration names, relative to its own folder: the
     one reader of mkdocs.yml for the checks, the writes and the export."""
-    settings = _read_config(config)
+    settings = read_configuration(config)
     folders = []
     for key, default in (("docs_dir", DEFAULT_DOCS), ("site_dir", DEFAULT_SITE)):
         value = settings.get(key)
@@ -44,12 +44,6 @@ def resolved(path: Path) -> Path:
 
 
 def read_configuration(path: Path) -> dict[str, Any]:
-    """The MkDocs configuration at `path` as a mapping, read without running anything (see
-    `_read_config`); {} when it is missing or unreadable."""
-    return _read_config(path)
-
-
-def _read_config(path: Path) -> dict[str, Any]:
     """The configuration as a mapping, or {} when it is missing or unreadable (the build then
     reports it). MkDocs' tags are tolerated: `!ENV` gives the variable's value, or its default,
     and any other tag (`!relative`, `!!python/name:...`) gives nothing."""

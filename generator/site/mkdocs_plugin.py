@@ -43,14 +43,10 @@ from generator.site.page_cache import PageCache
 from generator.site.pages import Page, in_navigation
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
 from generator.site.public_view import cohort_slugs
-from generator.site.regeneration import Regeneration, fingerprint
+from generator.site.regeneration import Regeneration, confidential_inputs
 from generator.site.scan import Leak, LeakScanner, leak_report
-from generator.site.site_content import ACCESSIBILITY_JS as ACCESSIBILITY_JS  # read by benchmarks
-from generator.site.site_content import ACCESSIBILITY_JS_PATH as ACCESSIBILITY_JS_PATH
-from generator.site.site_content import PRINT_CSS as PRINT_CSS
-from generator.site.site_content import PRINT_CSS_PATH as PRINT_CSS_PATH
-from generator.site.site_content import site_content, with_assets
-from generator.templating import CompiledTemplates, template_cache_folder
+from generator.site.site_content import generated_path_taken, site_content, with_assets
+from generator.templating import compiled_templates
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer  # only `serve` needs the server (and watchdog)
@@ -121,7 +117,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.program_path = (base / self.config.program).resolve()
         self.scanned = set()
         self.page_digests = {}
-        self.scanner = None
         self.handed_over = not self.serving and self.project is not None
         self.site_dir = Path(config.site_dir)
         try:
@@ -135,16 +130,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             else:
                 content = site_content(project, self.cohort, self.base_url)
             self.cohort_slugs = cohort_slugs(project.program) if self.cohort is not None else {}
-            if not self.handed_over:  # `handbook build` scans everything it publishes itself
-                self.scanner = LeakScanner.for_program(project.program, project.records)
-                secrets = (
-                    project.program.model_dump_json(include={"people"}),
-                    fingerprint(project.root / project.program.records.folder),
-                )
-                if secrets != self.secrets:  # new confidential values: every file is scanned again
+            if self.handed_over:  # `handbook build` scans everything it publishes itself
+                self.scanner = None
+            else:
+                secrets = confidential_inputs(project)
+                if self.scanner is None or secrets != self.secrets:
+                    # new confidential values: a new scanner, and every file is scanned again
+                    self.scanner = LeakScanner.for_program(project.program, project.records)
                     self.site_seen, self.secrets = {}, secrets
             self.problems = []
         except HandbookError as exc:
+            self.scanner = None
             self.problems = problem_lines(exc)
             if not self.serving:
                 raise PluginError("\n".join([*self.problems, "Fix them, then build again."])) from None
@@ -254,10 +250,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.page_cache.update(self.pages)
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
-                raise PluginError(
-                    f"{Path(config.docs_dir).name}/{page.path}: this hand-written page has the path "
-                    "of a generated page; rename or move it (generated pages are never overwritten)"
-                )
+                raise PluginError(generated_path_taken(Path(config.docs_dir), page.path))
             inclusion = InclusionLevel.UNDEFINED if in_navigation(page.path) else InclusionLevel.NOT_IN_NAV
             if self.page_cache is None:
                 files.append(File.generated(config, page.path, content=page.content, inclusion=inclusion))
@@ -272,7 +265,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """The theme's templates compile once and are kept, as the handbook's own are, instead of
         in every build and every rebuild while serving (an edited override compiles anew)."""
         if env.bytecode_cache is None:
-            env.bytecode_cache = CompiledTemplates.in_folder(template_cache_folder())
+            env.bytecode_cache = compiled_templates()
         return env
 
     def on_page_markdown(

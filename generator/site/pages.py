@@ -176,7 +176,7 @@ def site_pages(
 ) -> list[Page]:
     """The pages of a project, with its template overrides, progress records and rules.
 
-    `cohort`: only that cohort's own handbook (an id `select_cohort` has accepted); of the
+    `cohort`: only that cohort's own handbook (an id `require_cohort` has accepted); of the
     cohorts' own pages, only those of `only_cohorts` when given (see `render_pages`)."""
     override = project.program.site.templates
     folder = (project.root / override) if override else None

@@ -11,8 +11,6 @@ A failed build or a confidential hit leaves the previous site untouched. Where t
 
 from __future__ import annotations
 
-import contextlib
-import filecmp
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,8 +27,9 @@ from generator.safe_files import (
     mark_written,
     replaced_atomically,
     site_folder,
+    write_text_atomically,
 )
-from generator.site.scan import leak_report, scan_for_leaks
+from generator.site.scan import leak_report, scan_for_leaks, unchanged_copies
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -139,19 +138,6 @@ def _handed_over(
     return plugin
 
 
-def _unchanged(site: Path, theme_copies: dict[str, Path]) -> set[str]:
-    """The theme package's files the build copied byte for byte: nothing from the program can be
-    in them, so the scan may skip them. Comparing bytes costs far less than scanning them; a file
-    that differs in any byte (a theme override, a plugin's rewrite) is scanned as usual."""
-    same = set()
-    for name, source in theme_copies.items():
-        built = site / name
-        with contextlib.suppress(OSError):
-            if built.stat().st_size == source.stat().st_size and filecmp.cmp(built, source, shallow=False):
-                same.add(name)
-    return same
-
-
 @dataclass(frozen=True)
 class Staged:
     """What a build put in the staging folder, as the publish gate needs to know it."""
@@ -208,7 +194,7 @@ def _mkdocs_into(staging: Path, config: MkDocsConfig, plugin: object | None) -> 
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
     copies: dict[str, Path] = getattr(plugin, "theme_copies", {})  # known once the build ran
-    return _unchanged(staging, copies)
+    return unchanged_copies(staging, copies)
 
 
 def _mkdocs_cohort_into(
@@ -250,7 +236,6 @@ def _each_cohort(
     """Each cohort's handbook into `<staging>/<cohort>/` and the owners' index beside them.
     `fill` builds one cohort (by id) into the empty folder it is given, hosted at the address
     given (its folder of `[site] url`, if set), and returns the theme's files it copied unchanged."""
-    from generator.safe_files import write_text_atomically
     from generator.site.cohorts import OWNERS_INDEX, owners_index
     from generator.site.public_view import cohort_slugs
 

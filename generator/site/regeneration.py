@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.dates import build_stamp
-from generator.site.addresses import unique_slugs
 from generator.site.pages import Page, site_pages
+from generator.site.public_view import cohort_slugs
 from generator.site.site_content import SiteContent, with_assets
 
 if TYPE_CHECKING:
@@ -55,15 +55,23 @@ class Regeneration:
         else:
             changed = {cohort for cohort, key in keys.items() if self.cohort_keys.get(cohort) != key}
         pages = site_pages(project, stamp=self.stamp, only_cohorts=changed)
-        bases = dict(zip(keys, (f"cohorts/{s}/" for s in unique_slugs([(c, c) for c in keys])), strict=True))
+        changed_by_slug = {slug: c for c, slug in cohort_slugs(program).items() if c in changed}
         fresh: dict[str, list[Page]] = {cohort: [] for cohort in changed}
         common: list[Page] = []
         for page in pages:
-            owner = next((c for c in changed if page.path.startswith(bases[c])), None)
+            folder, _, slug = page.path.partition("/")
+            owner = changed_by_slug.get(slug.partition("/")[0]) if folder == "cohorts" else None
             (fresh[owner] if owner is not None else common).append(page)
         self.cohort_pages = {c: fresh[c] if c in changed else self.cohort_pages.get(c, []) for c in keys}
         self.shared_key, self.cohort_keys, self.rendered = shared, keys, sorted(changed)
         return with_assets([*common, *(page for c in keys for page in self.cohort_pages[c])])
+
+
+def confidential_inputs(project: Project) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """What the leak scan's values come from (the people, the progress records), cheap to
+    compare: while serving, a scanner is made again only when it changed."""
+    records = project.root / project.program.records.folder
+    return project.program.model_dump_json(include={"people"}), fingerprint(records)
 
 
 def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:

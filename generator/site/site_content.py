@@ -75,6 +75,14 @@ def site_content(project: Project, cohort: str | None = None, base_url: str | No
     return with_assets(site_pages(project, cohort, base_url))
 
 
+def generated_path_taken(docs: Path, path: str) -> str:
+    """Why a hand-written page at the path of a generated one stops a build (either engine)."""
+    return (
+        f"{docs.name}/{path}: this hand-written page has the path of a generated page; "
+        "rename or move it (generated pages are never overwritten)"
+    )
+
+
 def hand_written_pages(docs: Path) -> list[str]:
     """The Markdown pages of the docs folder, by path, in a stable order."""
     if not docs.is_dir():

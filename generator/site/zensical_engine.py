@@ -15,7 +15,6 @@ build that is killed leaves nothing a later build does not remove.
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import html
 import importlib.util
 import json
@@ -24,16 +23,17 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml  # type: ignore[import-untyped]
 
 from generator.errors import DataError
+from generator.safe_files import work_folder_beside
 from generator.site.docs_folder import read_configuration, refused_links
 from generator.site.markup import label_task_checkboxes
-from generator.site.site_content import SiteContent, site_content
+from generator.site.scan import files_under, unchanged_copies
+from generator.site.site_content import SiteContent, generated_path_taken, site_content
 
 if TYPE_CHECKING:
     from generator.project import Project
@@ -67,9 +67,7 @@ def build_into(
     that cohort's own handbook, hosted at `base_url` when given (see `site_pages`);
     `folder_of_site`: the folder of the site it goes into, which the sitemap's addresses name."""
     content = site_content(project, cohort, base_url)
-    work = Path(
-        tempfile.mkdtemp(prefix=staging.name.rsplit("-", 1)[0] + "-", suffix=".staging", dir=staging.parent)
-    )
+    work = work_folder_beside(staging)
     try:
         config = stage(work, config_file, docs, content, project.root, folder_of_site)
         if cohort is not None:
@@ -132,10 +130,7 @@ def write_pages(staged: Path, docs: Path, content: SiteContent) -> None:
     for page in content.pages:
         path = staged / page.path
         if path.exists():
-            raise ZensicalFailed(
-                f"{docs.name}/{page.path}: this hand-written page has the path of a generated page; "
-                "rename or move it (generated pages are never overwritten)"
-            )
+            raise ZensicalFailed(generated_path_taken(docs, page.path))
         data = page.content.encode() if isinstance(page.content, str) else page.content
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(titled(data.decode()).encode() if page.path.endswith(".md") else data)
@@ -269,11 +264,8 @@ def theme_copies(site: Path) -> set[str]:
     spec = importlib.util.find_spec("zensical")
     if spec is None or spec.origin is None:
         return set()
-    theme = Path(spec.origin).parent / "templates"
-    same = set()
-    for built in (site / "assets").rglob("*"):
-        name = built.relative_to(site).as_posix()
-        source = theme / name
-        if built.is_file() and source.is_file() and filecmp.cmp(built, source, shallow=False):
-            same.add(name)
-    return same
+    assets = Path(spec.origin).parent / "templates" / "assets"
+    if not (site / "assets").is_dir():
+        return set()
+    built = files_under(site / "assets")
+    return unchanged_copies(site, {f"assets/{name}": assets / name for name, _ in built})

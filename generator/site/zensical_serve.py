@@ -28,9 +28,9 @@ from generator.project import Project
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
-from generator.site.regeneration import Regeneration, fingerprint
-from generator.site.scan import LeakScanner, readable_text
-from generator.site.site_content import SiteContent, with_assets
+from generator.site.regeneration import Regeneration, confidential_inputs
+from generator.site.scan import LeakScanner
+from generator.site.site_content import SiteContent, generated_path_taken, with_assets
 from generator.site.zensical_engine import (
     CONFIG_NAME,
     ZensicalFailed,
@@ -92,10 +92,7 @@ class Preview:
             project = checked_project(self.program, self.display)
             self._watch(project)
             content = self.regeneration.content(project)
-            secrets = (
-                project.program.model_dump_json(include={"people"}),
-                fingerprint(project.root / project.program.records.folder),
-            )
+            secrets = confidential_inputs(project)
             if secrets != self.secrets:  # new confidential values: every page is scanned again
                 self.scanner = LeakScanner.for_program(project.program, project.records)
                 self.secrets = secrets
@@ -109,7 +106,8 @@ class Preview:
         theme = settings.get("theme")
         if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
             owner = Path(theme["custom_dir"])
-            self.watched.append(owner)
+            if owner not in self.watched:
+                self.watched.append(owner)
             self._stage_overrides(owner)
             settings["theme"] = {"custom_dir": str(self.overrides)}
         config = yaml.safe_dump(settings)
@@ -139,7 +137,7 @@ class Preview:
             if staged.is_file() and staged.read_bytes() == data:
                 continue
             shown = f"{owner.name}/{name}"
-            leaks = self.scanner.scan_text(shown, readable_text(name, data)) if self.scanner else []
+            leaks = self.scanner.scan_bytes(shown, data) if self.scanner else []
             if leaks:
                 lines = [leak.message() for leak in leaks]
                 lines.append(f"{shown}: this theme override is not used until the value is removed")
@@ -162,11 +160,7 @@ class Preview:
                 if not path.is_file():
                     continue
                 if name in generated:
-                    message = (
-                        f"{self.docs.name}/{name}: this hand-written page has the path of a generated "
-                        "page; rename or move it (generated pages are never overwritten)"
-                    )
-                    print(message, file=sys.stderr, flush=True)
+                    print(generated_path_taken(self.docs, name), file=sys.stderr, flush=True)
                     continue
                 pages.append(Page(name, path.read_bytes()))
         return pages
@@ -184,7 +178,7 @@ class Preview:
         if self.scanner is None:
             return page
         data = page.content.encode() if isinstance(page.content, str) else page.content
-        leaks = self.scanner.scan_text(page.path, readable_text(page.path, data))
+        leaks = self.scanner.scan_bytes(page.path, data)
         if not leaks:
             return page
         lines = [leak.message() for leak in leaks]
@@ -208,7 +202,7 @@ class Preview:
                 continue
             if name.endswith(".html"):
                 label_page(path)
-            leaks = self.scanner.scan_text(name, readable_text(name, path.read_bytes()))
+            leaks = self.scanner.scan_bytes(name, path.read_bytes())
             if leaks:
                 lines = [leak.message() for leak in leaks]
                 print("\n".join(lines), file=sys.stderr, flush=True)
