@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.diagnostics import relative
 from generator.errors import UsageError
 
 if TYPE_CHECKING:
@@ -338,6 +339,18 @@ def check_site_target(target: Path, shown: str, *, program: Path, docs: Path | N
         raise WriteRefused(
             f"build: {shown} is a file, not a folder: choose a new or empty folder, such as site/"
         )
+    refuse_file_on_the_way(target, f"build: {shown}", ", such as site/")
+
+
+def refuse_file_on_the_way(target: Path, shown: str, example: str = "") -> None:
+    """Raise WriteRefused when a folder `target` would go in is an existing file (a path such as
+    `program.toml/site`): no folder can be made there, and the file is never touched."""
+    for parent in Path(os.path.abspath(target)).parents:
+        if os.path.lexists(parent) and not parent.is_dir():
+            raise WriteRefused(
+                f"{shown} would be inside {relative(str(parent))}, which is a file, not a folder: "
+                f"choose a new or empty folder{example}"
+            )
 
 
 def written_before(folder: Path, marker: str) -> set[str]:

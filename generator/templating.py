@@ -287,12 +287,16 @@ class CompiledTemplates(BytecodeCache):
         return self.folder / f"{self.environment_key(bucket.environment)}-{bucket.key}.cache"
 
     def load_bytecode(self, bucket: Bucket) -> None:
+        """The kept code, if it can be read; an entry cut short or damaged (a full disk, a
+        killed run) is as if missing: the template is compiled and the entry written again."""
         try:
             with open(self._path(bucket), "rb") as cached:
                 if os.fstat(cached.fileno()).st_uid == os.getuid():
                     bucket.load_bytecode(cached)
         except OSError:
             return
+        except Exception:  # pickle and marshal raise many kinds of error on damaged data
+            bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:

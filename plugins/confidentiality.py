@@ -21,13 +21,11 @@ from generator.findings import Violation
 from generator.hookspecs import hookimpl
 from generator.rules import Rule, RuleOptions
 from generator.site.addresses import slug
-from generator.site.scan import confidential_free_text_fields, normalise, searchable
+from generator.site.scan import SENTENCE_BREAK, confidential_free_text_fields, normalise, searchable
 
 if TYPE_CHECKING:
     from generator.project import Project
 from generator.source import KeyPath
-
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
 _WRAPPERS = " .!?;,:"
 _REFERENCE = re.compile(r"\bconfidential\s*(?:\.|\[)\s*['\"]?\w+", re.IGNORECASE)
@@ -37,7 +35,7 @@ engine try every position of a 10 MB text: `_word_starts` checks the word start 
 _WORD_CHARACTER = re.compile(r"\w")
 _PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".j2", ".jinja", ".jinja2", ".txt"}
 _SENTENCE_END = re.compile(r"[.!?;]\s")
-"""Where `_SENTENCE` splits a value, found with a pattern the regex engine scans for quickly."""
+"""Where `SENTENCE_BREAK` splits a value, found with a pattern the regex engine scans for quickly."""
 _ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 """What `str.split()` splits ASCII text at besides the space."""
 
@@ -92,7 +90,7 @@ class _Secrets:
         whole = self.wholes[index]
         if index not in self.split:
             return [whole] if searchable(whole) else []
-        parts = [whole, *(p.strip(_WRAPPERS) for p in _SENTENCE.split(self.normals[index]))]
+        parts = [whole, *(p.strip(_WRAPPERS) for p in SENTENCE_BREAK.split(self.normals[index]))]
         return [p for p in dict.fromkeys(parts) if searchable(p)]
 
     def origin(self, sentence: str) -> int:

@@ -18,11 +18,10 @@ from generator.findings import Violation
 from generator.model import Program
 from generator.project import Project, project_from_source
 from generator.site.addresses import slug
-from generator.site.scan import confidential_free_text_fields, normalise, searchable
+from generator.site.scan import SENTENCE_BREAK, confidential_free_text_fields, normalise, searchable
 from generator.source import KeyPath, parse_source
 from plugins.confidentiality import (
     _REFERENCE_LOWER,
-    _SENTENCE,
     _WRAPPERS,
     ConfidentialityOptions,
     _word_starts,
@@ -113,7 +112,7 @@ def plain_search(program: Program, data: dict[str, Any]) -> list[Violation]:
             value = getattr(person.confidential, field)
             if isinstance(value, str) and value:
                 normal = normalise(value.replace("\x00", " "))
-                for part in [normal, *_SENTENCE.split(normal)]:
+                for part in [normal, *SENTENCE_BREAK.split(normal)]:
                     if searchable(part.strip(_WRAPPERS)):
                         secrets.setdefault(part.strip(_WRAPPERS), ("people", i, "confidential", field))
     found = []

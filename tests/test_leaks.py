@@ -286,6 +286,18 @@ def _refused_build(project: Path, engine: str, built_leak: str) -> list[str]:
     return report
 
 
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_one_sentence_of_a_confidential_value_is_refused(tmp_path: Path, engine: str) -> None:
+    """A value's sentences are confidential one by one, as rule HB201 holds them in the program's
+    text: one sentence of a note, reworded around, on a hand-written page stops the build."""
+    project = copy_example(tmp_path / "project", records=False)
+    with (project / "handbook" / "about.md").open("a", encoding="utf-8") as page:
+        page.write("\nWe hear Zoë is a SUCCESSION CANDIDATE for\nGroup Head of Retail, so be kind.\n")
+    report = _refused_build(project, engine, "about/index.html: confidential notes of zoe-muller")
+    assert report[-1] == "Remove the confidential text from the page or template that shows it."
+    assert "Group Head of Retail" not in "\n".join(report)
+
+
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_every_publish_path_refuses_a_leak(planted: Path, tmp_path: Path, variant: str) -> None:
     edit, built_leak, exported_leaks = VARIANTS[variant]

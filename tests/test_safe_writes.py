@@ -91,8 +91,13 @@ WHOLE = "a build replaces the whole site folder: choose a folder of its own, suc
             f"build: --site-dir {RECORD} is a file, not a folder: choose a new or empty folder, "
             "such as site/",
         ),
+        (
+            "program.toml/site",
+            "build: --site-dir program.toml/site would be inside program.toml, which is a file, not "
+            "a folder: choose a new or empty folder, such as site/",
+        ),
     ],
-    ids=["project", "parent", "docs", "inside-docs", "program", "records-file"],
+    ids=["project", "parent", "docs", "inside-docs", "program", "records-file", "inside-program"],
 )
 def test_build_refuses_a_site_dir_that_would_replace_the_project(tmp_path, site_dir, message):
     project = _project(tmp_path)

@@ -13,7 +13,7 @@ from generator.project import open_project
 from generator.site.addresses import MAX_SLUG, slug, unique_slugs
 from generator.site.pages import site_pages
 from generator.site.public_view import public_view
-from tests.conftest import copy_example, run_handbook
+from tests.conftest import copy_example, run_handbook, snapshot
 from tests.test_records_aggregates import write_program
 
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -89,6 +89,19 @@ def test_export_never_writes_into_the_docs_folder(tmp_path: Path) -> None:
             "another folder"
         ) in result.err
     assert sorted(p.relative_to(project).as_posix() for p in (project / "handbook").rglob("*")) == before
+
+
+def test_export_never_writes_inside_a_file(tmp_path: Path) -> None:
+    project = _export_project(tmp_path)
+    before = snapshot(project)
+    result = run_handbook("export", "program.toml/out", cwd=project)
+    assert result.code == 2, result.output
+    assert result.err == (
+        "handbook: export: program.toml/out would be inside program.toml, which is a file, not a "
+        "folder: choose a new or empty folder\n"
+    )
+    assert "Traceback" not in result.output
+    assert snapshot(project) == before
 
 
 def test_export_never_overwrites_files_it_did_not_write(tmp_path: Path) -> None:

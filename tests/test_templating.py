@@ -16,6 +16,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2.bccache import bc_magic
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -441,3 +442,21 @@ def test_a_filter_added_after_the_cache_is_attached_counts(tmp_path: Path, cache
         assert env.get_template("other.html").render() == "Other"  # a template loaded before
         outputs.append(change(env).get_template("page.html").render())
     assert outputs == ["CONSTANT", "constant"]
+
+
+@pytest.mark.parametrize("damage", ["cut short", "garbage after the header"])
+def test_a_damaged_kept_template_is_compiled_again(tmp_path: Path, damage: str) -> None:
+    """A kept entry a full disk or a killed run damaged is as if missing: the build works, and
+    the entry is written again whole."""
+    project = copy_example(tmp_path / "project", records=False)
+    environment = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert run_handbook("build", "program.toml", cwd=project, env=environment).code == 0
+    kept = sorted((tmp_path / "cache" / "mentorship-handbook" / "templates").iterdir())
+    whole = {path: path.read_bytes() for path in kept}
+    for path, data in whole.items():
+        header = data[: len(bc_magic)]
+        path.write_bytes(header + (b"\x80\x04" if damage == "cut short" else b"not a pickle at all"))
+    result = run_handbook("build", "program.toml", cwd=project, env=environment)
+    assert result.code == 0, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert {path: path.read_bytes() for path in kept} == whole

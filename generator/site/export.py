@@ -8,11 +8,12 @@ hit refuses the whole export.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import DataError, UsageError
-from generator.safe_files import docs_folder, replaced_atomically
+from generator.safe_files import docs_folder, refuse_file_on_the_way, replaced_atomically
 from generator.site.pages import Page
 from generator.site.scan import LeakScanner, readable_text
 
@@ -63,6 +64,7 @@ def _written_before(out: Path) -> set[str]:
 
 def check_export_target(out: Path, config: Path) -> None:
     """Raise ExportRefused when exporting into `out` could overwrite or mix with hand-written files."""
+    refuse_file_on_the_way(out, f"export: {out}")
     docs = docs_folder(config)
     target = out.resolve()
     if docs is not None and (target == docs or docs in target.parents):
@@ -74,7 +76,11 @@ def check_export_target(out: Path, config: Path) -> None:
         return
     if not out.is_dir():
         raise ExportRefused(f"export: {out} is a file, not a folder; choose a new or empty folder")
-    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
+    present = {
+        (Path(folder) / name).relative_to(out).as_posix()
+        for folder, _, files in os.walk(out)  # an unreadable folder is passed over, as `rglob` would not
+        for name in files
+    }
     present.discard(EXPORT_MARKER)
     foreign = sorted(present - _written_before(out))
     if foreign:

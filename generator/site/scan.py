@@ -52,6 +52,9 @@ string in a record is an id (cohort, mentor, milestone, cadence, indicator) or a
 a test keeps this table in step with `generator.records.model`."""
 
 _WRAPPERS = " \t\r\n.!?;,:\"'()[]\u201c\u201d\u2018\u2019"
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
+"""Where a value's sentences meet. Each sentence of a confidential value is confidential on its
+own: rule HB201 looks for each in the program's public text, the site scan in every built file."""
 
 
 _FORMAT_BMP = (
@@ -207,6 +210,16 @@ def _spellings(value: str) -> set[str]:
     return found
 
 
+def _confidential_spellings(value: str) -> set[str]:
+    """The spellings (`_spellings`) of a value and of each of its sentences."""
+    found = _spellings(value)
+    parts = SENTENCE_BREAK.split(value)
+    if len(parts) > 1:
+        for part in parts:
+            found |= _spellings(part)
+    return found
+
+
 def _json_strings(value: Any, found: list[str]) -> list[str]:
     """Every string of a JSON document, keys too, in document order, added to `found`."""
     if isinstance(value, str):
@@ -288,7 +301,7 @@ class LeakScanner:
             return
         automaton = ahocorasick.Automaton()
         for i, secret in enumerate(self.secrets):
-            for spelling in _spellings(secret.text):
+            for spelling in _confidential_spellings(secret.text):
                 owners = self._owners.setdefault(spelling, [])
                 if not owners:
                     automaton.add_word(spelling, spelling)
