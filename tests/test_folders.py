@@ -13,7 +13,7 @@ from generator.cli import add_plugins_option, plugins_wanted
 from generator.project import open_project
 from generator.site.docs_folder import mkdocs_folders, refused_links
 
-from .conftest import replace_once, run_handbook
+from .conftest import copy_example, replace_once, run_handbook
 
 PLUGIN = """
 from pathlib import Path
@@ -279,3 +279,33 @@ def test_build_refuses_a_docs_folder_link_to_outside_the_project(tmp_path: Path)
     ) in result.err
     assert not (project / "site").exists()
     assert "Traceback" not in result.output
+
+
+def test_a_zensical_preview_never_stages_a_link_that_leaves_the_project(tmp_path: Path) -> None:
+    """`handbook serve --engine zensical` refuses the link as a build does: its home page names
+    it, and nothing from the docs folder is staged for Zensical to serve until it is gone."""
+    from generator.site.zensical_serve import Preview
+
+    project = copy_example(tmp_path / "project", records=False)
+    (tmp_path / "secret.md").write_text("# Salaries\n\nNot for participants.\n", encoding="utf-8")
+    (project / "handbook" / "salaries.md").symlink_to(tmp_path / "secret.md")
+    work = tmp_path / "work"
+    work.mkdir()
+    preview = Preview(
+        work, project / "mkdocs.yml", project / "handbook", project / "program.toml", "program.toml"
+    )
+    preview.refresh()
+    staged = {p.relative_to(work / "docs").as_posix() for p in (work / "docs").rglob("*") if p.is_file()}
+    assert "salaries.md" not in staged and "about.md" not in staged
+    home = (work / "docs" / "index.md").read_text(encoding="utf-8")
+    assert (
+        f"handbook/salaries.md is a link to {(tmp_path / 'secret.md').resolve()}, outside the project: "
+        "copy the page into the docs folder instead"
+    ) in home
+    assert "Not for participants" not in "".join(
+        p.read_text(encoding="utf-8") for p in (work / "docs").rglob("*.md")
+    )
+    (project / "handbook" / "salaries.md").unlink()
+    preview.refresh()
+    assert (work / "docs" / "about.md").is_file()
+    assert "cannot be built" not in (work / "docs" / "index.md").read_text(encoding="utf-8")

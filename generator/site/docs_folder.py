@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from generator.errors import DataError
+
 DEFAULT_DOCS = "docs"
 DEFAULT_SITE = "site"
 
@@ -76,6 +78,10 @@ def read_configuration(path: Path) -> dict[str, Any]:
     except (OSError, yaml.YAMLError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+class DocsFolderRefused(DataError):
+    """The docs folder links to files outside the project: they would be published."""
 
 
 def refused_links(docs_dir: Path, project_root: Path) -> list[str]:

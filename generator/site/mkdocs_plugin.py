@@ -34,10 +34,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.errors import DataError, HandbookError
+from generator.errors import HandbookError
 from generator.project import Project
 from generator.site.cohorts import unlink_other_cohorts
-from generator.site.docs_folder import refused_links
+from generator.site.docs_folder import DocsFolderRefused, refused_links
 from generator.site.markup import label_task_checkboxes
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page, in_navigation
@@ -297,10 +297,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if records.is_dir():
                 server.watch(str(records))
         return server
-
-
-class DocsFolderRefused(DataError):
-    """The docs folder links to files outside the project: they would be published."""
 
 
 def _installed_theme_files(files: Files, config: MkDocsConfig) -> dict[str, Path]:

@@ -25,6 +25,7 @@ import yaml  # type: ignore[import-untyped]
 
 from generator.errors import HandbookError
 from generator.project import Project
+from generator.site.docs_folder import DocsFolderRefused, refused_links
 from generator.site.page_cache import PageCache
 from generator.site.pages import Page
 from generator.site.preview import checked_project, problem_lines, problems_html, problems_page
@@ -88,9 +89,13 @@ class Preview:
         """Stage the site as the project now is; return the seconds it took."""
         started = time.perf_counter()
         problems: list[str] = []
+        links: list[str] = []
         try:
             project = checked_project(self.program, self.display)
             self._watch(project)
+            links = refused_links(self.docs, project.root)
+            if links:
+                raise DocsFolderRefused("\n".join(links))
             content = self.regeneration.content(project)
             secrets = confidential_inputs(project)
             if secrets != self.secrets:  # new confidential values: every page is scanned again
@@ -101,7 +106,9 @@ class Preview:
             problems = problem_lines(exc)
             print("\n".join(problems), file=sys.stderr, flush=True)
             content = with_assets([Page("index.md", problems_page(problems))])
-        self.pages.update([*self._hand_written(content), *content.pages], vet=self._vetted)
+        # a link out of the project is never staged: Zensical would serve what it points at
+        hand_written = [] if links else self._hand_written(content)
+        self.pages.update([*hand_written, *content.pages], vet=self._vetted)
         settings = configuration(self.config_file, self.docs, content)
         theme = settings.get("theme")
         if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
