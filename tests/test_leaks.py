@@ -341,6 +341,20 @@ def test_a_zensical_build_goes_through_the_same_gate(planted: Path, tmp_path: Pa
     assert [p.name for p in project.iterdir() if p.name.startswith(".site-")] == []  # no work folder left
 
 
+def _serve(project: Path, engine: str) -> tuple[subprocess.Popen[str], str]:
+    """`handbook serve --engine ENGINE` of the project on a free port, and the site's address."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--engine", engine, "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", **ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return proc, f"http://127.0.0.1:{port}/"
+
+
 @pytest.mark.parametrize(
     ("engine", "where", "index"),
     [
@@ -353,16 +367,7 @@ def test_a_served_rebuild_shows_the_problem_instead_of_the_leaking_page(
     planted: Path, tmp_path: Path, engine: str, where: str, index: str
 ) -> None:
     project = _copy(planted, tmp_path)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--engine", engine, "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", **ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
+    proc, url = _serve(project, engine)
     try:
         _wait_for(lambda: "Executive mentorship" in _get(url + "about/"))
         about = project / "handbook" / "about.md"
@@ -389,25 +394,7 @@ def test_a_theme_override_that_leaks_is_never_served_by_zensical(planted: Path, 
     project = _copy(planted, tmp_path)
     announce = '{{% extends "base.html" %}}\n{{% block announce %}}{}{{% endblock %}}\n'
     override = use_theme_overrides(project, "overrides", announce.format("Welcome to the program"))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "serve",
-            "--engine",
-            "zensical",
-            "--dev-addr",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=project,
-        env={**os.environ, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1", **ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
+    proc, url = _serve(project, "zensical")
     canary = normalise(PERSON_CANARIES["notes"])
     try:
         _wait_for(lambda: "Welcome to the program" in _get(url + "about/"))
